@@ -1,0 +1,63 @@
+/*
+ * ipscan: finds IPv4/IPv6 addresses in a log line with PCRE2. It owns all
+ * PCRE2 state; nothing else in the project includes pcre2.h.
+ */
+#ifndef IPSCAN_H
+#define IPSCAN_H
+
+#include <stddef.h>
+
+#include "ipaddr.h"
+
+/* Role of an address, from the named group of a pattern that caught it. */
+enum ipscan_role {
+	IPSCAN_ROLE_IP = 0,	/* group "ip", or the built-in scanner */
+	IPSCAN_ROLE_SRC,	/* group "src" */
+	IPSCAN_ROLE_DST,	/* group "dst" */
+};
+
+struct ipmatch {
+	size_t			im_so;		/* span of the address text */
+	size_t			im_eo;
+	struct ipaddr		im_addr;	/* already unmapped */
+	enum ipscan_role	im_role;
+	size_t			im_helo_so;	/* span of group "helo"; */
+	size_t			im_helo_eo;	/* so == eo when none */
+};
+
+struct ipscan;
+
+/*
+ * Build the built-in scanner ("-p any"): one compiled, JIT-compiled
+ * pattern finding every address per SPEC section 3. Returns NULL on
+ * failure with a message in errbuf. Never exits.
+ */
+struct ipscan	*ipscan_create(char *errbuf, size_t errlen);
+
+/* Frees the scanner; NULL is allowed. */
+void		 ipscan_free(struct ipscan *sc);
+
+/* Returns 1 when the pattern runs through the JIT, 0 when interpreted. */
+int		 ipscan_jit(const struct ipscan *sc);
+
+/*
+ * Find the next address in buf[0..len) at or after *off. Returns 1 and
+ * fills *m (advancing *off past it), 0 when the line holds no more, or
+ * -1 on a matcher resource error (text from ipscan_error()); the caller
+ * then passes the line through unannotated.
+ */
+int		 ipscan_next(struct ipscan *sc, const char *buf, size_t len,
+		    size_t *off, struct ipmatch *m);
+
+/*
+ * Scan a whole line: the distinct addresses in order of first
+ * appearance, at most max of them, into out[]. Returns the count (0..max)
+ * or -1 as ipscan_next does.
+ */
+int		 ipscan_line(struct ipscan *sc, const char *buf, size_t len,
+		    struct ipmatch *out, size_t max);
+
+/* Text of the last error, for diagnostics. */
+const char	*ipscan_error(const struct ipscan *sc);
+
+#endif /* IPSCAN_H */
