@@ -1,0 +1,159 @@
+/*
+ * annot: see annot.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "annot.h"
+#include "resolver.h"
+
+/* What the output says about one slot. */
+struct slot_view {
+	enum verdict	 sv_verdict;
+	const char	*sv_host;	/* NULL when none */
+	char		 sv_ip[IPADDR_STRMAX];
+};
+
+static void
+slot_view(const struct lslot *ls, struct slot_view *sv)
+{
+	const struct dnsent	*de = ls->ls_ent;
+
+	ipaddr_ntop(&ls->ls_addr, sv->sv_ip, sizeof(sv->sv_ip));
+	sv->sv_host = NULL;
+	if (de == NULL)
+		sv->sv_verdict = (enum verdict)ls->ls_verdict;
+	else if (de->de_verdict == VERDICT_PENDING)
+		sv->sv_verdict = VERDICT_TIMEOUT;
+	else {
+		sv->sv_verdict = (enum verdict)de->de_verdict;
+		sv->sv_host = de->de_host;
+	}
+}
+
+static size_t
+terminator_len(const char *buf, size_t len)
+{
+	if (len > 0 && buf[len - 1] == '\n')
+		return len > 1 && buf[len - 2] == '\r' ? 2 : 1;
+	return 0;
+}
+
+static int
+kv_needs_quotes(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0)
+		return 1;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c == 0x7f || c == '"' || c == '=' ||
+		    c == '\\')
+			return 1;
+	}
+	return 0;
+}
+
+void
+annot_kv_value(struct outbuf *ob, const char *s, size_t len)
+{
+	char	hex[5];
+	size_t	i;
+
+	if (!kv_needs_quotes(s, len)) {
+		outbuf_append(ob, s, len);
+		return;
+	}
+	outbuf_putc(ob, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			outbuf_putc(ob, '\\');
+			outbuf_putc(ob, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(hex, sizeof(hex), "\\x%02x", c);
+			outbuf_append(ob, hex, 4);
+		} else
+			outbuf_putc(ob, (char)c);
+	}
+	outbuf_putc(ob, '"');
+}
+
+static void
+kv_pair(struct outbuf *ob, const char *prefix, const char *key,
+    const char *val)
+{
+	outbuf_putc(ob, ' ');
+	outbuf_puts(ob, prefix);
+	outbuf_puts(ob, key);
+	outbuf_putc(ob, '=');
+	annot_kv_value(ob, val, strlen(val));
+}
+
+static void
+annot_kv(struct outbuf *ob, const struct config *cfg, const char *buf,
+    size_t len, const struct lslot *slots, size_t n, struct stats *st)
+{
+	struct slot_view	sv;
+	size_t			i, tlen = terminator_len(buf, len);
+
+	outbuf_append(ob, buf, len - tlen);
+	for (i = 0; i < n; i++) {
+		slot_view(&slots[i], &sv);
+		st->st_verdicts[sv.sv_verdict]++;
+		kv_pair(ob, cfg->cf_prefix, "ip", sv.sv_ip);
+		if (sv.sv_host != NULL)
+			kv_pair(ob, cfg->cf_prefix, "host", sv.sv_host);
+		kv_pair(ob, cfg->cf_prefix, "fcrdns",
+		    verdict_name(sv.sv_verdict));
+	}
+	outbuf_append(ob, buf + len - tlen, tlen);
+}
+
+static void
+annot_inline(struct outbuf *ob, const char *buf, size_t len,
+    const struct lslot *slots, size_t n, struct stats *st)
+{
+	struct slot_view	sv;
+	size_t			i, off = 0;
+
+	/* Slots are in order of first appearance, so spans only grow. */
+	for (i = 0; i < n; i++) {
+		slot_view(&slots[i], &sv);
+		st->st_verdicts[sv.sv_verdict]++;
+		outbuf_append(ob, buf + off, slots[i].ls_eo - off);
+		off = slots[i].ls_eo;
+		outbuf_putc(ob, '[');
+		if (sv.sv_host != NULL) {
+			outbuf_puts(ob, sv.sv_host);
+			outbuf_putc(ob, ' ');
+		}
+		outbuf_puts(ob, verdict_name(sv.sv_verdict));
+		outbuf_putc(ob, ']');
+	}
+	outbuf_append(ob, buf + off, len - off);
+}
+
+void
+annot_line(struct outbuf *ob, const struct config *cfg, const char *buf,
+    size_t len, const struct lslot *slots, size_t n, struct stats *st)
+{
+	st->st_lines_out++;
+	st->st_addrs += n;
+	if (n == 0) {
+		outbuf_append(ob, buf, len);
+		return;
+	}
+	switch (cfg->cf_format) {
+	case CFG_FORMAT_KV:
+	case CFG_FORMAT_JSON:
+		annot_kv(ob, cfg, buf, len, slots, n, st);
+		break;
+	case CFG_FORMAT_INLINE:
+		annot_inline(ob, buf, len, slots, n, st);
+		break;
+	}
+}

@@ -1,0 +1,59 @@
+/*
+ * input: reassembles lines from a sequence of descriptors read in turn.
+ * Line bytes are always (pointer, length); nothing here treats log data
+ * as a C string. Memory is bounded: a line longer than the cap is handed
+ * out in raw pieces as it streams past and never buffered whole.
+ */
+#ifndef INPUT_H
+#define INPUT_H
+
+#include <stddef.h>
+
+struct input {
+	int	*in_fds;	/* owned; read in order */
+	size_t	 in_nfds;
+	size_t	 in_cur;	/* index of the descriptor being read */
+	char	*in_buf;
+	size_t	 in_cap;
+	size_t	 in_start;	/* first byte not yet handed out */
+	size_t	 in_end;	/* one past the last byte read */
+	size_t	 in_max_line;	/* longest annotatable line, terminator excluded */
+	int	 in_overlong;	/* inside a line already found too long */
+	int	 in_file_eof;	/* current descriptor hit end of file */
+	int	 in_eof;	/* every descriptor is exhausted */
+};
+
+/* Outcome of input_read(). */
+#define INPUT_DATA	1
+#define INPUT_EOF	0
+#define INPUT_AGAIN	-1
+#define INPUT_ERROR	-2
+
+/*
+ * Take ownership of fds[0..nfds) (closed by input_free, except fd 0).
+ * max_line is SPEC's --max-line.
+ */
+void	input_init(struct input *in, int *fds, size_t nfds, size_t max_line);
+void	input_free(struct input *in);
+
+/* Descriptor to poll for reading, or -1 at end of all input. */
+int	input_fd(const struct input *in);
+
+/*
+ * One read(2) from the current descriptor into free buffer space.
+ * Returns INPUT_DATA, INPUT_EOF (a descriptor ended; more may follow),
+ * INPUT_AGAIN (nothing now, or no room until input_next drains), or
+ * INPUT_ERROR with errno set.
+ */
+int	input_read(struct input *in);
+
+/*
+ * Hand out the next unit: a complete line with its terminator, the final
+ * unterminated line of a descriptor at its end, or a raw piece of an
+ * overlong line. *raw is 1 for bytes that must pass through unannotated.
+ * The bytes stay valid until the next input_read(). Returns 1 or 0 when
+ * nothing is ready.
+ */
+int	input_next(struct input *in, const char **p, size_t *len, int *raw);
+
+#endif /* INPUT_H */

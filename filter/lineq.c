@@ -1,0 +1,68 @@
+/*
+ * lineq: see lineq.h. A line and its slots live in one allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lineq.h"
+#include "util.h"
+
+void
+lineq_init(struct lineq *q, size_t max_lines, size_t max_bytes)
+{
+	memset(q, 0, sizeof(*q));
+	TAILQ_INIT(&q->lq_lines);
+	q->lq_max_lines = max_lines;
+	q->lq_max_bytes = max_bytes;
+}
+
+struct line *
+lineq_push(struct lineq *q, const char *buf, size_t len,
+    const struct lslot *slots, size_t nslots, uint64_t deadline_ms)
+{
+	struct line	*ln;
+	size_t		 size;
+
+	size = sizeof(*ln) + nslots * sizeof(*slots) + len;
+	ln = xcalloc(1, size);
+	ln->ln_slots = (struct lslot *)(ln + 1);
+	ln->ln_buf = (char *)(ln->ln_slots + nslots);
+	if (nslots > 0)
+		memcpy(ln->ln_slots, slots, nslots * sizeof(*slots));
+	memcpy(ln->ln_buf, buf, len);
+	ln->ln_len = len;
+	ln->ln_nslots = nslots;
+	ln->ln_deadline_ms = deadline_ms;
+	TAILQ_INSERT_TAIL(&q->lq_lines, ln, ln_entry);
+	q->lq_count++;
+	q->lq_bytes += len;
+	return ln;
+}
+
+struct line *
+lineq_head(const struct lineq *q)
+{
+	return TAILQ_FIRST(&q->lq_lines);
+}
+
+void
+lineq_remove(struct lineq *q, struct line *ln)
+{
+	TAILQ_REMOVE(&q->lq_lines, ln, ln_entry);
+	q->lq_count--;
+	q->lq_bytes -= ln->ln_len;
+	free(ln);
+}
+
+int
+lineq_full(const struct lineq *q)
+{
+	return q->lq_count >= q->lq_max_lines ||
+	    q->lq_bytes >= q->lq_max_bytes;
+}
+
+int
+lineq_empty(const struct lineq *q)
+{
+	return q->lq_count == 0;
+}

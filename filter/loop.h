@@ -1,0 +1,36 @@
+/*
+ * loop: the single-threaded event loop, the only place that blocks
+ * (ppoll over input, output and the c-ares sockets).
+ */
+#ifndef LOOP_H
+#define LOOP_H
+
+#include "config.h"
+#include "input.h"
+#include "ipscan.h"
+#include "resolver.h"
+#include "stats.h"
+
+struct loop_ctx {
+	const struct config	*lc_cfg;
+	struct stats		*lc_stats;
+	struct input		*lc_in;
+	struct ipscan		*lc_scan;
+	struct rsv		*lc_rsv;
+	int			 lc_outfd;
+};
+
+/*
+ * Block SIGINT, SIGTERM, SIGHUP and SIGUSR1 outside the wait and install
+ * flag-setting handlers; ignore SIGPIPE. Call once before loop_run().
+ */
+void	loop_signals(void);
+
+/*
+ * Run until input ends and every line is written, or a stop signal's
+ * grace period ends. Returns the exit status: 0, or 1 when the output
+ * failed (after a warning on stderr).
+ */
+int	loop_run(struct loop_ctx *lc);
+
+#endif /* LOOP_H */

@@ -1,0 +1,127 @@
+/*
+ * ptrtag: append reverse DNS and FCrDNS verdicts to log lines.
+ *
+ * main() opens everything first (files, output, scanner, resolver),
+ * then runs the loop; it knows nothing of DNS wire format or PCRE2.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <ares.h>
+
+#include "config.h"
+#include "extract.h"
+#include "input.h"
+#include "ipscan.h"
+#include "loop.h"
+#include "options.h"
+#include "resolver.h"
+#include "stats.h"
+#include "util.h"
+
+/* Open every input now, so an unreadable file is a usage error (2). */
+static int *
+open_inputs(char **files, size_t *nfds)
+{
+	size_t	 i, n = 0;
+	int	*fds;
+
+	while (files[n] != NULL)
+		n++;
+	if (n == 0) {
+		fds = xcalloc(1, sizeof(*fds));
+		*nfds = 1;
+		return fds;
+	}
+	fds = xcalloc(n, sizeof(*fds));
+	for (i = 0; i < n; i++) {
+		if (strcmp(files[i], "-") == 0)
+			fds[i] = STDIN_FILENO;
+		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
+			errx(2, "%s: %s", files[i], strerror(errno));
+	}
+	*nfds = n;
+	return fds;
+}
+
+static int
+run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
+    size_t nfds)
+{
+	size_t	i;
+
+	for (i = 0; i < nfds; i++)
+		if (extract_run(sc, fds[i], STDOUT_FILENO, cfg->cf_max_ips,
+		    cfg->cf_max_line) == -1) {
+			if (errno == EPIPE)
+				return 0;
+			err(1, "extract");
+		}
+	return 0;
+}
+
+static int
+open_output(const struct config *cfg)
+{
+	int	fd;
+
+	if (cfg->cf_output == NULL)
+		return STDOUT_FILENO;
+	fd = open(cfg->cf_output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+	    0644);
+	if (fd == -1)
+		errx(2, "%s: %s", cfg->cf_output, strerror(errno));
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config	 cfg;
+	struct stats	 st;
+	struct input	 in;
+	struct loop_ctx	 lc;
+	struct ipscan	*sc;
+	struct rsv	*rsv;
+	char		 errbuf[256];
+	size_t		 nfds, i;
+	int		*fds, rc;
+
+	options_parse(argc, argv, &cfg);
+	fds = open_inputs(cfg.cf_files, &nfds);
+	if ((sc = ipscan_create(errbuf, sizeof(errbuf))) == NULL)
+		errx(1, "address scanner: %s", errbuf);
+	if (cfg.cf_extract) {
+		signal(SIGPIPE, SIG_IGN);
+		rc = run_extract(&cfg, sc, fds, nfds);
+		ipscan_free(sc);
+		return rc;
+	}
+	memset(&st, 0, sizeof(st));
+	lc.lc_outfd = open_output(&cfg);
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+		errx(1, "c-ares: %s", ares_strerror(rc));
+	if ((rsv = rsv_create(&cfg, &st, errbuf, sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	for (i = 0; i < nfds; i++)
+		(void)fd_set_nonblock(fds[i]);
+	(void)fd_set_nonblock(lc.lc_outfd);
+	input_init(&in, fds, nfds, cfg.cf_max_line);
+	loop_signals();
+	lc.lc_cfg = &cfg;
+	lc.lc_stats = &st;
+	lc.lc_in = &in;
+	lc.lc_scan = sc;
+	lc.lc_rsv = rsv;
+	rc = loop_run(&lc);
+	rsv_destroy(rsv);
+	ares_library_cleanup();
+	input_free(&in);
+	ipscan_free(sc);
+	return rc;
+}

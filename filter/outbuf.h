@@ -1,0 +1,43 @@
+/*
+ * outbuf: an append-only byte buffer drained into a non-blocking
+ * descriptor. Appends never fail (the buffer grows; callers bound it by
+ * checking outbuf_above_high() before reading more input).
+ */
+#ifndef OUTBUF_H
+#define OUTBUF_H
+
+#include <stddef.h>
+
+struct outbuf {
+	char	*ob_buf;
+	size_t	 ob_off;	/* first byte not yet written */
+	size_t	 ob_len;	/* bytes held, written or not */
+	size_t	 ob_cap;
+	size_t	 ob_high;	/* high-water mark for backpressure */
+};
+
+/* Outcome of outbuf_flush(). */
+#define OUTBUF_DONE	0	/* everything written */
+#define OUTBUF_AGAIN	1	/* the descriptor is full; wait for POLLOUT */
+#define OUTBUF_EPIPE	2	/* the reader went away */
+#define OUTBUF_ERROR	3	/* any other write error, errno set */
+
+void	outbuf_init(struct outbuf *ob, size_t high);
+void	outbuf_free(struct outbuf *ob);
+
+/* Append len bytes. Exits through err(1) on ENOMEM. */
+void	outbuf_append(struct outbuf *ob, const void *p, size_t len);
+void	outbuf_putc(struct outbuf *ob, char c);
+void	outbuf_puts(struct outbuf *ob, const char *s);
+
+/* Bytes not yet written, and whether they exceed the high-water mark. */
+size_t	outbuf_pending(const struct outbuf *ob);
+int	outbuf_above_high(const struct outbuf *ob);
+
+/*
+ * Write as much as fd takes, retrying EINTR. Returns one of the OUTBUF_
+ * codes above; written bytes are dropped from the buffer.
+ */
+int	outbuf_flush(struct outbuf *ob, int fd);
+
+#endif /* OUTBUF_H */

@@ -1,0 +1,81 @@
+/*
+ * resolver: the DNS cache and the lookups that fill it. The only user of
+ * c-ares. For each new address it sends a PTR query, then one A or AAAA
+ * query per PTR name (up to --max-names), and settles a verdict (SPEC
+ * section 2). Callers acquire pinned cache entries and read their verdict
+ * once it is no longer VERDICT_PENDING.
+ */
+#ifndef RESOLVER_H
+#define RESOLVER_H
+
+#include <poll.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "ipaddr.h"
+#include "lru.h"
+#include "stats.h"
+#include "verdict.h"
+
+struct lookup;
+
+/* One cached address. The lru entry must stay the first member. */
+struct dnsent {
+	struct lru_entry	 de_lru;
+	struct ipaddr		 de_addr;
+	uint8_t			 de_verdict;	/* enum verdict */
+	char			*de_host;	/* NULL, or a valid host name */
+	struct lookup		*de_lookup;	/* non-NULL while resolving */
+};
+
+struct rsv;
+
+/*
+ * Create the resolver: c-ares channel with cfg's servers, timeout and
+ * tries, and a cache of cfg->cf_cache_size entries. Returns NULL with a
+ * message in err on a configuration error (bad server list, c-ares
+ * initialisation failure).
+ */
+struct rsv	*rsv_create(const struct config *cfg, struct stats *st,
+		    char *err, size_t errlen);
+
+/* Cancel every lookup (callbacks only free memory) and free it all. */
+void		 rsv_destroy(struct rsv *rsv);
+
+/*
+ * The cache entry for ia, pinned for the caller: a cached answer, a
+ * lookup already under way (coalesced), or a lookup started now. Returns
+ * NULL when the address is shed (the pending-lookup bound or a cache full
+ * of pinned entries); *shed then holds the verdict to report. Never calls
+ * back into the caller.
+ */
+struct dnsent	*rsv_acquire(struct rsv *rsv, const struct ipaddr *ia,
+		    uint64_t now_ms, enum verdict *shed);
+
+/* Drop the caller's pin on de (from rsv_acquire). */
+void		 rsv_release(struct rsv *rsv, struct dnsent *de);
+
+/*
+ * Poll set of the c-ares sockets: fills at most max entries of pfd and
+ * returns how many. Rebuild it on every loop iteration.
+ */
+int		 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max);
+
+/* Milliseconds until c-ares needs rsv_process() anyway, or -1: none. */
+int64_t		 rsv_timeout_ms(struct rsv *rsv);
+
+/*
+ * Let c-ares handle the sockets in pfd[0..n) that poll marked, and its
+ * timers. Callbacks run here and only update cache entries and counters.
+ */
+void		 rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n,
+		    uint64_t now_ms);
+
+/* Queries in flight, lookups unfinished, entries cached. */
+size_t		 rsv_inflight(const struct rsv *rsv);
+size_t		 rsv_pending(const struct rsv *rsv);
+size_t		 rsv_cached(const struct rsv *rsv);
+uint64_t	 rsv_evictions(const struct rsv *rsv);
+
+#endif /* RESOLVER_H */

@@ -1,0 +1,120 @@
+/*
+ * stats: see stats.h.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "stats.h"
+
+const char *
+verdict_name(enum verdict v)
+{
+	switch (v) {
+	case VERDICT_PENDING:
+	case VERDICT_TIMEOUT:
+		return "timeout";
+	case VERDICT_PASS:
+		return "pass";
+	case VERDICT_FAIL:
+		return "fail";
+	case VERDICT_NONE:
+		return "none";
+	case VERDICT_TEMPERROR:
+		return "temperror";
+	case VERDICT_PERMERROR:
+		return "permerror";
+	case VERDICT_SKIPPED:
+		return "skipped";
+	}
+	return "timeout";
+}
+
+void
+stats_latency(struct stats *st, uint64_t ms)
+{
+	int	i;
+
+	for (i = 0; i < STATS_LAT_BUCKETS - 1; i++)
+		if (ms < ((uint64_t)1 << i))
+			break;
+	st->st_latency[i]++;
+}
+
+/* Upper bound (ms) of the bucket holding quantile q of the latencies. */
+static uint64_t
+latency_quantile(const struct stats *st, double q)
+{
+	uint64_t	total = 0, seen = 0;
+	int		i;
+
+	for (i = 0; i < STATS_LAT_BUCKETS; i++)
+		total += st->st_latency[i];
+	if (total == 0)
+		return 0;
+	for (i = 0; i < STATS_LAT_BUCKETS; i++) {
+		seen += st->st_latency[i];
+		if ((double)seen >= q * (double)total)
+			break;
+	}
+	return (uint64_t)1 << (i < STATS_LAT_BUCKETS ? i : STATS_LAT_BUCKETS - 1);
+}
+
+static const char *const rcode_names[6] = {
+	"noerror", "formerr", "servfail", "nxdomain", "notimp", "refused",
+};
+
+/* Append "key=value" or "\"key\":value" with a separator to buf. */
+static void
+put(char *buf, size_t bufsz, int json, const char *key, uint64_t val)
+{
+	size_t	len = strlen(buf);
+
+	if (len >= bufsz)
+		return;
+	snprintf(buf + len, bufsz - len, json ? "%s\"%s\":%llu" : "%s%s=%llu",
+	    len > (json ? 1u : 0u) ? (json ? "," : " ") : "", key,
+	    (unsigned long long)val);
+}
+
+void
+stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
+    uint64_t evictions, uint64_t cached)
+{
+	char	buf[2048], key[32];
+	size_t	len;
+	int	i;
+
+	buf[0] = '\0';
+	if (json)
+		strlcpy(buf, "{", sizeof(buf));
+	put(buf, sizeof(buf), json, "lines_in", st->st_lines_in);
+	put(buf, sizeof(buf), json, "lines_out", st->st_lines_out);
+	put(buf, sizeof(buf), json, "addresses", st->st_addrs);
+	put(buf, sizeof(buf), json, "cache_hits", st->st_cache_hits);
+	put(buf, sizeof(buf), json, "cache_misses", st->st_cache_misses);
+	put(buf, sizeof(buf), json, "cache_neg_hits", st->st_cache_neg_hits);
+	put(buf, sizeof(buf), json, "cache_evictions", evictions);
+	put(buf, sizeof(buf), json, "cache_entries", cached);
+	put(buf, sizeof(buf), json, "queries", st->st_queries);
+	for (i = 0; i < 6; i++) {
+		snprintf(key, sizeof(key), "rcode_%s", rcode_names[i]);
+		put(buf, sizeof(buf), json, key, st->st_rcode[i]);
+	}
+	put(buf, sizeof(buf), json, "rcode_other", st->st_rcode_other);
+	put(buf, sizeof(buf), json, "query_timeouts", st->st_timeouts);
+	put(buf, sizeof(buf), json, "inflight", inflight);
+	put(buf, sizeof(buf), json, "lines_late", st->st_late_lines);
+	for (i = VERDICT_PASS; i < VERDICT_COUNT; i++) {
+		snprintf(key, sizeof(key), "verdict_%s",
+		    verdict_name((enum verdict)i));
+		put(buf, sizeof(buf), json, key, st->st_verdicts[i]);
+	}
+	put(buf, sizeof(buf), json, "latency_p50_ms",
+	    latency_quantile(st, 0.50));
+	put(buf, sizeof(buf), json, "latency_p99_ms",
+	    latency_quantile(st, 0.99));
+	strlcat(buf, json ? "}\n" : "\n", sizeof(buf));
+	len = strlen(buf);
+	(void)write(fd, buf, len);
+}

@@ -1,0 +1,329 @@
+/*
+ * ipaddr: a plain IPv4/IPv6 address value and pure helpers around it.
+ *
+ * inet_pton(3) decides what text is an address; this file only strips
+ * the decorations logs put around one (brackets, a %zone) and writes the
+ * canonical text back out. The IPv6 formatter is our own so that the
+ * output is RFC 5952 everywhere: glibc's inet_ntop prints a dotted tail
+ * for ::/96, which RFC 5952 does not.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ipaddr.h"
+
+/* The ::ffff:0:0/96 prefix of IPv4-mapped IPv6 addresses (RFC 4291 2.5.5.2). */
+static const uint8_t ipaddr_mapped_prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+/*
+ * Parse bare address text (no brackets, no zone) of len bytes. The text
+ * is copied into a NUL-terminated buffer first, so a NUL byte inside the
+ * span can never make inet_pton accept a prefix of it.
+ */
+static int
+ipaddr_pton(const char *text, size_t len, struct ipaddr *ia)
+{
+	char	buf[INET6_ADDRSTRLEN];
+
+	if (len == 0 || len >= sizeof(buf) || memchr(text, '\0', len) != NULL)
+		return -1;
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	memset(ia, 0, sizeof(*ia));
+	if (memchr(buf, ':', len) != NULL) {
+		if (inet_pton(AF_INET6, buf, ia->ia_bytes) != 1)
+			return -1;
+		ia->ia_family = AF_INET6;
+	} else {
+		if (inet_pton(AF_INET, buf, ia->ia_bytes) != 1)
+			return -1;
+		ia->ia_family = AF_INET;
+	}
+	return 0;
+}
+
+/*
+ * Strip optional brackets and an optional %zone from text, leaving the
+ * bare address span in *lenp. A zone is only allowed on IPv6 text and
+ * must not be empty. Returns 0, or -1 on unbalanced brackets.
+ */
+static int
+ipaddr_undecorate(const char *text, size_t *lenp, size_t *startp)
+{
+	const char	*pct;
+	size_t		 len = *lenp, start = 0;
+
+	if (len > 0 && text[0] == '[') {
+		if (len < 2 || text[len - 1] != ']')
+			return -1;
+		start = 1;
+		len -= 2;
+	} else if (len > 0 && text[len - 1] == ']')
+		return -1;
+	pct = memchr(text + start, '%', len);
+	if (pct != NULL) {
+		if (pct == text + start + len - 1 ||
+		    memchr(text + start, ':', pct - (text + start)) == NULL)
+			return -1;
+		len = pct - (text + start);
+	}
+	*startp = start;
+	*lenp = len;
+	return 0;
+}
+
+int
+ipaddr_parse(const char *text, size_t len, struct ipaddr *ia)
+{
+	size_t	start;
+
+	if (ipaddr_undecorate(text, &len, &start) == -1)
+		return -1;
+	if (ipaddr_pton(text + start, len, ia) == -1)
+		return -1;
+	ipaddr_unmap(ia);
+	return 0;
+}
+
+/*
+ * Find the longest run of two or more zero groups, leftmost on a tie
+ * (RFC 5952 4.2.2 and 4.2.3). Returns its start and sets *runlen, or
+ * returns -1 when no run qualifies.
+ */
+static int
+ipaddr_zero_run(const uint16_t grp[8], int *runlen)
+{
+	int	best = -1, bestlen = 1, i, j;
+
+	for (i = 0; i < 8; i = j + 1) {
+		for (j = i; j < 8 && grp[j] == 0; j++)
+			;
+		if (j - i > bestlen) {
+			best = i;
+			bestlen = j - i;
+		}
+	}
+	*runlen = bestlen;
+	return best;
+}
+
+static size_t
+ipaddr_ntop6(const struct ipaddr *ia, char *buf, size_t bufsz)
+{
+	uint16_t	 grp[8];
+	size_t		 n = 0;
+	int		 i, run, runlen, w;
+
+	for (i = 0; i < 8; i++)
+		grp[i] = (uint16_t)(ia->ia_bytes[2 * i] << 8 |
+		    ia->ia_bytes[2 * i + 1]);
+	run = ipaddr_zero_run(grp, &runlen);
+	for (i = 0; i < 8; i++) {
+		if (i == run) {
+			buf[n++] = ':';
+			buf[n++] = ':';
+			i += runlen - 1;
+			continue;
+		}
+		if (n > 0 && buf[n - 1] != ':')
+			buf[n++] = ':';
+		w = snprintf(buf + n, bufsz - n, "%x", grp[i]);
+		if (w < 0)
+			return 0;
+		n += (size_t)w;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+size_t
+ipaddr_ntop(const struct ipaddr *ia, char *buf, size_t bufsz)
+{
+	const uint8_t	*b = ia->ia_bytes;
+	int		 w;
+
+	if (bufsz < IPADDR_STRMAX)
+		return 0;
+	if (ia->ia_family == AF_INET6)
+		return ipaddr_ntop6(ia, buf, bufsz);
+	w = snprintf(buf, bufsz, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+	return w < 0 ? 0 : (size_t)w;
+}
+
+int
+ipaddr_cmp(const struct ipaddr *a, const struct ipaddr *b)
+{
+	if (a->ia_family != b->ia_family)
+		return a->ia_family == AF_INET ? -1 : 1;
+	return memcmp(a->ia_bytes, b->ia_bytes,
+	    a->ia_family == AF_INET ? 4 : 16);
+}
+
+void
+ipaddr_unmap(struct ipaddr *ia)
+{
+	if (ia->ia_family != AF_INET6 ||
+	    memcmp(ia->ia_bytes, ipaddr_mapped_prefix,
+	    sizeof(ipaddr_mapped_prefix)) != 0)
+		return;
+	memmove(ia->ia_bytes, ia->ia_bytes + 12, 4);
+	memset(ia->ia_bytes + 4, 0, 12);
+	ia->ia_family = AF_INET;
+}
+
+void
+ipaddr_key(const struct ipaddr *ia, uint8_t key[IPADDR_KEYLEN])
+{
+	key[0] = ia->ia_family;
+	memset(key + 1, 0, IPADDR_KEYLEN - 1);
+	memcpy(key + 1, ia->ia_bytes, ia->ia_family == AF_INET ? 4 : 16);
+}
+
+/* Clear every bit of ia past the first plen bits. */
+static void
+ipaddr_mask(struct ipaddr *ia, unsigned int plen)
+{
+	unsigned int	i, nbytes = ia->ia_family == AF_INET ? 4 : 16;
+
+	for (i = 0; i < nbytes; i++) {
+		if (plen >= 8 * (i + 1))
+			continue;
+		if (plen <= 8 * i)
+			ia->ia_bytes[i] = 0;
+		else
+			ia->ia_bytes[i] &= (uint8_t)(0xff << (8 - (plen - 8 * i)));
+	}
+}
+
+/* Parse a decimal prefix length of 1 to 3 digits, at most max. */
+static int
+ipaddr_plen(const char *s, size_t len, unsigned int max, unsigned int *plen)
+{
+	unsigned int	v = 0;
+	size_t		i;
+
+	if (len == 0 || len > 3)
+		return -1;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (unsigned int)(s[i] - '0');
+	}
+	if (v > max)
+		return -1;
+	*plen = v;
+	return 0;
+}
+
+/*
+ * Parse one "addr[/len]" item into *pfx. An IPv4-mapped prefix of at
+ * least 96 bits becomes the IPv4 prefix it covers, because addresses
+ * are unmapped before they are matched. Host bits are cleared.
+ */
+static int
+ipaddr_prefix_parse(const char *s, size_t len, struct ipaddr_prefix *pfx,
+    const char **errstr)
+{
+	const char	*slash;
+	size_t		 alen, start, tail;
+	unsigned int	 plen, max;
+
+	slash = memchr(s, '/', len);
+	alen = slash != NULL ? (size_t)(slash - s) : len;
+	tail = len - alen;
+	if (memchr(s, '%', alen) != NULL ||
+	    ipaddr_undecorate(s, &alen, &start) == -1 ||
+	    ipaddr_pton(s + start, alen, &pfx->ip_addr) == -1) {
+		*errstr = "invalid address";
+		return -1;
+	}
+	max = pfx->ip_addr.ia_family == AF_INET ? 32 : 128;
+	plen = max;
+	if (slash != NULL && ipaddr_plen(slash + 1, tail - 1, max, &plen) == -1) {
+		*errstr = "invalid prefix length";
+		return -1;
+	}
+	if (pfx->ip_addr.ia_family == AF_INET6 && plen >= 96 &&
+	    memcmp(pfx->ip_addr.ia_bytes, ipaddr_mapped_prefix,
+	    sizeof(ipaddr_mapped_prefix)) == 0) {
+		ipaddr_unmap(&pfx->ip_addr);
+		plen -= 96;
+	}
+	ipaddr_mask(&pfx->ip_addr, plen);
+	pfx->ip_len = (uint8_t)plen;
+	return 0;
+}
+
+int
+ipaddr_set_parse(struct ipaddr_set *set, const char *csv, const char **errstr)
+{
+	const char	*p = csv, *end, *s, *e;
+	size_t		 count = set->is_count;
+
+	for (;;) {
+		end = strchr(p, ',');
+		if (end == NULL)
+			end = p + strlen(p);
+		for (s = p; s < end && (*s == ' ' || *s == '\t'); s++)
+			;
+		for (e = end; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+			;
+		if (s == e) {
+			*errstr = "empty prefix";
+			return -1;
+		}
+		if (count == IPADDR_SETMAX) {
+			*errstr = "too many prefixes";
+			return -1;
+		}
+		if (ipaddr_prefix_parse(s, (size_t)(e - s),
+		    &set->is_prefix[count], errstr) == -1)
+			return -1;
+		count++;
+		if (*end == '\0')
+			break;
+		p = end + 1;
+	}
+	set->is_count = count;
+	return 0;
+}
+
+void
+ipaddr_set_add_defaults(struct ipaddr_set *set)
+{
+	static const char	*defaults = "127.0.0.0/8,::1/128,0.0.0.0/32,"
+	    "::/128,169.254.0.0/16,fe80::/10,224.0.0.0/4,ff00::/8,"
+	    "255.255.255.255/32";
+	const char		*errstr;
+
+	/* The list is constant and valid; only a full set can refuse it. */
+	(void)ipaddr_set_parse(set, defaults, &errstr);
+}
+
+int
+ipaddr_set_match(const struct ipaddr_set *set, const struct ipaddr *ia)
+{
+	const struct ipaddr_prefix	*pfx;
+	struct ipaddr			 masked;
+	size_t				 i;
+
+	for (i = 0; i < set->is_count; i++) {
+		pfx = &set->is_prefix[i];
+		if (pfx->ip_addr.ia_family != ia->ia_family)
+			continue;
+		masked = *ia;
+		ipaddr_mask(&masked, pfx->ip_len);
+		if (ipaddr_cmp(&masked, &pfx->ip_addr) == 0)
+			return 1;
+	}
+	return 0;
+}

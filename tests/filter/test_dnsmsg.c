@@ -1,0 +1,1021 @@
+/*
+ * Unit tests for filter/dnsmsg.c on messages built here, byte by byte,
+ * with a small packet builder: nothing is read from the network.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <stdint.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "dnsmsg.h"
+#include "ipaddr.h"
+
+#define PKT_MAX		16384
+#define QNAME		"45.113.0.203.in-addr.arpa"
+#define HOSTQ		"mail.example.com"
+
+enum { SEC_QD, SEC_AN, SEC_NS, SEC_AR };
+
+/* A message under construction; p_count is patched in by pkt_len(). */
+struct pkt {
+	uint8_t		p_buf[PKT_MAX];
+	size_t		p_len;
+	uint16_t	p_count[4];
+};
+
+static struct pkt		pk;
+static struct dnsmsg_result	res;
+
+static void
+pkt_put(struct pkt *p, const void *data, size_t n)
+{
+	cr_assert_leq(p->p_len + n, sizeof(p->p_buf), "packet overflow");
+	memcpy(p->p_buf + p->p_len, data, n);
+	p->p_len += n;
+}
+
+static void
+pkt_u8(struct pkt *p, unsigned int v)
+{
+	uint8_t	 b = (uint8_t)v;
+
+	pkt_put(p, &b, 1);
+}
+
+static void
+pkt_u16(struct pkt *p, unsigned int v)
+{
+	pkt_u8(p, v >> 8);
+	pkt_u8(p, v);
+}
+
+static void
+pkt_u32(struct pkt *p, uint32_t v)
+{
+	pkt_u16(p, v >> 16);
+	pkt_u16(p, v & 0xffff);
+}
+
+/* Start a response with the given RCODE and extra flag bits. */
+static void
+pkt_init(struct pkt *p, unsigned int rcode, unsigned int flags)
+{
+	memset(p, 0, sizeof(*p));
+	pkt_u16(p, 0x1234);
+	pkt_u16(p, 0x8180 | flags | rcode);
+	pkt_u32(p, 0);
+	pkt_u32(p, 0);
+}
+
+/* Write labels of dotted text, without the terminating root label. */
+static void
+pkt_labels(struct pkt *p, const char *text)
+{
+	const char	*dot;
+	size_t		 n;
+
+	while (*text != '\0') {
+		dot = strchr(text, '.');
+		n = dot == NULL ? strlen(text) : (size_t)(dot - text);
+		pkt_u8(p, (unsigned int)n);
+		pkt_put(p, text, n);
+		text += n;
+		if (*text == '.')
+			text++;
+	}
+}
+
+/* Write an uncompressed name; returns its offset. */
+static size_t
+pkt_name(struct pkt *p, const char *text)
+{
+	size_t	 at = p->p_len;
+
+	pkt_labels(p, text);
+	pkt_u8(p, 0);
+	return at;
+}
+
+/* Write labels of prefix (may be "") then a pointer to target. */
+static size_t
+pkt_name_ptr(struct pkt *p, const char *prefix, size_t target)
+{
+	size_t	 at = p->p_len;
+
+	pkt_labels(p, prefix);
+	pkt_u16(p, 0xc000 | (unsigned int)target);
+	return at;
+}
+
+static size_t
+pkt_question(struct pkt *p, const char *qname, unsigned int type)
+{
+	size_t	 at = pkt_name(p, qname);
+
+	pkt_u16(p, type);
+	pkt_u16(p, 1);
+	p->p_count[SEC_QD]++;
+	return at;
+}
+
+/*
+ * After the owner name: type, class, TTL and a placeholder rdlength.
+ * Returns the rdlength offset for pkt_rr_end().
+ */
+static size_t
+pkt_rr_class(struct pkt *p, int sec, unsigned int type, unsigned int class,
+    uint32_t ttl)
+{
+	size_t	 at;
+
+	pkt_u16(p, type);
+	pkt_u16(p, class);
+	pkt_u32(p, ttl);
+	at = p->p_len;
+	pkt_u16(p, 0);
+	p->p_count[sec]++;
+	return at;
+}
+
+static size_t
+pkt_rr(struct pkt *p, int sec, unsigned int type, uint32_t ttl)
+{
+	return pkt_rr_class(p, sec, type, 1, ttl);
+}
+
+static void
+pkt_rr_end(struct pkt *p, size_t at)
+{
+	size_t	 n = p->p_len - at - 2;
+
+	p->p_buf[at] = (uint8_t)(n >> 8);
+	p->p_buf[at + 1] = (uint8_t)n;
+}
+
+/* Patch the section counts into the header; returns the length. */
+static size_t
+pkt_len(struct pkt *p)
+{
+	int	 i;
+
+	for (i = 0; i < 4; i++) {
+		p->p_buf[4 + 2 * i] = (uint8_t)(p->p_count[i] >> 8);
+		p->p_buf[5 + 2 * i] = (uint8_t)p->p_count[i];
+	}
+	return p->p_len;
+}
+
+/* A PTR RR owned by the name at offset owner, target as plain text. */
+static void
+add_ptr(struct pkt *p, size_t owner, const char *target, uint32_t ttl)
+{
+	size_t	 at;
+
+	pkt_name_ptr(p, "", owner);
+	at = pkt_rr(p, SEC_AN, DNSMSG_T_PTR, ttl);
+	pkt_name(p, target);
+	pkt_rr_end(p, at);
+}
+
+/* A CNAME RR; returns the offset of the target name it wrote. */
+static size_t
+add_cname(struct pkt *p, size_t owner, const char *target, uint32_t ttl)
+{
+	size_t	 at, name;
+
+	pkt_name_ptr(p, "", owner);
+	at = pkt_rr(p, SEC_AN, DNSMSG_T_CNAME, ttl);
+	name = pkt_name(p, target);
+	pkt_rr_end(p, at);
+	return name;
+}
+
+static void
+add_soa(struct pkt *p, uint32_t ttl, uint32_t minimum)
+{
+	size_t	 at;
+
+	pkt_name(p, "example.com");
+	at = pkt_rr(p, SEC_NS, DNSMSG_T_SOA, ttl);
+	pkt_name(p, "ns.example.com");
+	pkt_name(p, "hostmaster.example.com");
+	pkt_u32(p, 2024010101);
+	pkt_u32(p, 3600);
+	pkt_u32(p, 600);
+	pkt_u32(p, 86400);
+	pkt_u32(p, minimum);
+	pkt_rr_end(p, at);
+}
+
+static int
+parse_ptr(void)
+{
+	return dnsmsg_parse_ptr(pk.p_buf, pkt_len(&pk), QNAME, &res);
+}
+
+static void
+setup(void)
+{
+	memset(&pk, 0, sizeof(pk));
+	memset(&res, 0x5a, sizeof(res));	/* the parser must reset it */
+}
+
+TestSuite(dnsmsg, .init = setup);
+
+/* ------------------------------------------------------------ PTR */
+
+Test(dnsmsg, ptr_one_name)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "mail.example.com", 3600);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_rcode, 0);
+	cr_expect_eq(res.dr_truncated, 0);
+	cr_expect_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "mail.example.com");
+	cr_expect_eq(res.dr_nbad, 0);
+	cr_expect_eq(res.dr_has_ttl, 1);
+	cr_expect_eq(res.dr_ttl, 3600);
+	cr_expect_eq(res.dr_has_neg_ttl, 0);
+	cr_expect_eq(res.dr_naddrs, 0);
+}
+
+Test(dnsmsg, ptr_several_names_in_order_without_duplicates)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "b.example.com", 60);
+	add_ptr(&pk, q, "a.example.com", 60);
+	add_ptr(&pk, q, "B.Example.COM", 60);
+	add_ptr(&pk, q, "c.example.com", 60);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 3);
+	cr_expect_str_eq(res.dr_names[0], "b.example.com");
+	cr_expect_str_eq(res.dr_names[1], "a.example.com");
+	cr_expect_str_eq(res.dr_names[2], "c.example.com");
+	cr_expect_eq(res.dr_nbad, 0);
+}
+
+Test(dnsmsg, ptr_uppercase_lowered_and_owner_case_ignored)
+{
+	size_t	 at;
+
+	pkt_init(&pk, 0, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name(&pk, "45.113.0.203.IN-ADDR.Arpa");
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name(&pk, "MAIL.Example.COM");
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "mail.example.com");
+}
+
+Test(dnsmsg, ptr_qname_trailing_dot_and_no_dot_in_result)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "mail.example.com", 100);
+	cr_assert_eq(dnsmsg_parse_ptr(pk.p_buf, pkt_len(&pk), QNAME ".",
+	    &res), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "mail.example.com");
+}
+
+Test(dnsmsg, ptr_root_target_is_bad)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "", 100);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_nnames, 0);
+	cr_expect_eq(res.dr_nbad, 1);
+}
+
+Test(dnsmsg, ptr_compressed_names)
+{
+	size_t	 q, at, first;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	/* Target "host.in-addr.arpa": a label, then into the question. */
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name_ptr(&pk, "host", q + 13);
+	pkt_rr_end(&pk, at);
+	/* Then "mail.example.com", and "www" + pointer to its suffix. */
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	first = pkt_name(&pk, "mail.example.com");
+	pkt_rr_end(&pk, at);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name_ptr(&pk, "www", first + 5);
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(pk.p_buf[q + 13], 7, "q + 13 is the in-addr label");
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 3);
+	cr_expect_str_eq(res.dr_names[0], "host.in-addr.arpa");
+	cr_expect_str_eq(res.dr_names[1], "mail.example.com");
+	cr_expect_str_eq(res.dr_names[2], "www.example.com");
+}
+
+/* RFC 2317: the PTR lives under a name whose label holds a '/'. */
+Test(dnsmsg, ptr_rfc2317_cname)
+{
+	size_t	 q, t;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	t = add_cname(&pk, q, "45.0/26.113.0.203.in-addr.arpa", 300);
+	add_ptr(&pk, t, "host.example.net", 600);
+	add_ptr(&pk, q, "ignored.example.net", 10);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "host.example.net");
+	cr_expect_eq(res.dr_ttl, 300, "the CNAME TTL counts");
+	cr_expect_eq(res.dr_nbad, 0);
+}
+
+Test(dnsmsg, ptr_cname_after_its_target)
+{
+	size_t	 q, t, at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	t = pkt_name(&pk, "45.0/26.113.0.203.in-addr.arpa");
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 600);
+	pkt_name(&pk, "host.example.net");
+	pkt_rr_end(&pk, at);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_CNAME, 900);
+	pkt_name_ptr(&pk, "", t);
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "host.example.net");
+	cr_expect_eq(res.dr_ttl, 600);
+}
+
+/* Build qname -> c1 -> ... -> cN with a PTR at cN. */
+static void
+build_chain(int links)
+{
+	char	 name[64];
+	size_t	 owner;
+	int	 i;
+
+	pkt_init(&pk, 0, 0);
+	owner = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	for (i = 1; i <= links; i++) {
+		snprintf(name, sizeof(name), "c%d.example.net", i);
+		owner = add_cname(&pk, owner, name, 1000 - (uint32_t)i);
+	}
+	add_ptr(&pk, owner, "end.example.net", 5000);
+}
+
+Test(dnsmsg, ptr_cname_chain_of_eight_followed)
+{
+	build_chain(8);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "end.example.net");
+	cr_expect_eq(res.dr_ttl, 992);
+}
+
+Test(dnsmsg, ptr_cname_chain_longer_than_eight_stops)
+{
+	build_chain(9);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_nnames, 0);
+	cr_expect_eq(res.dr_nbad, 0);
+}
+
+Test(dnsmsg, ptr_cname_loop_stops)
+{
+	size_t	 q, a;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	a = add_cname(&pk, q, "a.example.net", 100);
+	add_cname(&pk, a, QNAME, 100);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_nnames, 0);
+}
+
+Test(dnsmsg, nxdomain_with_soa)
+{
+	pkt_init(&pk, 3, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_soa(&pk, 3600, 300);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_rcode, 3);
+	cr_expect_eq(res.dr_nnames, 0);
+	cr_expect_eq(res.dr_has_ttl, 0);
+	cr_expect_eq(res.dr_has_neg_ttl, 1);
+	cr_expect_eq(res.dr_neg_ttl, 300, "min(TTL, MINIMUM)");
+}
+
+Test(dnsmsg, nodata_with_soa_ttl_below_minimum)
+{
+	pkt_init(&pk, 0, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_soa(&pk, 60, 900);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_rcode, 0);
+	cr_expect_eq(res.dr_nnames, 0);
+	cr_expect_eq(res.dr_nbad, 0);
+	cr_expect_eq(res.dr_has_ttl, 0);
+	cr_expect_eq(res.dr_has_neg_ttl, 1);
+	cr_expect_eq(res.dr_neg_ttl, 60);
+}
+
+Test(dnsmsg, nodata_without_soa)
+{
+	pkt_init(&pk, 0, 0x0200);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_truncated, 1);
+	cr_expect_eq(res.dr_has_ttl, 0);
+	cr_expect_eq(res.dr_has_neg_ttl, 0);
+}
+
+Test(dnsmsg, soa_minimum_with_top_bit_is_zero)
+{
+	pkt_init(&pk, 3, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_soa(&pk, 3600, 0x80000010U);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_neg_ttl, 0);
+}
+
+Test(dnsmsg, soa_rdata_length_mismatch_is_malformed)
+{
+	size_t	 at;
+
+	pkt_init(&pk, 3, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name(&pk, "example.com");
+	at = pkt_rr(&pk, SEC_NS, DNSMSG_T_SOA, 60);
+	pkt_name(&pk, "ns.example.com");
+	pkt_name(&pk, "hostmaster.example.com");
+	pkt_u32(&pk, 1);
+	pkt_u32(&pk, 2);
+	pkt_rr_end(&pk, at);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, min_ttl_across_records_and_top_bit)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "a.example.com", 500);
+	add_ptr(&pk, q, "b.example.com", 200);
+	add_ptr(&pk, q, "c.example.com", 900);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_ttl, 200);
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "a.example.com", 500);
+	add_ptr(&pk, q, "b.example.com", 0x80000001U);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_ttl, 0, "RFC 2181 section 8");
+	cr_expect_eq(res.dr_has_ttl, 1);
+}
+
+Test(dnsmsg, ptr_ip_literal_is_bad)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "192.0.2.1", 100);
+	add_ptr(&pk, q, "good.example.com", 100);
+	add_ptr(&pk, q, "10.1", 100);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "good.example.com");
+	cr_expect_eq(res.dr_nbad, 2);
+	cr_expect_eq(res.dr_ttl, 100);
+}
+
+struct badbyte {
+	uint8_t	bb_byte;
+};
+
+ParameterizedTestParameters(dnsmsg, ptr_bad_label_byte)
+{
+	static struct badbyte	 bytes[] = {
+		{ ' ' }, { '"' }, { 0x1b }, { 0x00 }, { 0xff }, { '\\' },
+		{ '=' }, { '.' }, { '/' }, { '\n' }, { 0x80 }, { '<' },
+	};
+
+	return cr_make_param_array(struct badbyte, bytes,
+	    sizeof(bytes) / sizeof(bytes[0]));
+}
+
+/* The byte sits raw inside one label: "ab?cd.example.com". */
+ParameterizedTest(struct badbyte *bb, dnsmsg, ptr_bad_label_byte)
+{
+	uint8_t	 label[6] = { 5, 'a', 'b', 0, 'c', 'd' };
+	size_t	 q, at;
+
+	setup();
+	label[3] = bb->bb_byte;
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_put(&pk, label, sizeof(label));
+	pkt_name(&pk, "example.com");
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0, "byte 0x%02x", bb->bb_byte);
+	cr_expect_eq(res.dr_nnames, 0, "byte 0x%02x", bb->bb_byte);
+	cr_expect_eq(res.dr_nbad, 1, "byte 0x%02x", bb->bb_byte);
+}
+
+/* Write a PTR whose target is wirelen bytes of 63-byte labels and a tail. */
+static void
+build_long_target(size_t wirelen)
+{
+	char	 label[64];
+	size_t	 q, at, left = wirelen - 1;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	memset(label, 'x', sizeof(label));
+	while (left > 0) {
+		size_t	 n = left - 1 > 63 ? 63 : left - 1;
+
+		if (left - (n + 1) == 1)
+			n--;		/* never leave a lone byte */
+		pkt_u8(&pk, (unsigned int)n);
+		pkt_put(&pk, label, n);
+		left -= n + 1;
+	}
+	pkt_u8(&pk, 0);
+	pkt_rr_end(&pk, at);
+}
+
+Test(dnsmsg, name_of_255_wire_bytes_accepted)
+{
+	build_long_target(255);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_eq(strlen(res.dr_names[0]), 253);
+}
+
+Test(dnsmsg, name_over_255_wire_bytes_malformed)
+{
+	build_long_target(256);
+	cr_expect_eq(parse_ptr(), -1);
+	build_long_target(300);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, compression_pointer_to_itself)
+{
+	size_t	 q, at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name_ptr(&pk, "", pk.p_len);
+	pkt_rr_end(&pk, at);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, compression_label_then_pointer_back_to_it)
+{
+	size_t	 q, at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name_ptr(&pk, "abc", pk.p_len);
+	pkt_rr_end(&pk, at);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, compression_two_pointers_at_each_other)
+{
+	size_t	 q, at, a;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	a = pk.p_len;
+	pkt_name_ptr(&pk, "", a + 2);	/* a -> b */
+	pkt_name_ptr(&pk, "", a);	/* b -> a */
+	pkt_rr_end(&pk, at);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, compression_loop_in_owner)
+{
+	size_t	 at;
+
+	pkt_init(&pk, 0, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", pk.p_len);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name(&pk, "mail.example.com");
+	pkt_rr_end(&pk, at);
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, forward_pointer_malformed)
+{
+	size_t	 q, at, ptr_at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	ptr_at = pk.p_len;
+	pkt_name_ptr(&pk, "", 0);
+	pkt_rr_end(&pk, at);
+	/* A well-formed name after the RR, in the additional section. */
+	pk.p_buf[ptr_at + 1] = (uint8_t)pk.p_len;
+	pkt_name(&pk, "mail.example.com");
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, reserved_label_types_malformed)
+{
+	size_t	 q, at, lab;
+	int	 i;
+	const uint8_t	 types[] = { 0x40, 0x80 };
+
+	for (i = 0; i < 2; i++) {
+		pkt_init(&pk, 0, 0);
+		q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+		pkt_name_ptr(&pk, "", q);
+		at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+		lab = pk.p_len;
+		pkt_name(&pk, "ab.example.com");
+		pk.p_buf[lab] |= types[i];
+		pkt_rr_end(&pk, at);
+		cr_expect_eq(parse_ptr(), -1, "label type 0x%02x", types[i]);
+	}
+}
+
+Test(dnsmsg, truncated_anywhere_malformed)
+{
+	size_t	 q, len, cut;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	add_ptr(&pk, q, "mail.example.com", 100);
+	add_ptr(&pk, q, "www.example.com", 100);
+	add_soa(&pk, 60, 60);
+	len = pkt_len(&pk);
+	cr_assert_eq(dnsmsg_parse_ptr(pk.p_buf, len, QNAME, &res), 0);
+	for (cut = 0; cut < len; cut++)
+		cr_expect_eq(dnsmsg_parse_ptr(pk.p_buf, cut, QNAME, &res), -1,
+		    "cut at %zu of %zu", cut, len);
+	cr_expect_eq(dnsmsg_parse_ptr(NULL, 0, QNAME, &res), -1);
+}
+
+Test(dnsmsg, rdlength_past_end_malformed)
+{
+	size_t	 q, at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name(&pk, "mail.example.com");
+	pkt_rr_end(&pk, at);
+	pk.p_buf[at + 1] += 1;
+	cr_expect_eq(parse_ptr(), -1);
+}
+
+Test(dnsmsg, owner_not_matching_ignored)
+{
+	size_t	 at;
+
+	pkt_init(&pk, 0, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name(&pk, "46.113.0.203.in-addr.arpa");
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name(&pk, "other.example.com");
+	pkt_rr_end(&pk, at);
+	pkt_name(&pk, "45.113.0.203.in-addr.arpa.evil");
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name(&pk, "evil.example.com");
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_nnames, 0);
+	cr_expect_eq(res.dr_nbad, 0);
+	cr_expect_eq(res.dr_has_ttl, 0);
+}
+
+Test(dnsmsg, class_other_than_in_ignored)
+{
+	size_t	 q, at;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	pkt_name_ptr(&pk, "", q);
+	at = pkt_rr_class(&pk, SEC_AN, DNSMSG_T_PTR, 3, 100);
+	pkt_name(&pk, "chaos.example.com");
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_expect_eq(res.dr_nnames, 0);
+}
+
+Test(dnsmsg, ptr_300_records_keeps_16)
+{
+	char	 name[32];
+	size_t	 q, at, suffix = 0;
+	int	 i;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	for (i = 0; i < 300; i++) {
+		pkt_name_ptr(&pk, "", q);
+		at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 1000 + (uint32_t)i);
+		snprintf(name, sizeof(name), "h%d", i);
+		if (i == 0)
+			suffix = pkt_name(&pk, "h0.example.com") + 3;
+		else
+			pkt_name_ptr(&pk, name, suffix);
+		pkt_rr_end(&pk, at);
+	}
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, DNSMSG_NAMES_MAX);
+	for (i = 0; i < DNSMSG_NAMES_MAX; i++) {
+		snprintf(name, sizeof(name), "h%d.example.com", i);
+		cr_expect_str_eq(res.dr_names[i], name);
+	}
+	cr_expect_eq(res.dr_nbad, 0);
+	cr_expect_eq(res.dr_ttl, 1000);
+}
+
+Test(dnsmsg, ptr_bad_qname_rejected)
+{
+	pkt_init(&pk, 0, 0);
+	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	cr_expect_eq(dnsmsg_parse_ptr(pk.p_buf, pkt_len(&pk), "a..b", &res),
+	    -1);
+	cr_expect_eq(dnsmsg_parse_ptr(pk.p_buf, pkt_len(&pk), NULL, &res),
+	    -1);
+}
+
+/* ------------------------------------------------------------ A/AAAA */
+
+static void
+add_addr(struct pkt *p, size_t owner, unsigned int type, const char *text,
+    size_t rdlen, uint32_t ttl)
+{
+	uint8_t	 bytes[16];
+	size_t	 at;
+
+	memset(bytes, 0, sizeof(bytes));
+	cr_assert_eq(inet_pton(strchr(text, ':') ? AF_INET6 : AF_INET, text,
+	    bytes), 1);
+	pkt_name_ptr(p, "", owner);
+	at = pkt_rr(p, SEC_AN, type, ttl);
+	pkt_put(p, bytes, rdlen);
+	pkt_rr_end(p, at);
+}
+
+static struct ipaddr
+addr(const char *text)
+{
+	struct ipaddr	 ia;
+
+	cr_assert_eq(ipaddr_parse(text, strlen(text), &ia), 0, "%s", text);
+	return ia;
+}
+
+static int
+parse_addr(const char *want)
+{
+	struct ipaddr	 ia = addr(want);
+
+	return dnsmsg_parse_addr(pk.p_buf, pkt_len(&pk), HOSTQ, &ia, &res);
+}
+
+Test(dnsmsg, a_match)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_A);
+	add_addr(&pk, q, DNSMSG_T_A, "198.51.100.7", 4, 300);
+	add_addr(&pk, q, DNSMSG_T_A, "203.0.113.45", 4, 200);
+	cr_assert_eq(parse_addr("203.0.113.45"), 0);
+	cr_expect_eq(res.dr_naddrs, 2);
+	cr_expect_eq(res.dr_match, 1);
+	cr_expect_eq(res.dr_ttl, 200);
+	cr_expect_eq(res.dr_nnames, 0);
+}
+
+Test(dnsmsg, a_no_match)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_A);
+	add_addr(&pk, q, DNSMSG_T_A, "198.51.100.7", 4, 300);
+	cr_assert_eq(parse_addr("203.0.113.45"), 0);
+	cr_expect_eq(res.dr_naddrs, 1);
+	cr_expect_eq(res.dr_match, 0);
+	cr_expect_eq(res.dr_has_ttl, 1);
+}
+
+Test(dnsmsg, a_wrong_rdlength_malformed)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_A);
+	add_addr(&pk, q, DNSMSG_T_A, "2001:db8::1", 16, 300);
+	cr_expect_eq(parse_addr("203.0.113.45"), -1);
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_AAAA);
+	add_addr(&pk, q, DNSMSG_T_AAAA, "203.0.113.45", 4, 300);
+	cr_expect_eq(parse_addr("2001:db8::1"), -1);
+}
+
+Test(dnsmsg, aaaa_match_and_other_family_ignored)
+{
+	size_t	 q;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_AAAA);
+	add_addr(&pk, q, DNSMSG_T_A, "203.0.113.45", 4, 10);
+	add_addr(&pk, q, DNSMSG_T_AAAA, "2001:db8:a::13", 16, 400);
+	cr_assert_eq(parse_addr("2001:db8:a::13"), 0);
+	cr_expect_eq(res.dr_naddrs, 1);
+	cr_expect_eq(res.dr_match, 1);
+	cr_expect_eq(res.dr_ttl, 400, "the A record is not used");
+
+	cr_assert_eq(parse_addr("2001:db8:a::14"), 0);
+	cr_expect_eq(res.dr_match, 0);
+}
+
+Test(dnsmsg, a_through_cname)
+{
+	size_t	 q, t;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, HOSTQ, DNSMSG_T_A);
+	t = add_cname(&pk, q, "edge.cdn.example.net", 60);
+	add_addr(&pk, t, DNSMSG_T_A, "203.0.113.45", 4, 300);
+	add_addr(&pk, q, DNSMSG_T_A, "192.0.2.99", 4, 300);
+	cr_assert_eq(parse_addr("192.0.2.99"), 0);
+	cr_expect_eq(res.dr_naddrs, 1, "RRs at the CNAME owner are unused");
+	cr_expect_eq(res.dr_match, 0);
+	cr_assert_eq(parse_addr("203.0.113.45"), 0);
+	cr_expect_eq(res.dr_match, 1);
+	cr_expect_eq(res.dr_ttl, 60);
+}
+
+Test(dnsmsg, addr_nxdomain)
+{
+	pkt_init(&pk, 3, 0);
+	pkt_question(&pk, HOSTQ, DNSMSG_T_A);
+	add_soa(&pk, 600, 120);
+	cr_assert_eq(parse_addr("203.0.113.45"), 0);
+	cr_expect_eq(res.dr_rcode, 3);
+	cr_expect_eq(res.dr_naddrs, 0);
+	cr_expect_eq(res.dr_neg_ttl, 120);
+}
+
+/* ------------------------------------------------------------ ptrname */
+
+struct ptrcase {
+	const char	*pc_addr;
+	const char	*pc_name;
+};
+
+ParameterizedTestParameters(dnsmsg, ptrname)
+{
+	static struct ptrcase	 cases[] = {
+		{ "192.0.2.10", "10.2.0.192.in-addr.arpa" },
+		{ "0.0.0.0", "0.0.0.0.in-addr.arpa" },
+		{ "255.255.255.255", "255.255.255.255.in-addr.arpa" },
+		{ "2001:db8:a::13", "3.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0"
+		    ".0.0.0.0.a.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa" },
+		/* RFC 3596 section 2.5. */
+		{ "4321:0:1:2:3:4:567:89ab", "b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0"
+		    ".2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa" },
+	};
+
+	return cr_make_param_array(struct ptrcase, cases,
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct ptrcase *pc, dnsmsg, ptrname)
+{
+	struct ipaddr	 ia = addr(pc->pc_addr);
+	char		 buf[DNSMSG_PTRNAME_MAX];
+	size_t		 n;
+
+	n = dnsmsg_ptrname(&ia, buf, sizeof(buf));
+	cr_expect_eq(n, strlen(pc->pc_name), "%s", pc->pc_addr);
+	cr_expect_str_eq(buf, pc->pc_name);
+}
+
+Test(dnsmsg, ptrname_small_buffer)
+{
+	struct ipaddr	 ia = addr("192.0.2.10");
+	char		 buf[DNSMSG_PTRNAME_MAX];
+
+	cr_expect_eq(dnsmsg_ptrname(&ia, buf, sizeof(buf) - 1), 0);
+	ia.ia_family = 0;
+	cr_expect_eq(dnsmsg_ptrname(&ia, buf, sizeof(buf)), 0);
+}
+
+/* ------------------------------------------------------------ valid_host */
+
+struct hostcase {
+	const char	*hc_name;
+	int		 hc_valid;
+};
+
+ParameterizedTestParameters(dnsmsg, valid_host)
+{
+	static struct hostcase	 cases[] = {
+		{ "mail.example.com", 1 },
+		{ "a-b_c.example", 1 },
+		{ "x", 1 },
+		{ "MAIL.Example.COM", 1 },
+		{ "192-0-2-9.dyn.example.net", 1 },
+		{ "1e100.net", 1 },
+		{ "", 0 },
+		{ "a..b", 0 },
+		{ ".a", 0 },
+		{ "a.", 0 },
+		{ ".", 0 },
+		{ "1.2.3.4", 0 },
+		{ "192.0.2.1", 0 },
+		{ "010.0.0.1", 0 },
+		{ "10.1", 0 },
+		{ "0x7f.1", 0 },
+		{ "2001:db8::1", 0 },
+		{ "::1", 0 },
+		{ "a b", 0 },
+		{ "a\"b", 0 },
+		{ "a=b", 0 },
+		{ "a\\b", 0 },
+		{ "a/b", 0 },
+		{ "a\tb", 0 },
+		{ "caf\xc3\xa9.example", 0 },
+	};
+
+	return cr_make_param_array(struct hostcase, cases,
+	    sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct hostcase *hc, dnsmsg, valid_host)
+{
+	cr_expect_eq(dnsmsg_valid_host(hc->hc_name, strlen(hc->hc_name)),
+	    hc->hc_valid, "\"%s\"", hc->hc_name);
+}
+
+Test(dnsmsg, valid_host_lengths)
+{
+	char	 name[300];
+
+	memset(name, 'a', sizeof(name));
+	cr_expect_eq(dnsmsg_valid_host(name, 63), 1);
+	cr_expect_eq(dnsmsg_valid_host(name, 64), 0, "label of 64");
+	memcpy(name + 63, ".", 1);
+	memcpy(name + 127, ".", 1);
+	memcpy(name + 191, ".", 1);
+	cr_expect_eq(dnsmsg_valid_host(name, 253), 1, "253 bytes");
+	cr_expect_eq(dnsmsg_valid_host(name, 254), 0, "254 bytes");
+	cr_expect_eq(dnsmsg_valid_host("a\0b", 3), 0, "NUL inside");
+	cr_expect_eq(dnsmsg_valid_host("abc", 0), 0);
+	cr_expect_eq(dnsmsg_valid_host("example.com.junk", 11), 1,
+	    "only len bytes are read");
+}
