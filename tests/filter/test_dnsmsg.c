@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <criterion/criterion.h>
@@ -660,6 +661,7 @@ Test(dnsmsg, forward_pointer_malformed)
 	pkt_name_ptr(&pk, "", 0);
 	pkt_rr_end(&pk, at);
 	/* A well-formed name after the RR, in the additional section. */
+	pk.p_buf[ptr_at] = (uint8_t)(0xc0 | pk.p_len >> 8);
 	pk.p_buf[ptr_at + 1] = (uint8_t)pk.p_len;
 	pkt_name(&pk, "mail.example.com");
 	cr_expect_eq(parse_ptr(), -1);
@@ -912,9 +914,13 @@ Test(dnsmsg, addr_nxdomain)
 
 /* ------------------------------------------------------------ ptrname */
 
+/*
+ * Criterion runs each parameter in a fresh process image, so parameter
+ * structs carry their strings inline: a pointer would not survive.
+ */
 struct ptrcase {
-	const char	*pc_addr;
-	const char	*pc_name;
+	char	pc_addr[IPADDR_STRMAX];
+	char	pc_name[DNSMSG_PTRNAME_MAX];
 };
 
 ParameterizedTestParameters(dnsmsg, ptrname)
@@ -958,8 +964,8 @@ Test(dnsmsg, ptrname_small_buffer)
 /* ------------------------------------------------------------ valid_host */
 
 struct hostcase {
-	const char	*hc_name;
-	int		 hc_valid;
+	char	hc_name[32];
+	int	hc_valid;
 };
 
 ParameterizedTestParameters(dnsmsg, valid_host)

@@ -834,9 +834,16 @@ def table_handler(ptr=None, a=None, aaaa=None, special=None,
             return answer(msg, [(qtype, None, ip) for ip in table[qname]])
         if qname in ptr or any(qname in t for t in forward.values()):
             return nodata(msg, zone)
-        return nxdomain(msg, 'in-addr.arpa' if qname.endswith('.arpa')
-                        else zone)
+        return nxdomain(msg, _soa_zone_for(qname, zone))
     return handler
+
+
+def _soa_zone_for(qname, zone):
+    """The zone whose SOA goes with a negative answer for qname."""
+    for suffix in ('in-addr.arpa', 'ip6.arpa'):
+        if qname.endswith('.' + suffix):
+            return suffix
+    return zone
 
 
 def _lower_keys(table):
