@@ -337,6 +337,21 @@ Test(dnsmsg, ptr_compressed_names)
 	cr_expect_str_eq(res.dr_names[2], "www.example.com");
 }
 
+Test(dnsmsg, compression_pointer_to_earlier_pointer)
+{
+	size_t	 q, at, p1;
+
+	pkt_init(&pk, 0, 0);
+	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
+	p1 = pkt_name_ptr(&pk, "", q);		/* owner: -> question */
+	at = pkt_rr(&pk, SEC_AN, DNSMSG_T_PTR, 100);
+	pkt_name_ptr(&pk, "mail", p1);	/* -> p1 -> question */
+	pkt_rr_end(&pk, at);
+	cr_assert_eq(parse_ptr(), 0);
+	cr_assert_eq(res.dr_nnames, 1);
+	cr_expect_str_eq(res.dr_names[0], "mail." QNAME);
+}
+
 /* RFC 2317: the PTR lives under a name whose label holds a '/'. */
 Test(dnsmsg, ptr_rfc2317_cname)
 {

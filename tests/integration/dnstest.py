@@ -1018,11 +1018,15 @@ class Stream:
         if self.proc.poll() is None:
             self.kill()
             return None
-        while self.proc.stderr and not self.proc.stderr.closed:
-            self._pump(0.05)
-            if not select.select([self.proc.stderr], [], [], 0)[0]:
-                break
+        self._drain(0.5)
         return self.proc.returncode
+
+    def _drain(self, timeout):
+        """After exit: collect what is left in the pipes, bounded."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and \
+                not (self.eof and self.proc.stderr.closed):
+            self._pump(0.05)
 
 
 # --------------------------------------------------------------------------

@@ -1,2 +1,521 @@
+/*
+ * Unit tests of patterns/ipaddr: parsing with inet_pton, the RFC 5952
+ * formatter, ordering, keys and the CIDR sets behind --exclude/--only.
+ *
+ * Table rows are run as one parameterized test each; the parameter is
+ * the row index, so no pointer has to cross Criterion's process
+ * boundary, and every failing row names its input.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include <criterion/criterion.h>
-Test(x, y) { cr_expect(1); }
+#include <criterion/parameterized.h>
+
+#include "ipaddr.h"
+
+#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Build a Criterion parameter array 0..n-1 of row indexes. */
+static size_t *
+row_indexes(size_t n)
+{
+	size_t	*idx, i;
+
+	idx = cr_malloc(n * sizeof(*idx));
+	for (i = 0; i < n; i++)
+		idx[i] = i;
+	return idx;
+}
+
+/* Parse text (exactly len bytes, no terminator) from a fitted copy. */
+static int
+parse_exact(const char *text, size_t len, struct ipaddr *ia)
+{
+	char	*copy;
+	int	 rc;
+
+	copy = malloc(len > 0 ? len : 1);
+	cr_assert_not_null(copy);
+	memcpy(copy, text, len);
+	rc = ipaddr_parse(copy, len, ia);
+	free(copy);
+	return rc;
+}
+
+/*
+ * Text in, canonical text out (NULL: not an address). The rows follow
+ * RFC 4291 section 2.2 and RFC 5952 sections 4 and 5, and SPEC section 3
+ * (IPv4-mapped becomes IPv4; zone and brackets are dropped).
+ */
+struct canon_row {
+	const char	*cr_in;
+	const char	*cr_out;
+};
+
+static const struct canon_row canon_rows[] = {
+	/* IPv4: dotted quad, inet_pton rules. */
+	{ "192.0.2.1", "192.0.2.1" },
+	{ "0.0.0.0", "0.0.0.0" },
+	{ "255.255.255.255", "255.255.255.255" },
+	{ "198.51.100.0", "198.51.100.0" },
+	{ "256.1.1.1", NULL },
+	{ "192.0.2.256", NULL },
+	{ "010.0.0.1", NULL },
+	{ "192.0.2.01", NULL },
+	{ "1.2.3", NULL },
+	{ "1.2.3.4.5", NULL },
+	{ "1..2.3", NULL },
+	{ "0x7f.0.0.1", NULL },
+	{ "192.0.2.1 ", NULL },
+	{ " 192.0.2.1", NULL },
+	{ "", NULL },
+	/* RFC 4291 2.2 examples, written canonically. */
+	{ "2001:DB8:0:0:8:800:200C:417A", "2001:db8::8:800:200c:417a" },
+	{ "FF01:0:0:0:0:0:0:101", "ff01::101" },
+	{ "0:0:0:0:0:0:0:1", "::1" },
+	{ "0:0:0:0:0:0:0:0", "::" },
+	{ "2001:DB8::8:800:200C:417A", "2001:db8::8:800:200c:417a" },
+	{ "0:0:0:0:0:0:13.1.68.3", "::d01:4403" },
+	{ "0:0:0:0:0:FFFF:129.144.52.38", "129.144.52.38" },
+	{ "::FFFF:129.144.52.38", "129.144.52.38" },
+	/* RFC 5952 4.1: no leading zeros. */
+	{ "2001:0db8:0000:0000:0000:0000:0000:0001", "2001:db8::1" },
+	{ "2001:db8:0:0:0:0:0:001", "2001:db8::1" },
+	/* 4.2.1: as much as possible is compressed. */
+	{ "2001:db8:0:0:0:0:2:1", "2001:db8::2:1" },
+	/* 4.2.2: a single zero group is not compressed. */
+	{ "2001:db8:0:1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+	{ "2001:db8::1:1:1:1:1", "2001:db8:0:1:1:1:1:1" },
+	/* 4.2.3: the longest run wins, the first one on a tie. */
+	{ "2001:0:0:1:0:0:0:1", "2001:0:0:1::1" },
+	{ "2001:db8:0:0:1:0:0:1", "2001:db8::1:0:0:1" },
+	{ "2001:db8::aaaa:0:0:1", "2001:db8::aaaa:0:0:1" },
+	{ "2001:db8:0:0:aaaa::1", "2001:db8::aaaa:0:0:1" },
+	/* 4.3: lower case. */
+	{ "2001:DB8:AAAA:BBBB:CCCC:DDDD:EEEE:FFFF",
+	    "2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff" },
+	/* Runs at either end. */
+	{ "1:0:0:0:0:0:0:0", "1::" },
+	{ "0:0:0:0:0:0:0:2", "::2" },
+	{ "1:2:3:4:5:6:7::", "1:2:3:4:5:6:7:0" },
+	{ "::2:3:4:5:6:7:8", "0:2:3:4:5:6:7:8" },
+	/* ::/96 is written in hex, never glibc's "::0.2.0.3". */
+	{ "::2:3", "::2:3" },
+	{ "::0.2.0.3", "::2:3" },
+	{ "::198.51.100.7", "::c633:6407" },
+	{ "64:ff9b::192.0.2.33", "64:ff9b::c000:221" },
+	{ "::ffff:0:192.0.2.1", "::ffff:0:c000:201" },
+	/* IPv4-mapped becomes IPv4, in both spellings. */
+	{ "::ffff:192.0.2.44", "192.0.2.44" },
+	{ "::ffff:c000:22d", "192.0.2.45" },
+	{ "::ffff:0.0.0.0", "0.0.0.0" },
+	/* Decorations: brackets and zones. */
+	{ "[2001:db8::7]", "2001:db8::7" },
+	{ "[192.0.2.7]", "192.0.2.7" },
+	{ "fe80::1%eth0", "fe80::1" },
+	{ "fe80::1%25en0", "fe80::1" },
+	{ "[fe80::a:b%2]", "fe80::a:b" },
+	{ "fe80::1%", NULL },
+	{ "192.0.2.1%eth0", NULL },
+	{ "[2001:db8::7", NULL },
+	{ "2001:db8::7]", NULL },
+	{ "[]", NULL },
+	/* Not IPv6. */
+	{ "2001:db8::1g", NULL },
+	{ "12:34:56", NULL },
+	{ "00:1a:2b:3c:4d:5e", NULL },
+	{ "1:2:3:4:5:6:7:8:9", NULL },
+	{ "1:2:3:4::5:6:7:8", NULL },
+	{ "1::2::3", NULL },
+	{ "02001:db8::1", NULL },
+	{ "2001:db8::10000", NULL },
+	{ ":1:2:3:4:5:6:7", NULL },
+	{ "1:2:3:4:5:6:7:", NULL },
+	{ ":::", NULL },
+	{ "::ffff:192.0.2.010", NULL },
+	{ "::1.2.3", NULL },
+	/* Longer than any address text. */
+	{ "0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", NULL },
+};
+
+ParameterizedTestParameters(ipaddr, canonical_text)
+{
+	return cr_make_param_array(size_t, row_indexes(NELEM(canon_rows)),
+	    NELEM(canon_rows));
+}
+
+ParameterizedTest(size_t *i, ipaddr, canonical_text)
+{
+	const struct canon_row	*r = &canon_rows[*i];
+	struct ipaddr		 ia;
+	char			 buf[IPADDR_STRMAX];
+	size_t			 n;
+	int			 rc;
+
+	rc = parse_exact(r->cr_in, strlen(r->cr_in), &ia);
+	if (r->cr_out == NULL) {
+		cr_expect_eq(rc, -1, "\"%s\" should not parse", r->cr_in);
+		return;
+	}
+	cr_assert_eq(rc, 0, "\"%s\" should parse", r->cr_in);
+	n = ipaddr_ntop(&ia, buf, sizeof(buf));
+	cr_expect_str_eq(buf, r->cr_out, "\"%s\" printed as \"%s\"",
+	    r->cr_in, buf);
+	cr_expect_eq(n, strlen(r->cr_out), "length of \"%s\"", r->cr_out);
+	/* Canonical text parses back to the same value. */
+	if (rc == 0) {
+		struct ipaddr	again;
+
+		cr_expect_eq(parse_exact(buf, n, &again), 0);
+		cr_expect_eq(ipaddr_cmp(&ia, &again), 0, "round trip of %s",
+		    buf);
+	}
+}
+
+Test(ipaddr, explicit_length_ignores_following_bytes)
+{
+	struct ipaddr	ia;
+	char		buf[IPADDR_STRMAX];
+
+	cr_assert_eq(ipaddr_parse("192.0.2.9xyz", 9, &ia), 0);
+	ipaddr_ntop(&ia, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "192.0.2.9");
+}
+
+Test(ipaddr, nul_byte_inside_is_rejected)
+{
+	struct ipaddr	ia;
+
+	/* inet_pton would stop at the NUL and accept the prefix. */
+	cr_expect_eq(parse_exact("192.0.2.1\0", 10, &ia), -1);
+	cr_expect_eq(parse_exact("2001:db8::1\0:1", 14, &ia), -1);
+	cr_expect_eq(parse_exact("192.0.2.1\0", 9, &ia), 0);
+}
+
+Test(ipaddr, families_and_bytes)
+{
+	struct ipaddr	ia;
+	static const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+	    0, 0, 0, 0, 0, 0, 0, 0x42 };
+	static const uint8_t v4[16] = { 192, 0, 2, 42 };
+
+	cr_assert_eq(parse_exact("2001:db8::42", 12, &ia), 0);
+	cr_expect_eq(ia.ia_family, AF_INET6);
+	cr_expect_arr_eq(ia.ia_bytes, v6, 16);
+	/* IPv4 and unmapped IPv4 keep the bytes past the fourth zero. */
+	cr_assert_eq(parse_exact("::ffff:192.0.2.42", 17, &ia), 0);
+	cr_expect_eq(ia.ia_family, AF_INET);
+	cr_expect_arr_eq(ia.ia_bytes, v4, 16);
+	cr_assert_eq(parse_exact("192.0.2.42", 10, &ia), 0);
+	cr_expect_eq(ia.ia_family, AF_INET);
+	cr_expect_arr_eq(ia.ia_bytes, v4, 16);
+}
+
+Test(ipaddr, ntop_refuses_small_buffer)
+{
+	struct ipaddr	ia;
+	char		buf[IPADDR_STRMAX];
+
+	cr_assert_eq(parse_exact("192.0.2.1", 9, &ia), 0);
+	cr_expect_eq(ipaddr_ntop(&ia, buf, IPADDR_STRMAX - 1), 0);
+	cr_expect_eq(ipaddr_ntop(&ia, buf, IPADDR_STRMAX), 9);
+}
+
+Test(ipaddr, longest_text_fits)
+{
+	struct ipaddr	ia;
+	char		buf[IPADDR_STRMAX];
+	const char	*t = "ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe";
+
+	cr_assert_eq(parse_exact(t, strlen(t), &ia), 0);
+	cr_expect_eq(ipaddr_ntop(&ia, buf, sizeof(buf)), strlen(t));
+	cr_expect_str_eq(buf, t);
+}
+
+Test(ipaddr, order_puts_ipv4_first)
+{
+	struct ipaddr	a, b, c, d;
+
+	cr_assert_eq(parse_exact("203.0.113.9", 11, &a), 0);
+	cr_assert_eq(parse_exact("::1", 3, &b), 0);
+	cr_assert_eq(parse_exact("203.0.113.10", 12, &c), 0);
+	cr_assert_eq(parse_exact("2001:db8::", 10, &d), 0);
+	cr_expect_lt(ipaddr_cmp(&a, &b), 0);
+	cr_expect_gt(ipaddr_cmp(&b, &a), 0);
+	cr_expect_lt(ipaddr_cmp(&a, &c), 0);
+	cr_expect_gt(ipaddr_cmp(&c, &a), 0);
+	cr_expect_lt(ipaddr_cmp(&b, &d), 0);
+	cr_expect_eq(ipaddr_cmp(&a, &a), 0);
+}
+
+Test(ipaddr, same_value_written_two_ways_compares_equal)
+{
+	struct ipaddr	a, b;
+
+	cr_assert_eq(parse_exact("2001:DB8:0:0:0:0:0:0A", 21, &a), 0);
+	cr_assert_eq(parse_exact("2001:db8::a", 11, &b), 0);
+	cr_expect_eq(ipaddr_cmp(&a, &b), 0);
+	cr_assert_eq(parse_exact("::FFFF:198.51.100.3", 19, &a), 0);
+	cr_assert_eq(parse_exact("198.51.100.3", 12, &b), 0);
+	cr_expect_eq(ipaddr_cmp(&a, &b), 0);
+}
+
+Test(ipaddr, unmap_in_place)
+{
+	struct ipaddr	ia;
+	char		buf[IPADDR_STRMAX];
+
+	memset(&ia, 0, sizeof(ia));
+	ia.ia_family = AF_INET6;
+	ia.ia_bytes[10] = ia.ia_bytes[11] = 0xff;
+	ia.ia_bytes[12] = 198;
+	ia.ia_bytes[13] = 51;
+	ia.ia_bytes[14] = 100;
+	ia.ia_bytes[15] = 200;
+	ipaddr_unmap(&ia);
+	cr_expect_eq(ia.ia_family, AF_INET);
+	ipaddr_ntop(&ia, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "198.51.100.200");
+
+	/* ::ffff:0:0/96's neighbour, IPv4-translated, stays IPv6. */
+	memset(&ia, 0, sizeof(ia));
+	ia.ia_family = AF_INET6;
+	ia.ia_bytes[8] = ia.ia_bytes[9] = 0xff;
+	ia.ia_bytes[15] = 1;
+	ipaddr_unmap(&ia);
+	cr_expect_eq(ia.ia_family, AF_INET6);
+
+	/* IPv4 is left alone. */
+	cr_assert_eq(parse_exact("192.0.2.3", 9, &ia), 0);
+	ipaddr_unmap(&ia);
+	cr_expect_eq(ia.ia_family, AF_INET);
+	ipaddr_ntop(&ia, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "192.0.2.3");
+}
+
+Test(ipaddr, key_is_family_then_bytes)
+{
+	struct ipaddr	ia;
+	uint8_t		key[IPADDR_KEYLEN];
+	static const uint8_t k4[IPADDR_KEYLEN] = { AF_INET, 192, 0, 2, 5 };
+	static const uint8_t k6[IPADDR_KEYLEN] = { AF_INET6, 0x20, 0x01,
+	    0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 5 };
+
+	cr_assert_eq(parse_exact("192.0.2.5", 9, &ia), 0);
+	memset(key, 0xaa, sizeof(key));
+	ipaddr_key(&ia, key);
+	cr_expect_arr_eq(key, k4, IPADDR_KEYLEN);
+	cr_assert_eq(parse_exact("2001:db8::5", 11, &ia), 0);
+	ipaddr_key(&ia, key);
+	cr_expect_arr_eq(key, k6, IPADDR_KEYLEN);
+}
+
+/* CIDR sets. */
+
+struct match_row {
+	const char	*mr_addr;
+	int		 mr_in;
+};
+
+/* Check every row of rows against set. */
+static void
+expect_matches(const struct ipaddr_set *set, const struct match_row *rows,
+    size_t n)
+{
+	struct ipaddr	ia;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(parse_exact(rows[i].mr_addr,
+		    strlen(rows[i].mr_addr), &ia), 0, "%s", rows[i].mr_addr);
+		cr_expect_eq(ipaddr_set_match(set, &ia), rows[i].mr_in,
+		    "%s should%s match", rows[i].mr_addr,
+		    rows[i].mr_in ? "" : " not");
+	}
+}
+
+Test(ipaddr_set, defaults_are_spec_section_4)
+{
+	struct ipaddr_set	set;
+	static const struct match_row rows[] = {
+		{ "127.0.0.1", 1 }, { "127.255.255.254", 1 },
+		{ "128.0.0.1", 0 }, { "126.255.255.255", 0 },
+		{ "::1", 1 }, { "::2", 0 },
+		{ "0.0.0.0", 1 }, { "0.0.0.1", 0 },
+		{ "::", 1 }, { "::ffff:127.0.0.1", 1 },
+		{ "169.254.10.20", 1 }, { "169.255.0.1", 0 },
+		{ "169.253.255.255", 0 },
+		{ "fe80::1", 1 }, { "febf:ffff::1", 1 }, { "fec0::1", 0 },
+		{ "224.0.0.1", 1 }, { "239.255.255.255", 1 },
+		{ "240.0.0.1", 0 }, { "223.255.255.255", 0 },
+		{ "ff02::1", 1 }, { "ff0e::101", 1 }, { "fe00::1", 0 },
+		{ "255.255.255.255", 1 }, { "255.255.255.254", 0 },
+		/* Private ranges are looked up (SPEC section 4). */
+		{ "10.1.2.3", 0 }, { "172.16.0.1", 0 }, { "192.168.1.1", 0 },
+		{ "100.64.0.1", 0 }, { "fc00::1", 0 }, { "fd12:3456::1", 0 },
+		{ "192.0.2.1", 0 }, { "2001:db8::1", 0 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	ipaddr_set_add_defaults(&set);
+	cr_expect_eq(set.is_count, 9);
+	expect_matches(&set, rows, NELEM(rows));
+}
+
+Test(ipaddr_set, empty_set_matches_nothing)
+{
+	struct ipaddr_set	set;
+	static const struct match_row rows[] = {
+		{ "127.0.0.1", 0 }, { "::1", 0 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	expect_matches(&set, rows, NELEM(rows));
+}
+
+Test(ipaddr_set, parses_list_and_matches)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr = NULL;
+	static const struct match_row rows[] = {
+		{ "10.0.0.1", 1 }, { "10.255.255.255", 1 }, { "11.0.0.0", 0 },
+		{ "192.0.2.77", 1 }, { "192.0.2.78", 0 },
+		{ "198.51.100.1", 1 }, { "198.51.100.254", 1 },
+		{ "198.51.101.1", 0 },
+		{ "2001:db8:1::1", 1 }, { "2001:db8:1:ffff::1", 1 },
+		{ "2001:db8:2::1", 0 },
+		{ "2001:db8::9", 1 }, { "2001:db8::a", 0 },
+		/* An IPv4 prefix never matches IPv6, nor the reverse. */
+		{ "::a00:1", 0 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set,
+	    "10.0.0.0/8,192.0.2.77, 198.51.100.9/24 ,2001:db8:1::/48,"
+	    "[2001:db8::9]/128", &errstr), 0, "%s", errstr);
+	cr_expect_eq(set.is_count, 5);
+	expect_matches(&set, rows, NELEM(rows));
+}
+
+Test(ipaddr_set, zero_length_prefixes)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr;
+	static const struct match_row v4all[] = {
+		{ "1.2.3.4", 1 }, { "255.255.255.255", 1 }, { "2001:db8::", 0 },
+	};
+	static const struct match_row v6all[] = {
+		{ "1.2.3.4", 0 }, { "2001:db8::", 1 }, { "::", 1 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set, "0.0.0.0/0", &errstr), 0);
+	expect_matches(&set, v4all, NELEM(v4all));
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set, "::/0", &errstr), 0);
+	expect_matches(&set, v6all, NELEM(v6all));
+}
+
+Test(ipaddr_set, mapped_prefix_covers_ipv4)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr;
+	static const struct match_row rows[] = {
+		{ "203.0.113.5", 1 }, { "::ffff:203.0.113.200", 1 },
+		{ "203.0.114.5", 0 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set, "::ffff:203.0.113.0/120", &errstr),
+	    0);
+	cr_expect_eq(set.is_prefix[0].ip_addr.ia_family, AF_INET);
+	cr_expect_eq(set.is_prefix[0].ip_len, 24);
+	expect_matches(&set, rows, NELEM(rows));
+}
+
+Test(ipaddr_set, appends_to_defaults)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr;
+	static const struct match_row rows[] = {
+		{ "127.0.0.1", 1 }, { "10.9.8.7", 1 }, { "192.0.2.1", 0 },
+	};
+
+	memset(&set, 0, sizeof(set));
+	ipaddr_set_add_defaults(&set);
+	cr_assert_eq(ipaddr_set_parse(&set, "10.0.0.0/8", &errstr), 0);
+	cr_expect_eq(set.is_count, 10);
+	expect_matches(&set, rows, NELEM(rows));
+}
+
+static const char *const bad_sets[] = {
+	"",
+	",",
+	"10.0.0.0/8,",
+	",10.0.0.0/8",
+	"10.0.0.0/8,,192.0.2.0/24",
+	"none",
+	"10.0.0.0/33",
+	"10.0.0.0/",
+	"10.0.0.0/8x",
+	"10.0.0.0/-8",
+	"10.0.0.0/+8",
+	"10.0.0.0/0008",
+	"10.0.0.0/ 8",
+	"10.0.0.0//8",
+	"10.0.0.0/8/8",
+	"::/129",
+	"300.0.0.0/8",
+	"010.0.0.0/8",
+	"10.0.0/24",
+	"2001:db8::1::/64",
+	"fe80::1%eth0/64",
+	"[10.0.0.0/8",
+	"example.com",
+	"10.0.0.0 /8 x",
+};
+
+ParameterizedTestParameters(ipaddr_set, rejects_bad_text)
+{
+	return cr_make_param_array(size_t, row_indexes(NELEM(bad_sets)),
+	    NELEM(bad_sets));
+}
+
+ParameterizedTest(size_t *i, ipaddr_set, rejects_bad_text)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr = NULL;
+
+	memset(&set, 0, sizeof(set));
+	ipaddr_set_add_defaults(&set);
+	cr_expect_eq(ipaddr_set_parse(&set, bad_sets[*i], &errstr), -1,
+	    "\"%s\" should be refused", bad_sets[*i]);
+	cr_expect_not_null(errstr, "\"%s\" gives a reason", bad_sets[*i]);
+	/* A refused list leaves the set as it was. */
+	cr_expect_eq(set.is_count, 9, "\"%s\" left the set changed",
+	    bad_sets[*i]);
+}
+
+Test(ipaddr_set, capacity_is_bounded)
+{
+	struct ipaddr_set	 set;
+	const char		*errstr = NULL;
+	char			 item[32];
+	int			 i;
+
+	memset(&set, 0, sizeof(set));
+	for (i = 0; i < IPADDR_SETMAX; i++) {
+		snprintf(item, sizeof(item), "10.%d.0.0/16", i);
+		cr_assert_eq(ipaddr_set_parse(&set, item, &errstr), 0,
+		    "item %d: %s", i, errstr);
+	}
+	cr_expect_eq(set.is_count, IPADDR_SETMAX);
+	cr_expect_eq(ipaddr_set_parse(&set, "192.0.2.0/24", &errstr), -1);
+	cr_expect_not_null(errstr);
+	cr_expect_eq(set.is_count, IPADDR_SETMAX);
+}

@@ -1,0 +1,176 @@
+/*
+ * Line framing: partial reads, terminators, overlong lines, several
+ * descriptors, and the final unterminated line.
+ */
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "util.h"
+
+struct unit {
+	char	buf[4096];
+	size_t	len;
+	int	raw;
+};
+
+static int *
+one_fd(int fd)
+{
+	int	*fds = xcalloc(1, sizeof(*fds));
+
+	fds[0] = fd;
+	return fds;
+}
+
+static void
+put(int fd, const char *s)
+{
+	cr_assert_eq(write(fd, s, strlen(s)), (ssize_t)strlen(s));
+}
+
+/* Read everything available now; collect the units handed out. */
+static size_t
+pump(struct input *in, struct unit *u, size_t max)
+{
+	const char	*p;
+	size_t		 n = 0, len;
+	int		 raw, rc;
+
+	for (;;) {
+		while (n < max && input_next(in, &p, &len, &raw)) {
+			cr_assert_lt(len, sizeof(u[n].buf));
+			memcpy(u[n].buf, p, len);
+			u[n].len = len;
+			u[n].raw = raw;
+			n++;
+		}
+		rc = input_read(in);
+		if (rc == INPUT_AGAIN || (rc == INPUT_EOF && in->in_eof))
+			break;
+		cr_assert_neq(rc, INPUT_ERROR);
+	}
+	while (n < max && input_next(in, &p, &len, &raw)) {
+		memcpy(u[n].buf, p, len);
+		u[n].len = len;
+		u[n].raw = raw;
+		n++;
+	}
+	return n;
+}
+
+Test(input, partial_line_waits_for_its_newline)
+{
+	struct input	in;
+	struct unit	u[4];
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	fd_set_nonblock(p[0]);
+	input_init(&in, one_fd(p[0]), 1, 100);
+	put(p[1], "from 192.0.2");
+	cr_expect_eq(pump(&in, u, 4), 0);
+	put(p[1], ".1 port 22\nnext");
+	cr_assert_eq(pump(&in, u, 4), 1);
+	cr_expect_eq(u[0].len, 23);
+	cr_expect(memcmp(u[0].buf, "from 192.0.2.1 port 22\n", 23) == 0);
+	cr_expect_eq(u[0].raw, 0);
+	close(p[1]);
+	cr_assert_eq(pump(&in, u, 4), 1);
+	cr_expect_eq(u[0].len, 4, "final line without newline kept whole");
+	cr_expect(memcmp(u[0].buf, "next", 4) == 0);
+	cr_expect(in.in_eof);
+	input_free(&in);
+}
+
+Test(input, crlf_and_exact_limit_are_annotatable)
+{
+	struct input	in;
+	struct unit	u[4];
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	input_init(&in, one_fd(p[0]), 1, 10);
+	/* 10 content bytes + CRLF: at the limit, not over it. */
+	put(p[1], "0123456789\r\n01234567890\n");
+	close(p[1]);
+	cr_assert_eq(pump(&in, u, 4), 2);
+	cr_expect_eq(u[0].len, 12);
+	cr_expect_eq(u[0].raw, 0);
+	cr_expect_eq(u[1].len, 12);
+	cr_expect_eq(u[1].raw, 1, "11 content bytes exceed --max-line 10");
+	input_free(&in);
+}
+
+Test(input, overlong_line_streams_out_raw_and_complete)
+{
+	struct input	in;
+	struct unit	u[64];
+	char		big[3000], got[4000];
+	size_t		n, i, glen = 0;
+	int		p[2];
+
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_eq(pipe(p), 0);
+	input_init(&in, one_fd(p[0]), 1, 100);
+	put(p[1], big);
+	put(p[1], "\nshort 192.0.2.1\n");
+	close(p[1]);
+	n = pump(&in, u, 64);
+	cr_assert_geq(n, 2);
+	for (i = 0; i + 1 < n; i++) {
+		cr_expect_eq(u[i].raw, 1, "piece %zu of the long line", i);
+		memcpy(got + glen, u[i].buf, u[i].len);
+		glen += u[i].len;
+	}
+	cr_expect_eq(glen, sizeof(big));
+	cr_expect(memcmp(got, big, sizeof(big) - 1) == 0);
+	cr_expect_eq(got[glen - 1], '\n');
+	cr_expect_eq(u[n - 1].raw, 0, "the next line is annotatable again");
+	cr_expect_eq(u[n - 1].len, 16);
+	input_free(&in);
+}
+
+Test(input, descriptors_are_read_in_order)
+{
+	struct input	in;
+	struct unit	u[8];
+	int		a[2], b[2], *fds;
+
+	cr_assert_eq(pipe(a), 0);
+	cr_assert_eq(pipe(b), 0);
+	put(a[1], "one\ntwo");
+	put(b[1], "three\n");
+	close(a[1]);
+	close(b[1]);
+	fds = xcalloc(2, sizeof(*fds));
+	fds[0] = a[0];
+	fds[1] = b[0];
+	input_init(&in, fds, 2, 100);
+	cr_assert_eq(pump(&in, u, 8), 3);
+	cr_expect_eq(u[0].len, 4);
+	cr_expect_eq(u[1].len, 3, "a file's last line ends with its file");
+	cr_expect(memcmp(u[1].buf, "two", 3) == 0);
+	cr_expect_eq(u[2].len, 6);
+	input_free(&in);
+}
+
+Test(input, nul_bytes_are_ordinary_line_bytes)
+{
+	struct input	in;
+	struct unit	u[4];
+	int		p[2];
+
+	cr_assert_eq(pipe(p), 0);
+	input_init(&in, one_fd(p[0]), 1, 100);
+	cr_assert_eq(write(p[1], "a\0b\n\0\n", 6), 6);
+	close(p[1]);
+	cr_assert_eq(pump(&in, u, 4), 2);
+	cr_expect_eq(u[0].len, 4);
+	cr_expect(memcmp(u[0].buf, "a\0b\n", 4) == 0);
+	cr_expect_eq(u[1].len, 2);
+	input_free(&in);
+}
