@@ -27,7 +27,8 @@ struct lru {
 	void				*lr_arg;
 };
 
-static int	lru_entry_cmp(const struct lru_entry *, const struct lru_entry *);
+static int	lru_entry_cmp(const struct lru_entry *,
+		    const struct lru_entry *);
 
 /*
  * libbsd 0.11.7 cannot expand the _STATIC variants (DESIGN.md pitfall 21),

@@ -362,8 +362,8 @@ dnsmsg_name_to_host(const struct dnsmsg_name *dn, char *out)
 			out[o++] = '.';
 		for (i = 0; i < n; i++) {
 			c = dnsmsg_lower(dn->dn_wire[pos++]);
-			if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			    c == '-' || c == '_'))
+			if (!((c >= 'a' && c <= 'z') ||
+			    (c >= '0' && c <= '9') || c == '-' || c == '_'))
 				return -1;
 			out[o++] = (char)c;
 		}

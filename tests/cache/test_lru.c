@@ -12,7 +12,8 @@
 #include "lru.h"
 
 #define NREC		256
-#define REC(le)		((struct rec *)((char *)(le) - offsetof(struct rec, r_le)))
+#define REC(le)		\
+	((struct rec *)((char *)(le) - offsetof(struct rec, r_le)))
 
 /* A caller record; the drop callback counts how often each one is dropped. */
 struct rec {

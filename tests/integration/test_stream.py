@@ -1,0 +1,127 @@
+#!/usr/bin/env python3
+"""ptrtag as a streaming filter (tail -F | ptrtag).
+
+SPEC 5: "When input stops for a moment, every line that is ready has
+already been written: nothing waits for a buffer to fill", and "a final
+line without a newline is written without one". These cases keep ptrtag's
+stdin open and read its output with deadlines, so a program that buffers
+its output until EOF or until a buffer fills fails them.
+
+Also the file arguments of SPEC 1: FILEs read in order, '-' for stdin, and
+-o FILE appending.
+"""
+
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import dnstest                                              # noqa: E402
+from dnstest import kv, annotate                            # noqa: E402
+
+ARGS = ['-t', '500', '--tries', '2', '-d', '3000']
+
+PASS_IP = '203.0.113.45'
+PASS = kv(PASS_IP, 'pass', 'mail.example.com')
+NONE_IP = '198.51.100.7'
+NONE = kv(NONE_IP, 'none')
+
+
+def make_handler():
+    return dnstest.table_handler(ptr={PASS_IP: ['mail.example.com']},
+                                 a={'mail.example.com': [PASS_IP]})
+
+
+def check_interactive(tap, ptrtag, r):
+    """Line by line on an open pipe, then a partial line, then EOF."""
+    argv = [ptrtag, '-s', r.server] + ARGS
+    with dnstest.Stream(argv) as s:
+        first = b'sshd[1]: Accepted publickey for ann from 203.0.113.45 port 1\n'
+        s.write(first)
+        tap.equal(s.read_line(3), annotate(first, PASS),
+                  'first line comes back while stdin stays open')
+
+        second = b'sshd[1]: pam_unix(sshd:session): session opened\n'
+        s.write(second)
+        tap.equal(s.read_line(3), second,
+                  'second line (no address) comes back while stdin is open')
+
+        third = b'sshd[2]: Connection from 203.0.113.45 port 2\n'
+        s.write(third)
+        tap.equal(s.read_line(3), annotate(third, PASS),
+                  'a cached address comes back while stdin is open')
+
+        s.write(b'sshd[3]: Invalid user x from 198.51.100.7')
+        early = s.peek(0.7)
+        tap.equal(early, b'', 'a partial line is not written before its '
+                  'newline arrives')
+        s.write(b' port 3\n')
+        tap.equal(s.read_line(3),
+                  annotate(b'sshd[3]: Invalid user x from 198.51.100.7 '
+                           b'port 3\n', NONE),
+                  'the partial line is written once its newline arrives')
+
+        last = b'sshd[4]: Disconnected from 203.0.113.45 port 4'
+        s.write(last)
+        tap.equal(s.peek(0.5), b'', 'an unterminated last line waits for '
+                  'more input')
+        s.close_stdin()
+        tap.equal(s.read_to_eof(3), annotate(last, PASS),
+                  'at EOF the unterminated last line is written, annotated, '
+                  'without a newline')
+        rc = s.wait(5)
+        tap.equal(rc, 0, 'exit 0 after EOF', 'stderr: %s' %
+                  dnstest.short(s.err))
+        tap.equal(s.err, b'', 'nothing on stderr')
+    tap.equal(r.count(dnstest.reverse_name(PASS_IP), 'PTR'), 1,
+              'one PTR query for an address seen on three lines')
+
+
+def write_file(directory, name, data):
+    path = os.path.join(directory, name)
+    with open(path, 'wb') as f:
+        f.write(data)
+    return path
+
+
+def check_files(tap, ptrtag, r):
+    """FILE arguments are read in order, '-' is stdin; -o appends."""
+    with tempfile.TemporaryDirectory(prefix='ptrtag-stream-') as tmp:
+        one = write_file(tmp, 'one.log', b'one from 203.0.113.45\n')
+        two = write_file(tmp, 'two.log', b'two\nthree from 198.51.100.7\n')
+        rc, out, err = dnstest.run(
+            ptrtag, ['-s', r.server] + ARGS + [one, '-', two],
+            b'stdin line\n', timeout=20)
+        want = (annotate(b'one from 203.0.113.45\n', PASS) +
+                b'stdin line\n' + b'two\n' +
+                annotate(b'three from 198.51.100.7\n', NONE))
+        tap.equal((rc, out), (0, want), 'FILE - FILE: read in order, - is '
+                  'stdin', 'stderr: %s' % dnstest.short(err))
+
+        target = write_file(tmp, 'out.log', b'already there\n')
+        rc, out, err = dnstest.run(
+            ptrtag, ['-s', r.server, '-o', target] + ARGS,
+            b'new from 203.0.113.45\n', timeout=20)
+        with open(target, 'rb') as f:
+            written = f.read()
+        tap.equal((rc, out), (0, b''), '-o FILE: nothing on stdout',
+                  'stderr: %s' % dnstest.short(err))
+        tap.equal(written, b'already there\n' +
+                  annotate(b'new from 203.0.113.45\n', PASS),
+                  '-o FILE appends to what the file held')
+
+
+def main():
+    tap = dnstest.TAP()
+    ptrtag = dnstest.ptrtag_path()
+    if dnstest.require_binary(tap, ptrtag):
+        with dnstest.Responder(make_handler()) as r:
+            check_interactive(tap, ptrtag, r)
+            check_files(tap, ptrtag, r)
+            tap.ok(not r.errors, 'responder handler raised no exception',
+                   '\n'.join(r.errors))
+    tap.finish()
+
+
+if __name__ == '__main__':
+    main()
