@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "annot.h"
+#include "json.h"
 #include "resolver.h"
 
 /* What the output says about one slot. */
@@ -137,19 +138,126 @@ annot_inline(struct outbuf *ob, const char *buf, size_t len,
 	outbuf_append(ob, buf + off, len - off);
 }
 
+/* ",\"key\":\"value\"" with the value as a JSON string. */
+static void
+json_member(struct outbuf *ob, const char *key, const char *val, int first)
+{
+	if (!first)
+		outbuf_putc(ob, ',');
+	outbuf_putc(ob, '"');
+	outbuf_puts(ob, key);
+	outbuf_puts(ob, "\":");
+	json_string(ob, val, strlen(val));
+}
+
+/* ECS source.* or destination.*: the first slot with that role. */
+static void
+json_endpoint(struct outbuf *ob, const char *name, const struct lslot *slots,
+    const struct slot_view *sv, size_t n, enum ipscan_role role)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (slots[i].ls_role == role)
+			break;
+	if (i == n)
+		return;
+	outbuf_puts(ob, ",\"");
+	outbuf_puts(ob, name);
+	outbuf_puts(ob, "\":{");
+	json_member(ob, "ip", sv[i].sv_ip, 1);
+	if (sv[i].sv_host != NULL)
+		json_member(ob, "domain", sv[i].sv_host, 0);
+	outbuf_putc(ob, '}');
+}
+
+/* "related": every address, and every distinct host, once. */
+static void
+json_related(struct outbuf *ob, const struct slot_view *sv, size_t n)
+{
+	size_t	i, j;
+	int	first = 1;
+
+	outbuf_puts(ob, ",\"related\":{\"ip\":[");
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			outbuf_putc(ob, ',');
+		json_string(ob, sv[i].sv_ip, strlen(sv[i].sv_ip));
+	}
+	outbuf_puts(ob, "],\"hosts\":[");
+	for (i = 0; i < n; i++) {
+		if (sv[i].sv_host == NULL)
+			continue;
+		for (j = 0; j < i; j++)
+			if (sv[j].sv_host != NULL &&
+			    strcmp(sv[j].sv_host, sv[i].sv_host) == 0)
+				break;
+		if (j < i)
+			continue;
+		if (!first)
+			outbuf_putc(ob, ',');
+		first = 0;
+		json_string(ob, sv[i].sv_host, strlen(sv[i].sv_host));
+	}
+	outbuf_puts(ob, "]}");
+}
+
+static void
+annot_json(struct outbuf *ob, const char *buf, size_t len,
+    const struct lslot *slots, size_t n, int raw, struct stats *st)
+{
+	struct slot_view	sv[ANNOT_SLOTS_MAX];
+	size_t			i, tlen = terminator_len(buf, len);
+	int			lossy;
+
+	outbuf_puts(ob, "{\"message\":");
+	lossy = json_string(ob, buf, len - tlen);
+	if (n > 0) {
+		outbuf_puts(ob, ",\"rdns\":[");
+		for (i = 0; i < n; i++) {
+			slot_view(&slots[i], &sv[i]);
+			st->st_verdicts[sv[i].sv_verdict]++;
+			outbuf_puts(ob, i > 0 ? ",{" : "{");
+			json_member(ob, "ip", sv[i].sv_ip, 1);
+			if (sv[i].sv_host != NULL)
+				json_member(ob, "host", sv[i].sv_host, 0);
+			json_member(ob, "fcrdns", verdict_name(sv[i].sv_verdict),
+			    0);
+			outbuf_putc(ob, '}');
+		}
+		outbuf_putc(ob, ']');
+		json_related(ob, sv, n);
+		json_endpoint(ob, "source", slots, sv, n, IPSCAN_ROLE_SRC);
+		json_endpoint(ob, "destination", slots, sv, n,
+		    IPSCAN_ROLE_DST);
+	}
+	if (lossy)
+		outbuf_puts(ob, ",\"rdns_lossy\":true");
+	if (raw)
+		outbuf_puts(ob, ",\"rdns_overlong\":true");
+	outbuf_puts(ob, "}\n");
+}
+
 void
 annot_line(struct outbuf *ob, const struct config *cfg, const char *buf,
-    size_t len, const struct lslot *slots, size_t n, struct stats *st)
+    size_t len, const struct lslot *slots, size_t n, int raw,
+    struct stats *st)
 {
 	st->st_lines_out++;
 	st->st_addrs += n;
+	if (n > ANNOT_SLOTS_MAX)
+		n = ANNOT_SLOTS_MAX;
+	if (cfg->cf_format == CFG_FORMAT_JSON) {
+		annot_json(ob, buf, len, slots, n, raw, st);
+		return;
+	}
 	if (n == 0) {
 		outbuf_append(ob, buf, len);
 		return;
 	}
 	switch (cfg->cf_format) {
-	case CFG_FORMAT_KV:
 	case CFG_FORMAT_JSON:
+	case CFG_FORMAT_KV:
 		annot_kv(ob, cfg, buf, len, slots, n, st);
 		break;
 	case CFG_FORMAT_INLINE:

@@ -15,14 +15,18 @@
 #include "outbuf.h"
 #include "stats.h"
 
+/* Most addresses one line can carry (--max-ips is at most this). */
+#define ANNOT_SLOTS_MAX	64
+
 /*
- * Append buf[0..len) annotated with slots[0..n) to ob. Slots whose
- * lookup has not settled are reported as "timeout". Counts verdicts and
- * late lines in st.
+ * Append buf[0..len) annotated with slots[0..n) to ob. raw marks bytes
+ * that pass through unannotated (a line over --max-line, or a piece of
+ * one). Slots whose lookup has not settled are reported as "timeout".
+ * Counts lines and verdicts in st.
  */
 void	annot_line(struct outbuf *ob, const struct config *cfg,
 	    const char *buf, size_t len, const struct lslot *slots, size_t n,
-	    struct stats *st);
+	    int raw, struct stats *st);
 
 /*
  * Append s[0..len) as a kv value: bare when it holds no space, '"', '=',

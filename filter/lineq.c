@@ -18,7 +18,7 @@ lineq_init(struct lineq *q, size_t max_lines, size_t max_bytes)
 
 struct line *
 lineq_push(struct lineq *q, const char *buf, size_t len,
-    const struct lslot *slots, size_t nslots, uint64_t deadline_ms)
+    const struct lslot *slots, size_t nslots, int raw, uint64_t deadline_ms)
 {
 	struct line	*ln;
 	size_t		 size;
@@ -32,6 +32,7 @@ lineq_push(struct lineq *q, const char *buf, size_t len,
 	memcpy(ln->ln_buf, buf, len);
 	ln->ln_len = len;
 	ln->ln_nslots = nslots;
+	ln->ln_raw = raw;
 	ln->ln_deadline_ms = deadline_ms;
 	TAILQ_INSERT_TAIL(&q->lq_lines, ln, ln_entry);
 	q->lq_count++;

@@ -33,6 +33,7 @@ struct line {
 	uint64_t		 ln_deadline_ms;
 	size_t			 ln_len;
 	size_t			 ln_nslots;
+	int			 ln_raw;	/* pass through unannotated */
 	struct lslot		*ln_slots;	/* inside this allocation */
 	char			*ln_buf;	/* inside this allocation */
 };
@@ -52,7 +53,7 @@ void		 lineq_init(struct lineq *q, size_t max_lines, size_t max_bytes);
  * the queue). Returns the queued line. Exits through err(1) on ENOMEM.
  */
 struct line	*lineq_push(struct lineq *q, const char *buf, size_t len,
-		    const struct lslot *slots, size_t nslots,
+		    const struct lslot *slots, size_t nslots, int raw,
 		    uint64_t deadline_ms);
 
 /* First line, or NULL. */

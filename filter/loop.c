@@ -120,7 +120,7 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	    !line_settled(ln))
 		lc->lc_stats->st_late_lines++;
 	annot_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
-	    ln->ln_slots, ln->ln_nslots, lc->lc_stats);
+	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
 }
@@ -195,7 +195,7 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
     uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
-	struct lslot	 slots[64];
+	struct lslot	 slots[ANNOT_SLOTS_MAX];
 	enum verdict	 shed;
 	size_t		 n = 0, i;
 	int		 settled = 1;
@@ -214,12 +214,12 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	}
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
-		annot_line(&s->ls_out, lc->lc_cfg, p, len, slots, n,
+		annot_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
 		    lc->lc_stats);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
 	}
-	lineq_push(&s->ls_q, p, len, slots, n,
+	lineq_push(&s->ls_q, p, len, slots, n, raw,
 	    now + lc->lc_cfg->cf_max_delay_ms);
 }
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "annot.h"
 #include "dnsmsg.h"
 #include "options.h"
 
@@ -81,7 +82,7 @@ usage(void)
 "      --max-line BYTES    longer lines pass untouched (%u)\n"
 "      --extract           print extracted addresses only; no DNS\n"
 "Output:\n"
-"  -f, --format kv|inline  output format (kv)\n"
+"  -f, --format kv|json|inline  output format (kv)\n"
 "      --prefix STR        kv key prefix (%s)\n"
 "  -o, --output FILE       append to FILE; reopened on SIGHUP\n"
 "      --unordered         write each line as soon as it is ready\n"
@@ -248,10 +249,12 @@ format_option(struct config *cfg, const char *arg)
 {
 	if (strcmp(arg, "kv") == 0)
 		cfg->cf_format = CFG_FORMAT_KV;
+	else if (strcmp(arg, "json") == 0)
+		cfg->cf_format = CFG_FORMAT_JSON;
 	else if (strcmp(arg, "inline") == 0)
 		cfg->cf_format = CFG_FORMAT_INLINE;
 	else
-		bad("-f %s: unknown format (kv or inline)", arg);
+		bad("-f %s: unknown format (kv, json or inline)", arg);
 }
 
 /* Options SPEC names that this build does not implement yet. */
@@ -363,7 +366,8 @@ options_parse(int argc, char **argv, struct config *cfg)
 			    INT32_MAX);
 			break;
 		case OPT_MAX_IPS:
-			cfg->cf_max_ips = number("--max-ips", optarg, 1, 64);
+			cfg->cf_max_ips = number("--max-ips", optarg, 1,
+			    ANNOT_SLOTS_MAX);
 			break;
 		case OPT_MAX_LINE:
 			cfg->cf_max_line = number("--max-line", optarg, 1,

@@ -64,7 +64,7 @@ Test(annot, kv_pass_goes_before_newline)
 
 	entry(&de, VERDICT_PASS, host);
 	slot(&ls, "203.0.113.45", &de, 5);
-	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, &st);
+	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, 0, &st);
 	expect_output("from 203.0.113.45 port 22 rdns_ip=203.0.113.45 "
 	    "rdns_host=mail.example.com rdns_fcrdns=pass\n");
 	cr_expect_eq(st.st_verdicts[VERDICT_PASS], 1);
@@ -78,7 +78,7 @@ Test(annot, kv_crlf_kept_and_no_host_omitted)
 
 	entry(&de, VERDICT_NONE, NULL);
 	slot(&ls, "198.51.100.7", &de, 2);
-	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, &st);
+	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, 0, &st);
 	expect_output("x 198.51.100.7 rdns_ip=198.51.100.7 "
 	    "rdns_fcrdns=none\r\n");
 }
@@ -93,7 +93,7 @@ Test(annot, pending_is_timeout_and_shed_is_skipped)
 	slot(&ls[0], "192.0.2.1", &de, 2);
 	slot(&ls[1], "2001:db8::1", NULL, 14);
 	ls[1].ls_verdict = VERDICT_SKIPPED;
-	annot_line(&ob, &cfg, line, strlen(line), ls, 2, &st);
+	annot_line(&ob, &cfg, line, strlen(line), ls, 2, 0, &st);
 	expect_output("a 192.0.2.1 b 2001:db8::1 rdns_ip=192.0.2.1 "
 	    "rdns_fcrdns=timeout rdns_ip=2001:db8::1 rdns_fcrdns=skipped");
 }
@@ -108,7 +108,7 @@ Test(annot, prefix_changes_every_key)
 	cfg.cf_prefix = "ptr.";
 	entry(&de, VERDICT_FAIL, host);
 	slot(&ls, "192.0.2.9", &de, 0);
-	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, &st);
+	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, 0, &st);
 	expect_output("192.0.2.9 ptr.ip=192.0.2.9 ptr.host=h.example "
 	    "ptr.fcrdns=fail\n");
 }
@@ -117,7 +117,7 @@ Test(annot, line_without_addresses_is_untouched)
 {
 	const char	line[] = "bin\0ary \xff\xfe\r\n";
 
-	annot_line(&ob, &cfg, line, sizeof(line) - 1, NULL, 0, &st);
+	annot_line(&ob, &cfg, line, sizeof(line) - 1, NULL, 0, 0, &st);
 	cr_expect_eq(outbuf_pending(&ob), sizeof(line) - 1);
 	cr_expect(memcmp(ob.ob_buf, line, sizeof(line) - 1) == 0);
 }
@@ -134,7 +134,7 @@ Test(annot, inline_after_each_address)
 	entry(&b, VERDICT_NONE, NULL);
 	slot(&ls[0], "203.0.113.45", &a, 5);
 	slot(&ls[1], "192.0.2.1", &b, 28);
-	annot_line(&ob, &cfg, line, strlen(line), ls, 2, &st);
+	annot_line(&ob, &cfg, line, strlen(line), ls, 2, 0, &st);
 	expect_output("from 203.0.113.45[mail.example.com pass] port 1 to "
 	    "192.0.2.1[none]\n");
 }
