@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "annot.h"
+#include "cachefile.h"
 #include "lineq.h"
 #include "loop.h"
 #include "outbuf.h"
@@ -287,6 +288,9 @@ handle_signals(struct loop_state *s, uint64_t now)
 	if (sig_hup) {
 		sig_hup = 0;
 		reopen_output(s);
+		if (lc->lc_cfg->cf_cache_file != NULL)
+			(void)cachefile_save(lc->lc_rsv,
+			    lc->lc_cfg->cf_cache_file);
 	}
 	if (sig_stop && !s->ls_stopping) {
 		s->ls_stopping = 1;

@@ -14,6 +14,7 @@
 
 #include <ares.h>
 
+#include "cachefile.h"
 #include "config.h"
 #include "extract.h"
 #include "input.h"
@@ -108,6 +109,8 @@ main(int argc, char **argv)
 		errx(1, "c-ares: %s", ares_strerror(rc));
 	if ((rsv = rsv_create(&cfg, &st, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
+	if (cfg.cf_cache_file != NULL)
+		(void)cachefile_load(rsv, cfg.cf_cache_file);
 	for (i = 0; i < nfds; i++)
 		(void)fd_set_nonblock(fds[i]);
 	(void)fd_set_nonblock(lc.lc_outfd);
@@ -119,6 +122,8 @@ main(int argc, char **argv)
 	lc.lc_scan = sc;
 	lc.lc_rsv = rsv;
 	rc = loop_run(&lc);
+	if (cfg.cf_cache_file != NULL)
+		(void)cachefile_save(rsv, cfg.cf_cache_file);
 	rsv_destroy(rsv);
 	ares_library_cleanup();
 	input_free(&in);

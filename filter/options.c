@@ -69,6 +69,7 @@ usage(void)
 "      --tries N           tries per query (%u)\n"
 "  -d, --max-delay MS      longest a line is held back (%u)\n"
 "  -j, --max-inflight N    DNS queries in flight (%u)\n"
+"      --max-qps N         cap on queries per second (0: off)\n"
 "      --max-names N       PTR names followed per address (%u)\n"
 "      --exclude CIDR,...  never look up (adds to defaults; 'none' clears)\n"
 "      --only CIDR,...     look up only these\n"
@@ -77,6 +78,7 @@ usage(void)
 "      --min-ttl S / --max-ttl S   clamp positive TTLs (%u / %u)\n"
 "      --neg-ttl S         cap for NXDOMAIN/NODATA caching (%u)\n"
 "      --err-ttl S         caching of transient failures (%u)\n"
+"      --cache-file PATH   load at start, save at exit and on SIGHUP\n"
 "Extraction:\n"
 "      --max-ips N         addresses annotated per line (%u)\n"
 "      --max-line BYTES    longer lines pass untouched (%u)\n"
@@ -404,10 +406,11 @@ options_parse(int argc, char **argv, struct config *cfg)
 			version();
 			break;
 		case OPT_MAX_QPS:
-			unsupported("--max-qps");
+			cfg->cf_max_qps = number("--max-qps", optarg, 0,
+			    1000000);
 			break;
 		case OPT_CACHE_FILE:
-			unsupported("--cache-file");
+			cfg->cf_cache_file = optarg;
 			break;
 		case 'p':
 			unsupported("-p");

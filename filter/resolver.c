@@ -44,6 +44,7 @@ struct lookup {
 	long			 lk_confirmed;	/* lowest confirming index, -1 */
 	int			 lk_fwd_temperr;
 	uint32_t		 lk_ttl;	/* min positive TTL seen */
+	int			 lk_probe;	/* sent to test a dead server */
 };
 
 struct rsv {
@@ -55,9 +56,31 @@ struct rsv {
 	size_t			 rs_inflight;
 	size_t			 rs_pending;	/* unsettled lookups */
 	size_t			 rs_max_pending;
+
+	/*
+	 * Back-off: after RSV_DEAD_TIMEOUTS consecutive timeouts with no
+	 * answer in between, new addresses are shed as "skipped" and only
+	 * one probe lookup at a time is let through, at rs_probe_at_ms;
+	 * its timeout doubles the interval (up to RSV_BACKOFF_MAX_MS), any
+	 * answer ends the back-off.
+	 */
+	unsigned int		 rs_consec_timeouts;
+	int			 rs_backoff;
+	int			 rs_probing;
+	uint64_t		 rs_backoff_ms;
+	uint64_t		 rs_probe_at_ms;
+
+	/* --max-qps token bucket, in thousandths of a query. */
+	int64_t			 rs_tokens;
+	uint64_t		 rs_tokens_ms;
 };
 
+#define RSV_DEAD_TIMEOUTS	5
+#define RSV_BACKOFF_MIN_MS	1000
+#define RSV_BACKOFF_MAX_MS	30000
+
 static void	query_done(void *, int, int, unsigned char *, int);
+static void	health(struct rsv *, struct lookup *, int);
 
 static void
 dnsent_drop(struct lru_entry *le, void *arg)
@@ -105,6 +128,8 @@ rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
 	rsv->rs_cfg = cfg;
 	rsv->rs_stats = st;
 	TAILQ_INIT(&rsv->rs_waiting);
+	rsv->rs_tokens = (int64_t)cfg->cf_max_qps * 1000;
+	rsv->rs_tokens_ms = now_ms();
 	rsv->rs_max_pending = 4 * (size_t)cfg->cf_max_inflight;
 	if (rsv->rs_max_pending < 64)
 		rsv->rs_max_pending = 64;
@@ -172,6 +197,7 @@ query_send(struct rsv *rsv, struct query *q)
 	    lk->lk_names[q->q_index];
 	rsv->rs_inflight++;
 	rsv->rs_stats->st_queries++;
+	rsv->rs_tokens -= 1000;
 	ares_query(rsv->rs_channel, name, ns_c_in, q->q_type, query_done, q);
 }
 
@@ -374,12 +400,64 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		return;
 	}
 	count_status(rsv->rs_stats, status);
+	health(rsv, lk, status);
 	if (abuf == NULL)
 		alen = 0;
 	if (type == DNSMSG_T_PTR)
 		ptr_answer(lk, status, abuf, alen);
 	else
 		fwd_answer(lk, index, status, abuf, alen);
+}
+
+/*
+ * May a new lookup start now? No while backing off (except the one probe
+ * when it is due), nor while the --max-qps budget is spent.
+ */
+static int
+admit(struct rsv *rsv, uint64_t now)
+{
+	uint32_t	qps = rsv->rs_cfg->cf_max_qps;
+
+	if (rsv->rs_backoff &&
+	    (rsv->rs_probing || now < rsv->rs_probe_at_ms))
+		return 0;
+	if (qps == 0)
+		return 1;
+	/* Refill at qps per second, holding at most one second's worth. */
+	rsv->rs_tokens += (int64_t)((now - rsv->rs_tokens_ms) * qps);
+	rsv->rs_tokens_ms = now;
+	if (rsv->rs_tokens > (int64_t)qps * 1000)
+		rsv->rs_tokens = (int64_t)qps * 1000;
+	return rsv->rs_tokens >= 1000;
+}
+
+/* Track server health from one query's outcome (see struct rsv). */
+static void
+health(struct rsv *rsv, struct lookup *lk, int status)
+{
+	uint64_t	now;
+
+	if (status != ARES_ETIMEOUT && status != ARES_ECONNREFUSED) {
+		rsv->rs_consec_timeouts = 0;
+		rsv->rs_backoff = 0;
+		rsv->rs_probing = 0;
+		return;
+	}
+	now = now_ms();
+	rsv->rs_consec_timeouts++;
+	if (lk->lk_probe && rsv->rs_backoff) {
+		rsv->rs_probing = 0;
+		rsv->rs_backoff_ms *= 2;
+		if (rsv->rs_backoff_ms > RSV_BACKOFF_MAX_MS)
+			rsv->rs_backoff_ms = RSV_BACKOFF_MAX_MS;
+		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
+	} else if (!rsv->rs_backoff &&
+	    rsv->rs_consec_timeouts >= RSV_DEAD_TIMEOUTS) {
+		rsv->rs_backoff = 1;
+		rsv->rs_backoff_ms = RSV_BACKOFF_MIN_MS;
+		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
+		rsv->rs_stats->st_backoffs++;
+	}
 }
 
 struct dnsent *
@@ -402,7 +480,13 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 		return de;
 	}
 	rsv->rs_stats->st_cache_misses++;
+	if (!admit(rsv, now)) {
+		rsv->rs_stats->st_shed++;
+		*shed = VERDICT_SKIPPED;
+		return NULL;
+	}
 	if (rsv->rs_pending >= rsv->rs_max_pending) {
+		rsv->rs_stats->st_shed++;
 		*shed = VERDICT_SKIPPED;
 		return NULL;
 	}
@@ -421,6 +505,9 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 	lk->lk_ent = de;
 	lk->lk_start_ms = now;
 	lk->lk_outstanding = 1;
+	lk->lk_probe = rsv->rs_backoff;
+	if (lk->lk_probe)
+		rsv->rs_probing = 1;
 	dnsmsg_ptrname(ia, lk->lk_qname, sizeof(lk->lk_qname));
 	de->de_lookup = lk;
 	rsv->rs_pending++;
@@ -493,4 +580,52 @@ rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n, uint64_t now)
 		ares_process_fd(rsv->rs_channel, ARES_SOCKET_BAD,
 		    ARES_SOCKET_BAD);
 	pump(rsv);
+}
+
+struct foreach_arg {
+	void	(*fa_fn)(const struct dnsent *, uint64_t, void *);
+	void	 *fa_arg;
+};
+
+static void
+foreach_settled(struct lru_entry *le, void *arg)
+{
+	struct foreach_arg	*fa = arg;
+	struct dnsent		*de = (struct dnsent *)le;
+
+	if (de->de_verdict != VERDICT_PENDING)
+		fa->fa_fn(de, lru_expiry(le), fa->fa_arg);
+}
+
+void
+rsv_foreach(struct rsv *rsv, void (*fn)(const struct dnsent *, uint64_t,
+    void *), void *arg)
+{
+	struct foreach_arg	fa = { fn, arg };
+
+	lru_foreach(rsv->rs_cache, foreach_settled, &fa);
+}
+
+int
+rsv_preload(struct rsv *rsv, const struct ipaddr *ia, enum verdict v,
+    const char *host, uint64_t expires_ms)
+{
+	uint8_t		 key[IPADDR_KEYLEN];
+	struct dnsent	*de;
+
+	ipaddr_key(ia, key);
+	if (lru_lookup(rsv->rs_cache, key, sizeof(key), now_ms()) != NULL)
+		return 0;
+	de = xcalloc(1, sizeof(*de));
+	de->de_addr = *ia;
+	de->de_verdict = (uint8_t)v;
+	if (host != NULL)
+		de->de_host = xstrdup(host);
+	if (lru_insert(rsv->rs_cache, &de->de_lru, key, sizeof(key)) == -1) {
+		free(de->de_host);
+		free(de);
+		return -1;
+	}
+	lru_set_expiry(&de->de_lru, expires_ms);
+	return 0;
 }

@@ -72,6 +72,22 @@ int64_t		 rsv_timeout_ms(struct rsv *rsv);
 void		 rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n,
 		    uint64_t now_ms);
 
+/*
+ * Visit every settled cache entry from most to least recently used,
+ * with its expiry in monotonic ms. fn must not change the cache.
+ */
+void		 rsv_foreach(struct rsv *rsv,
+		    void (*fn)(const struct dnsent *de, uint64_t expires_ms,
+		    void *arg), void *arg);
+
+/*
+ * Insert a settled answer (from a cache file) unless the address is
+ * cached already. host may be NULL. Returns 0, or -1 when the cache has
+ * no room.
+ */
+int		 rsv_preload(struct rsv *rsv, const struct ipaddr *ia,
+		    enum verdict v, const char *host, uint64_t expires_ms);
+
 /* Queries in flight, lookups unfinished, entries cached. */
 size_t		 rsv_inflight(const struct rsv *rsv);
 size_t		 rsv_pending(const struct rsv *rsv);
