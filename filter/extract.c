@@ -29,11 +29,11 @@ struct extract {
 	struct ipmatch	*xt_match;	/* xt_nmatch slots */
 	size_t		 xt_nmatch;
 	size_t		 xt_max_line;
-	size_t		 xt_limit;	/* carry bytes allowed: max_line + 1 */
-	char		*xt_carry;	/* start of a line cut by a read */
+	size_t		 xt_limit;	/* carry limit: max_line + 1 */
+	char		*xt_carry;	/* a line cut by a read */
 	size_t		 xt_len;
 	size_t		 xt_cap;
-	int		 xt_skip;	/* the current line is over max_line */
+	int		 xt_skip;	/* this line is over max_line */
 	int		 xt_outfd;
 	char		*xt_out;	/* EXTRACT_OUTCAP bytes */
 	size_t		 xt_outlen;
@@ -125,7 +125,7 @@ extract_carry(struct extract *xt, const char *p, size_t len)
 	size_t	 cap;
 	char	*nbuf;
 
-	if (xt->xt_skip)
+	if (xt->xt_skip || len == 0)
 		return 0;
 	if (len > xt->xt_limit - xt->xt_len) {
 		xt->xt_skip = 1;

@@ -200,7 +200,8 @@ ipaddr_mask(struct ipaddr *ia, unsigned int plen)
 		if (plen <= 8 * i)
 			ia->ia_bytes[i] = 0;
 		else
-			ia->ia_bytes[i] &= (uint8_t)(0xff << (8 - (plen - 8 * i)));
+			ia->ia_bytes[i] &=
+			    (uint8_t)(0xff << (8 - (plen - 8 * i)));
 	}
 }
 
@@ -248,7 +249,8 @@ ipaddr_prefix_parse(const char *s, size_t len, struct ipaddr_prefix *pfx,
 	}
 	max = pfx->ip_addr.ia_family == AF_INET ? 32 : 128;
 	plen = max;
-	if (slash != NULL && ipaddr_plen(slash + 1, tail - 1, max, &plen) == -1) {
+	if (slash != NULL &&
+	    ipaddr_plen(slash + 1, tail - 1, max, &plen) == -1) {
 		*errstr = "invalid prefix length";
 		return -1;
 	}

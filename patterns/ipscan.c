@@ -41,8 +41,8 @@ static const char ipscan_pattern[] =
 struct ipscan {
 	pcre2_code		*sc_code;
 	pcre2_match_data	*sc_md;
-	int			 sc_jit;	/* pcre2_jit_compile returned 0 */
-	char			 sc_err[128];	/* text of the last error */
+	int			 sc_jit;	/* JIT compile succeeded */
+	char			 sc_err[128];	/* last error text */
 };
 
 /* A candidate span inside the line: [t_so, t_eo). */

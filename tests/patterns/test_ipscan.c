@@ -139,12 +139,12 @@ static const struct scan_row scan_rows[] = {
 	{ "t 2001:db8:0:0:0:0:0:1:2 here", "" },
 	{ "t 2001:db8::12345:1 here", "" },
 	{ "n 1.2.3 and 1.2 and 12", "" },
+	{ "sum deadbeef:1 x", "" },
 	/* Rule 3: glue to a word. */
 	{ "host 203.0.113.6.example.net", "" },
 	{ "ptr 9.100.51.198.in-addr.arpa", "" },
 	{ "tmp 203.0.113.7_old", "" },
 	{ "ver v2.0.0.1 and id203.0.113.8", "" },
-	{ "sum deadbeef:1 x", "" },
 	/* Rule 4: trailing ':' and '.', leading ':'. */
 	{ "Connection reset by 198.51.100.30: error", "198.51.100.30" },
 	{ "reset by 2001:db8:1::31: error", "2001:db8:1::31" },
@@ -268,7 +268,8 @@ ParameterizedTest(size_t *i, ipscan, extracts_table, .init = scanner_init,
 
 Test(ipscan, caps_at_max_distinct)
 {
-	const char	*line = "192.0.2.1 192.0.2.1 192.0.2.2 ::ffff:192.0.2.1 "
+	const char	*line = "192.0.2.1 192.0.2.1 192.0.2.2 "
+	    "::ffff:192.0.2.1 "
 	    "192.0.2.3 192.0.2.4 192.0.2.5";
 	char		 got[512];
 
@@ -405,7 +406,7 @@ now_s(void)
 
 struct hostile_row {
 	const char	*hr_unit;	/* repeated to fill the line */
-	int		 hr_want;	/* addresses ipscan_line must find */
+	int		 hr_want;	/* addresses to be found */
 };
 
 static const struct hostile_row hostile_rows[] = {
@@ -425,8 +426,8 @@ static const struct hostile_row hostile_rows[] = {
 	{ "[::1]", 1 },
 	{ "x1.2.3.4:", 0 },
 	{ "%a:1%", 0 },
-	{ "::%1", 0 },
-	{ "fe80::1%eth0.", 0 },
+	{ "::%", 1 },
+	{ "fe80::1%eth0.", 1 },
 	{ "IPv6:", 0 },
 	{ "9 ", 0 },
 };
