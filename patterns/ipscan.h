@@ -34,6 +34,27 @@ struct ipscan;
  */
 struct ipscan	*ipscan_create(char *errbuf, size_t errlen);
 
+/*
+ * Build a scanner from pattern sets (SPEC section 3, "-p"). Each spec is
+ * a set NAME (a file NAME.pat found in the first of dirs[0..ndirs) that
+ * has it) or a path to a user's file (any spec containing '/'). A set
+ * file holds PCRE2 expressions, one per line, blank lines and lines
+ * starting with '#' ignored; each must have a named group ip, src or dst
+ * (the address) and may have a group helo (a claimed host name). The
+ * scanner then reports only captured addresses, in order of position,
+ * each validated by ipaddr_parse. The spec "any" means the built-in
+ * scanner and may be combined with sets. Returns NULL with
+ * "FILE:LINE: reason" (or "NAME: reason") in errbuf on an unknown set,
+ * an unreadable file, a pattern that does not compile (PCRE2's message
+ * and offset) or one without an address group. Never exits.
+ */
+struct ipscan	*ipscan_create_patterns(const char *const *specs,
+		    size_t nspecs, const char *const *dirs, size_t ndirs,
+		    char *errbuf, size_t errlen);
+
+/* "PCRE2 10.42 with JIT" style text for --version. */
+const char	*ipscan_library_version(void);
+
 /* Frees the scanner; NULL is allowed. */
 void		 ipscan_free(struct ipscan *sc);
 
