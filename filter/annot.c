@@ -3,6 +3,7 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "annot.h"
 #include "json.h"
@@ -12,16 +13,39 @@
 struct slot_view {
 	enum verdict	 sv_verdict;
 	const char	*sv_host;	/* NULL when none */
+	int		 sv_generic;
+	const char	*sv_helo;	/* NULL, "match" or "mismatch" */
 	char		 sv_ip[IPADDR_STRMAX];
 };
 
+/*
+ * Compare a claimed HELO name line[so..eo) with the PTR host: equal
+ * ignoring case and one trailing dot on either side.
+ */
+static const char *
+helo_result(const char *line, size_t so, size_t eo, const char *host)
+{
+	size_t	hlen, clen = eo - so;
+
+	if (clen > 0 && line[eo - 1] == '.')
+		clen--;
+	if (host == NULL)
+		return "mismatch";
+	hlen = strlen(host);
+	if (hlen > 0 && host[hlen - 1] == '.')
+		hlen--;
+	return hlen == clen && strncasecmp(line + so, host, hlen) == 0 ?
+	    "match" : "mismatch";
+}
+
 static void
-slot_view(const struct lslot *ls, struct slot_view *sv)
+slot_view(const char *line, const struct lslot *ls, struct slot_view *sv)
 {
 	const struct dnsent	*de = ls->ls_ent;
 
 	ipaddr_ntop(&ls->ls_addr, sv->sv_ip, sizeof(sv->sv_ip));
 	sv->sv_host = NULL;
+	sv->sv_generic = 0;
 	if (de == NULL)
 		sv->sv_verdict = (enum verdict)ls->ls_verdict;
 	else if (de->de_verdict == VERDICT_PENDING)
@@ -29,7 +53,11 @@ slot_view(const struct lslot *ls, struct slot_view *sv)
 	else {
 		sv->sv_verdict = (enum verdict)de->de_verdict;
 		sv->sv_host = de->de_host;
+		sv->sv_generic = de->de_generic;
 	}
+	sv->sv_helo = ls->ls_helo_eo > ls->ls_helo_so ?
+	    helo_result(line, ls->ls_helo_so, ls->ls_helo_eo, sv->sv_host) :
+	    NULL;
 }
 
 static size_t
@@ -103,15 +131,42 @@ annot_kv(struct outbuf *ob, const struct config *cfg, const char *buf,
 
 	outbuf_append(ob, buf, len - tlen);
 	for (i = 0; i < n; i++) {
-		slot_view(&slots[i], &sv);
+		slot_view(buf, &slots[i], &sv);
 		st->st_verdicts[sv.sv_verdict]++;
 		kv_pair(ob, cfg->cf_prefix, "ip", sv.sv_ip);
 		if (sv.sv_host != NULL)
 			kv_pair(ob, cfg->cf_prefix, "host", sv.sv_host);
 		kv_pair(ob, cfg->cf_prefix, "fcrdns",
 		    verdict_name(sv.sv_verdict));
+		if (sv.sv_generic)
+			kv_pair(ob, cfg->cf_prefix, "generic", "yes");
+		if (sv.sv_helo != NULL)
+			kv_pair(ob, cfg->cf_prefix, "helo", sv.sv_helo);
 	}
 	outbuf_append(ob, buf + len - tlen, tlen);
+}
+
+/*
+ * Host text for the inline format: hosts are validated before they are
+ * cached, but any byte outside the host-name alphabet is still written
+ * as \xHH so that no format can carry raw DNS text.
+ */
+static void
+inline_host(struct outbuf *ob, const char *host)
+{
+	char	hex[5];
+
+	for (; *host != '\0'; host++) {
+		unsigned char c = (unsigned char)*host;
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_')
+			outbuf_putc(ob, (char)c);
+		else {
+			snprintf(hex, sizeof(hex), "\\x%02x", c);
+			outbuf_append(ob, hex, 4);
+		}
+	}
 }
 
 static void
@@ -123,13 +178,13 @@ annot_inline(struct outbuf *ob, const char *buf, size_t len,
 
 	/* Slots are in order of first appearance, so spans only grow. */
 	for (i = 0; i < n; i++) {
-		slot_view(&slots[i], &sv);
+		slot_view(buf, &slots[i], &sv);
 		st->st_verdicts[sv.sv_verdict]++;
 		outbuf_append(ob, buf + off, slots[i].ls_eo - off);
 		off = slots[i].ls_eo;
 		outbuf_putc(ob, '[');
 		if (sv.sv_host != NULL) {
-			outbuf_puts(ob, sv.sv_host);
+			inline_host(ob, sv.sv_host);
 			outbuf_putc(ob, ' ');
 		}
 		outbuf_puts(ob, verdict_name(sv.sv_verdict));
@@ -215,7 +270,7 @@ annot_json(struct outbuf *ob, const char *buf, size_t len,
 	if (n > 0) {
 		outbuf_puts(ob, ",\"rdns\":[");
 		for (i = 0; i < n; i++) {
-			slot_view(&slots[i], &sv[i]);
+			slot_view(buf, &slots[i], &sv[i]);
 			st->st_verdicts[sv[i].sv_verdict]++;
 			outbuf_puts(ob, i > 0 ? ",{" : "{");
 			json_member(ob, "ip", sv[i].sv_ip, 1);
@@ -223,6 +278,10 @@ annot_json(struct outbuf *ob, const char *buf, size_t len,
 				json_member(ob, "host", sv[i].sv_host, 0);
 			json_member(ob, "fcrdns", verdict_name(sv[i].sv_verdict),
 			    0);
+			if (sv[i].sv_generic)
+				outbuf_puts(ob, ",\"generic\":true");
+			if (sv[i].sv_helo != NULL)
+				json_member(ob, "helo", sv[i].sv_helo, 0);
 			outbuf_putc(ob, '}');
 		}
 		outbuf_putc(ob, ']');

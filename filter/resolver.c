@@ -20,6 +20,7 @@
 #include <sys/queue.h>
 
 #include "dnsmsg.h"
+#include "generic.h"
 #include "resolver.h"
 #include "util.h"
 
@@ -243,8 +244,10 @@ lookup_finish(struct lookup *lk, enum verdict v, const char *host,
 	uint64_t	 now = now_ms();
 
 	de->de_verdict = (uint8_t)v;
-	if (host != NULL)
+	if (host != NULL) {
 		de->de_host = xstrdup(host);
+		de->de_generic = (uint8_t)generic_host(&de->de_addr, host);
+	}
 	lru_set_expiry(&de->de_lru, now + (uint64_t)ttl_s * 1000);
 	stats_latency(rsv->rs_stats, now - lk->lk_start_ms);
 	de->de_lookup = NULL;
@@ -619,8 +622,10 @@ rsv_preload(struct rsv *rsv, const struct ipaddr *ia, enum verdict v,
 	de = xcalloc(1, sizeof(*de));
 	de->de_addr = *ia;
 	de->de_verdict = (uint8_t)v;
-	if (host != NULL)
+	if (host != NULL) {
 		de->de_host = xstrdup(host);
+		de->de_generic = (uint8_t)generic_host(ia, host);
+	}
 	if (lru_insert(rsv->rs_cache, &de->de_lru, key, sizeof(key)) == -1) {
 		free(de->de_host);
 		free(de);

@@ -25,6 +25,7 @@ struct dnsent {
 	struct lru_entry	 de_lru;
 	struct ipaddr		 de_addr;
 	uint8_t			 de_verdict;	/* enum verdict */
+	uint8_t			 de_generic;	/* host looks provider-made */
 	char			*de_host;	/* NULL, or a valid host name */
 	struct lookup		*de_lookup;	/* non-NULL while resolving */
 };

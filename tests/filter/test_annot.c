@@ -169,3 +169,86 @@ Test(annot, kv_values_are_quoted_when_needed)
 		    (int)outbuf_pending(&ob), ob.ob_buf);
 	}
 }
+
+Test(annot, kv_generic_and_helo_follow_fcrdns)
+{
+	const char	*line = "reject: RCPT from x[192.0.2.77]: helo=<192-0-2-77.DYN.example.net.>\n";
+	const char	*helo = "192-0-2-77.DYN.example.net.";
+	struct dnsent	 de;
+	struct lslot	 ls;
+	char		 host[] = "192-0-2-77.dyn.example.net";
+
+	entry(&de, VERDICT_PASS, host);
+	de.de_generic = 1;
+	slot(&ls, "192.0.2.77", &de, 20);
+	ls.ls_helo_so = (size_t)(strstr(line, helo) - line);
+	ls.ls_helo_eo = ls.ls_helo_so + strlen(helo);
+	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, 0, &st);
+	expect_output("reject: RCPT from x[192.0.2.77]: "
+	    "helo=<192-0-2-77.DYN.example.net.> rdns_ip=192.0.2.77 "
+	    "rdns_host=192-0-2-77.dyn.example.net rdns_fcrdns=pass "
+	    "rdns_generic=yes rdns_helo=match\n");
+}
+
+Test(annot, helo_mismatch_and_without_host)
+{
+	const char	*line = "helo=<mail.example.org> 192.0.2.5 192.0.2.6\n";
+	struct dnsent	 a, b;
+	struct lslot	 ls[2];
+	char		 host[] = "mail.example.com";
+
+	entry(&a, VERDICT_FAIL, host);
+	entry(&b, VERDICT_NONE, NULL);
+	slot(&ls[0], "192.0.2.5", &a, 23);
+	slot(&ls[1], "192.0.2.6", &b, 33);
+	ls[0].ls_helo_so = ls[1].ls_helo_so = 6;
+	ls[0].ls_helo_eo = ls[1].ls_helo_eo = 22;
+	annot_line(&ob, &cfg, line, strlen(line), ls, 2, 0, &st);
+	expect_output("helo=<mail.example.org> 192.0.2.5 192.0.2.6 "
+	    "rdns_ip=192.0.2.5 rdns_host=mail.example.com rdns_fcrdns=fail "
+	    "rdns_helo=mismatch rdns_ip=192.0.2.6 rdns_fcrdns=none "
+	    "rdns_helo=mismatch\n");
+}
+
+Test(annot, json_object_per_line)
+{
+	const char	 line[] = "a \"q\" \\ \xff 203.0.113.45\tz\r\n";
+	struct dnsent	 de;
+	struct lslot	 ls;
+	char		 host[] = "mail.example.com";
+
+	cfg.cf_format = CFG_FORMAT_JSON;
+	entry(&de, VERDICT_PASS, host);
+	slot(&ls, "203.0.113.45", &de, 10);
+	ls.ls_role = IPSCAN_ROLE_SRC;
+	annot_line(&ob, &cfg, line, sizeof(line) - 1, &ls, 1, 0, &st);
+	expect_output("{\"message\":\"a \\\"q\\\" \\\\ \xef\xbf\xbd "
+	    "203.0.113.45\\u0009z\",\"rdns\":[{\"ip\":\"203.0.113.45\","
+	    "\"host\":\"mail.example.com\",\"fcrdns\":\"pass\"}],"
+	    "\"related\":{\"ip\":[\"203.0.113.45\"],\"hosts\":"
+	    "[\"mail.example.com\"]},\"source\":{\"ip\":\"203.0.113.45\","
+	    "\"domain\":\"mail.example.com\"},\"rdns_lossy\":true}\n");
+}
+
+Test(annot, json_line_without_address_and_overlong_piece)
+{
+	const char	*line = "plain";
+
+	cfg.cf_format = CFG_FORMAT_JSON;
+	annot_line(&ob, &cfg, line, strlen(line), NULL, 0, 1, &st);
+	expect_output("{\"message\":\"plain\",\"rdns_overlong\":true}\n");
+}
+
+Test(annot, inline_escapes_hostile_host_text)
+{
+	const char	*line = "x 192.0.2.1\n";
+	struct dnsent	 de;
+	struct lslot	 ls;
+	char		 host[] = "a]b \x1b[31m";
+
+	cfg.cf_format = CFG_FORMAT_INLINE;
+	entry(&de, VERDICT_PERMERROR, host);
+	slot(&ls, "192.0.2.1", &de, 2);
+	annot_line(&ob, &cfg, line, strlen(line), &ls, 1, 0, &st);
+	expect_output("x 192.0.2.1[a\\x5db\\x20\\x1b\\x5b31m permerror]\n");
+}
