@@ -25,29 +25,64 @@ static const uint8_t ipaddr_mapped_prefix[12] = {
 };
 
 /*
- * Parse bare address text (no brackets, no zone) of len bytes. The text
- * is copied into a NUL-terminated buffer first, so a NUL byte inside the
- * span can never make inet_pton accept a prefix of it.
+ * Dotted-quad IPv4 exactly as glibc's inet_pton(AF_INET) accepts it:
+ * four decimal octets of 1-3 digits, each at most 255, no leading zero,
+ * nothing else. Done by hand because it runs for every candidate.
+ */
+static int
+ipaddr_pton4(const char *s, size_t len, uint8_t out[4])
+{
+	unsigned int	v;
+	size_t		i = 0, start;
+	int		part;
+
+	for (part = 0; part < 4; part++) {
+		if (part > 0 && (i >= len || s[i++] != '.'))
+			return -1;
+		start = i;
+		for (v = 0; i < len && s[i] >= '0' && s[i] <= '9' &&
+		    i - start < 4; i++)
+			v = v * 10 + (unsigned int)(s[i] - '0');
+		if (i == start || i - start > 3 || v > 255 ||
+		    (s[start] == '0' && i - start > 1))
+			return -1;
+		out[part] = (uint8_t)v;
+	}
+	return i == len ? 0 : -1;
+}
+
+/*
+ * Parse bare address text (no brackets, no zone) of len bytes. A NUL
+ * byte anywhere rejects the span; IPv6 text is copied into a terminated
+ * buffer for inet_pton, IPv4 is parsed in place.
  */
 static int
 ipaddr_pton(const char *text, size_t len, struct ipaddr *ia)
 {
 	char	buf[INET6_ADDRSTRLEN];
+	size_t	i;
+	int	colon = 0;
 
-	if (len == 0 || len >= sizeof(buf) || memchr(text, '\0', len) != NULL)
+	if (len == 0 || len >= sizeof(buf))
 		return -1;
-	memcpy(buf, text, len);
-	buf[len] = '\0';
-	memset(ia, 0, sizeof(*ia));
-	if (memchr(buf, ':', len) != NULL) {
-		if (inet_pton(AF_INET6, buf, ia->ia_bytes) != 1)
+	for (i = 0; i < len; i++) {
+		if (text[i] == '\0')
 			return -1;
-		ia->ia_family = AF_INET6;
-	} else {
-		if (inet_pton(AF_INET, buf, ia->ia_bytes) != 1)
+		if (text[i] == ':')
+			colon = 1;
+	}
+	memset(ia, 0, sizeof(*ia));
+	if (!colon) {
+		if (ipaddr_pton4(text, len, ia->ia_bytes) == -1)
 			return -1;
 		ia->ia_family = AF_INET;
+		return 0;
 	}
+	memcpy(buf, text, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, ia->ia_bytes) != 1)
+		return -1;
+	ia->ia_family = AF_INET6;
 	return 0;
 }
 
@@ -116,12 +151,41 @@ ipaddr_zero_run(const uint16_t grp[8], int *runlen)
 	return best;
 }
 
+/* Write v in decimal, without leading zeros; returns the digit count. */
+static size_t
+put_dec(char *p, unsigned int v)
+{
+	size_t	n = 0;
+
+	if (v >= 100)
+		p[n++] = (char)('0' + v / 100);
+	if (v >= 10)
+		p[n++] = (char)('0' + v / 10 % 10);
+	p[n++] = (char)('0' + v % 10);
+	return n;
+}
+
+/* Write v in lower-case hex, without leading zeros; returns the count. */
+static size_t
+put_hex(char *p, unsigned int v)
+{
+	static const char	digits[] = "0123456789abcdef";
+	size_t			n = 0;
+	int			shift;
+
+	for (shift = 12; shift > 0 && (v >> shift) == 0; shift -= 4)
+		;
+	for (; shift >= 0; shift -= 4)
+		p[n++] = digits[(v >> shift) & 0xf];
+	return n;
+}
+
 static size_t
 ipaddr_ntop6(const struct ipaddr *ia, char *buf, size_t bufsz)
 {
 	uint16_t	 grp[8];
 	size_t		 n = 0;
-	int		 i, run, runlen, w;
+	int		 i, run, runlen;
 
 	for (i = 0; i < 8; i++)
 		grp[i] = (uint16_t)(ia->ia_bytes[2 * i] << 8 |
@@ -136,11 +200,9 @@ ipaddr_ntop6(const struct ipaddr *ia, char *buf, size_t bufsz)
 		}
 		if (n > 0 && buf[n - 1] != ':')
 			buf[n++] = ':';
-		w = snprintf(buf + n, bufsz - n, "%x", grp[i]);
-		if (w < 0)
-			return 0;
-		n += (size_t)w;
+		n += put_hex(buf + n, grp[i]);
 	}
+	(void)bufsz;
 	buf[n] = '\0';
 	return n;
 }
@@ -149,14 +211,20 @@ size_t
 ipaddr_ntop(const struct ipaddr *ia, char *buf, size_t bufsz)
 {
 	const uint8_t	*b = ia->ia_bytes;
-	int		 w;
+	size_t		 n = 0;
+	int		 i;
 
 	if (bufsz < IPADDR_STRMAX)
 		return 0;
 	if (ia->ia_family == AF_INET6)
 		return ipaddr_ntop6(ia, buf, bufsz);
-	w = snprintf(buf, bufsz, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-	return w < 0 ? 0 : (size_t)w;
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			buf[n++] = '.';
+		n += put_dec(buf + n, b[i]);
+	}
+	buf[n] = '\0';
+	return n;
 }
 
 int
@@ -311,20 +379,32 @@ ipaddr_set_add_defaults(struct ipaddr_set *set)
 	(void)ipaddr_set_parse(set, defaults, &errstr);
 }
 
+/* Does pfx (host bits already clear) hold ia? Same family assumed. */
+static int
+prefix_contains(const struct ipaddr_prefix *pfx, const struct ipaddr *ia)
+{
+	unsigned int	full = pfx->ip_len / 8, rest = pfx->ip_len % 8, i;
+	uint8_t		mask;
+
+	for (i = 0; i < full; i++)
+		if (ia->ia_bytes[i] != pfx->ip_addr.ia_bytes[i])
+			return 0;
+	if (rest == 0)
+		return 1;
+	mask = (uint8_t)(0xff << (8 - rest));
+	return (ia->ia_bytes[full] & mask) == pfx->ip_addr.ia_bytes[full];
+}
+
 int
 ipaddr_set_match(const struct ipaddr_set *set, const struct ipaddr *ia)
 {
 	const struct ipaddr_prefix	*pfx;
-	struct ipaddr			 masked;
 	size_t				 i;
 
 	for (i = 0; i < set->is_count; i++) {
 		pfx = &set->is_prefix[i];
-		if (pfx->ip_addr.ia_family != ia->ia_family)
-			continue;
-		masked = *ia;
-		ipaddr_mask(&masked, pfx->ip_len);
-		if (ipaddr_cmp(&masked, &pfx->ip_addr) == 0)
+		if (pfx->ip_addr.ia_family == ia->ia_family &&
+		    prefix_contains(pfx, ia))
 			return 1;
 	}
 	return 0;
