@@ -15,6 +15,7 @@ struct slot_view {
 	const char	*sv_host;	/* NULL when none */
 	int		 sv_generic;
 	const char	*sv_helo;	/* NULL, "match" or "mismatch" */
+	size_t		 sv_iplen;
 	char		 sv_ip[IPADDR_STRMAX];
 };
 
@@ -43,7 +44,7 @@ slot_view(const char *line, const struct lslot *ls, struct slot_view *sv)
 {
 	const struct dnsent	*de = ls->ls_ent;
 
-	ipaddr_ntop(&ls->ls_addr, sv->sv_ip, sizeof(sv->sv_ip));
+	sv->sv_iplen = ipaddr_ntop(&ls->ls_addr, sv->sv_ip, sizeof(sv->sv_ip));
 	sv->sv_host = NULL;
 	sv->sv_generic = 0;
 	if (de == NULL)
@@ -111,37 +112,48 @@ annot_kv_value(struct outbuf *ob, const char *s, size_t len)
 	outbuf_putc(ob, '"');
 }
 
+/* Append " PREFIXkey=" (key given with its '='). */
 static void
-kv_pair(struct outbuf *ob, const char *prefix, const char *key,
-    const char *val)
+kv_key(struct outbuf *ob, const char *prefix, size_t plen, const char *key,
+    size_t klen)
 {
 	outbuf_putc(ob, ' ');
-	outbuf_puts(ob, prefix);
-	outbuf_puts(ob, key);
-	outbuf_putc(ob, '=');
-	annot_kv_value(ob, val, strlen(val));
+	outbuf_append(ob, prefix, plen);
+	outbuf_append(ob, key, klen);
 }
+
+/* A pair whose value is our own text (address, verdict word, flag). */
+#define KV_OWN(ob, pfx, plen, key, val)					\
+	do {								\
+		kv_key(ob, pfx, plen, key "=", sizeof(key));		\
+		outbuf_puts(ob, val);					\
+	} while (0)
 
 static void
 annot_kv(struct outbuf *ob, const struct config *cfg, const char *buf,
     size_t len, const struct lslot *slots, size_t n, struct stats *st)
 {
-	struct slot_view	sv;
-	size_t			i, tlen = terminator_len(buf, len);
+	struct slot_view	 sv;
+	const char		*pfx = cfg->cf_prefix;
+	size_t			 i, tlen = terminator_len(buf, len);
+	size_t			 plen = strlen(pfx);
 
 	outbuf_append(ob, buf, len - tlen);
 	for (i = 0; i < n; i++) {
 		slot_view(buf, &slots[i], &sv);
 		st->st_verdicts[sv.sv_verdict]++;
-		kv_pair(ob, cfg->cf_prefix, "ip", sv.sv_ip);
-		if (sv.sv_host != NULL)
-			kv_pair(ob, cfg->cf_prefix, "host", sv.sv_host);
-		kv_pair(ob, cfg->cf_prefix, "fcrdns",
-		    verdict_name(sv.sv_verdict));
+		kv_key(ob, pfx, plen, "ip=", 3);
+		outbuf_append(ob, sv.sv_ip, sv.sv_iplen);
+		if (sv.sv_host != NULL) {
+			/* Validated already; quoted anyway if it ever must. */
+			kv_key(ob, pfx, plen, "host=", 5);
+			annot_kv_value(ob, sv.sv_host, strlen(sv.sv_host));
+		}
+		KV_OWN(ob, pfx, plen, "fcrdns", verdict_name(sv.sv_verdict));
 		if (sv.sv_generic)
-			kv_pair(ob, cfg->cf_prefix, "generic", "yes");
+			KV_OWN(ob, pfx, plen, "generic", "yes");
 		if (sv.sv_helo != NULL)
-			kv_pair(ob, cfg->cf_prefix, "helo", sv.sv_helo);
+			KV_OWN(ob, pfx, plen, "helo", sv.sv_helo);
 	}
 	outbuf_append(ob, buf + len - tlen, tlen);
 }
