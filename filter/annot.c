@@ -269,35 +269,64 @@ json_related(struct outbuf *ob, const struct slot_view *sv, size_t n)
 	outbuf_puts(ob, "]}");
 }
 
+/* "rdns":[...] then "related":{...}, filling sv[0..n) on the way. */
+static void
+json_rdns(struct outbuf *ob, const char *buf, const struct lslot *slots,
+    struct slot_view *sv, size_t n, struct stats *st)
+{
+	size_t	i;
+
+	outbuf_puts(ob, "\"rdns\":[");
+	for (i = 0; i < n; i++) {
+		slot_view(buf, &slots[i], &sv[i]);
+		st->st_verdicts[sv[i].sv_verdict]++;
+		outbuf_puts(ob, i > 0 ? ",{" : "{");
+		json_member(ob, "ip", sv[i].sv_ip, 1);
+		if (sv[i].sv_host != NULL)
+			json_member(ob, "host", sv[i].sv_host, 0);
+		json_member(ob, "fcrdns", verdict_name(sv[i].sv_verdict), 0);
+		if (sv[i].sv_generic)
+			outbuf_puts(ob, ",\"generic\":true");
+		if (sv[i].sv_helo != NULL)
+			json_member(ob, "helo", sv[i].sv_helo, 0);
+		outbuf_putc(ob, '}');
+	}
+	outbuf_putc(ob, ']');
+	json_related(ob, sv, n);
+}
+
+/*
+ * rsyslog mmexternal: one reply line per message, naming only what
+ * changes: the enrichment as message variables under "$!", or "{}".
+ */
+static void
+annot_mmexternal(struct outbuf *ob, const char *buf,
+    const struct lslot *slots, size_t n, struct stats *st)
+{
+	struct slot_view	sv[ANNOT_SLOTS_MAX];
+
+	if (n == 0) {
+		outbuf_puts(ob, "{}\n");
+		return;
+	}
+	outbuf_puts(ob, "{\"$!\":{");
+	json_rdns(ob, buf, slots, sv, n, st);
+	outbuf_puts(ob, "}}\n");
+}
+
 static void
 annot_json(struct outbuf *ob, const char *buf, size_t len,
     const struct lslot *slots, size_t n, int raw, struct stats *st)
 {
 	struct slot_view	sv[ANNOT_SLOTS_MAX];
-	size_t			i, tlen = terminator_len(buf, len);
+	size_t			tlen = terminator_len(buf, len);
 	int			lossy;
 
 	outbuf_puts(ob, "{\"message\":");
 	lossy = json_string(ob, buf, len - tlen);
 	if (n > 0) {
-		outbuf_puts(ob, ",\"rdns\":[");
-		for (i = 0; i < n; i++) {
-			slot_view(buf, &slots[i], &sv[i]);
-			st->st_verdicts[sv[i].sv_verdict]++;
-			outbuf_puts(ob, i > 0 ? ",{" : "{");
-			json_member(ob, "ip", sv[i].sv_ip, 1);
-			if (sv[i].sv_host != NULL)
-				json_member(ob, "host", sv[i].sv_host, 0);
-			json_member(ob, "fcrdns", verdict_name(sv[i].sv_verdict),
-			    0);
-			if (sv[i].sv_generic)
-				outbuf_puts(ob, ",\"generic\":true");
-			if (sv[i].sv_helo != NULL)
-				json_member(ob, "helo", sv[i].sv_helo, 0);
-			outbuf_putc(ob, '}');
-		}
-		outbuf_putc(ob, ']');
-		json_related(ob, sv, n);
+		outbuf_putc(ob, ',');
+		json_rdns(ob, buf, slots, sv, n, st);
 		json_endpoint(ob, "source", slots, sv, n, IPSCAN_ROLE_SRC);
 		json_endpoint(ob, "destination", slots, sv, n,
 		    IPSCAN_ROLE_DST);
@@ -322,12 +351,19 @@ annot_line(struct outbuf *ob, const struct config *cfg, const char *buf,
 		annot_json(ob, buf, len, slots, n, raw, st);
 		return;
 	}
+	if (cfg->cf_format == CFG_FORMAT_MMEXTERNAL) {
+		/* A piece of an overlong line is one message only once. */
+		if (!raw || terminator_len(buf, len) > 0)
+			annot_mmexternal(ob, buf, slots, n, st);
+		return;
+	}
 	if (n == 0) {
 		outbuf_append(ob, buf, len);
 		return;
 	}
 	switch (cfg->cf_format) {
 	case CFG_FORMAT_JSON:
+	case CFG_FORMAT_MMEXTERNAL:
 	case CFG_FORMAT_KV:
 		annot_kv(ob, cfg, buf, len, slots, n, st);
 		break;

@@ -39,7 +39,13 @@ enum cfg_format {
 	CFG_FORMAT_KV,
 	CFG_FORMAT_JSON,
 	CFG_FORMAT_INLINE,
+	CFG_FORMAT_MMEXTERNAL,	/* rsyslog mmexternal replies */
 };
+
+/* Default --max-delay under --mmexternal: rsyslog waits on every reply. */
+#define CFG_MMEXTERNAL_DELAY_MS	200
+/* Redraws of the --progress line per second, at most. */
+#define CFG_PROGRESS_HZ		4
 
 struct config {
 	const char		*cf_servers;	/* NULL: resolv.conf */
@@ -67,6 +73,8 @@ struct config {
 	int			 cf_unordered;
 	int			 cf_extract;
 	int			 cf_stats;	/* 0 off, 1 kv, 2 json */
+	int			 cf_omprog;	/* confirm each line with OK */
+	int			 cf_progress;	/* -1 never, 0 auto */
 	char			**cf_files;	/* NULL-terminated; none: stdin */
 };
 

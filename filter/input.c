@@ -69,6 +69,7 @@ input_read(struct input *in)
 		    in->in_cap - in->in_end);
 		if (n > 0) {
 			in->in_end += (size_t)n;
+			in->in_bytes += (uint64_t)n;
 			return INPUT_DATA;
 		}
 		if (n == 0) {

@@ -21,6 +21,7 @@ struct input {
 	int	 in_overlong;	/* inside a line already found too long */
 	int	 in_file_eof;	/* current descriptor hit end of file */
 	int	 in_eof;	/* every descriptor is exhausted */
+	uint64_t in_bytes;	/* bytes read so far, all descriptors */
 };
 
 /* Outcome of input_read(). */

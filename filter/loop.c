@@ -87,7 +87,18 @@ struct loop_state {
 	int		 ls_stopping;
 	uint64_t	 ls_stop_deadline;
 	int		 ls_output_gone;
+	struct outbuf	 ls_confirm;	/* --omprog: "OK" lines for stdout */
+	uint64_t	 ls_lines_done;	/* whole lines appended to ls_out */
+	uint64_t	 ls_lines_confirmed;
 };
+
+/* Count a unit handed to the output if it completes a line. */
+static void
+count_done(struct loop_state *s, const char *buf, size_t len, int raw)
+{
+	if (!raw || (len > 0 && buf[len - 1] == '\n'))
+		s->ls_lines_done++;
+}
 
 static int
 line_settled(const struct line *ln)
@@ -122,6 +133,7 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 		lc->lc_stats->st_late_lines++;
 	annot_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
 	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
+	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
 }
@@ -217,6 +229,7 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 		/* Fast path: nothing to wait for, nothing queued before. */
 		annot_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
 		    lc->lc_stats);
+		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
 	}
@@ -237,12 +250,39 @@ take_input(struct loop_state *s, uint64_t now)
 		take_line(s, p, len, raw, now);
 }
 
+/*
+ * --omprog: once lines have reached the -o file, confirm each with "OK"
+ * on stdout, as rsyslog's omprog confirmMessages expects.
+ */
+static int
+confirm_lines(struct loop_state *s)
+{
+	if (!s->ls_ctx->lc_cfg->cf_omprog)
+		return 0;
+	for (; s->ls_lines_confirmed < s->ls_lines_done;
+	    s->ls_lines_confirmed++)
+		outbuf_append(&s->ls_confirm, "OK\n", 3);
+	switch (outbuf_flush(&s->ls_confirm, STDOUT_FILENO)) {
+	case OUTBUF_DONE:
+	case OUTBUF_AGAIN:
+		return 0;
+	case OUTBUF_EPIPE:
+		s->ls_output_gone = 1;
+		return -1;
+	default:
+		warn("stdout");
+		s->ls_output_gone = 2;
+		return -1;
+	}
+}
+
 /* Step 2. Returns 0, or -1 when the loop must end (output gone). */
 static int
 flush_output(struct loop_state *s)
 {
 	switch (outbuf_flush(&s->ls_out, s->ls_ctx->lc_outfd)) {
 	case OUTBUF_DONE:
+		return confirm_lines(s);
 	case OUTBUF_AGAIN:
 		return 0;
 	case OUTBUF_EPIPE:
@@ -312,6 +352,11 @@ poll_timeout(struct loop_state *s, uint64_t now)
 		if (t < 0 || d < t)
 			t = d;
 	}
+	if (s->ls_ctx->lc_progress != NULL) {
+		d = progress_wait_ms(s->ls_ctx->lc_progress, now);
+		if (t < 0 || d < t)
+			t = d;
+	}
 	if (s->ls_stopping) {
 		d = s->ls_stop_deadline > now ?
 		    (int64_t)(s->ls_stop_deadline - now) : 0;
@@ -330,6 +375,7 @@ iterate(struct loop_state *s)
 	struct timespec	 ts, *tsp = NULL;
 	uint64_t	 now;
 	int		 nfd = 0, in_slot = -1, out_slot = -1, t, rc;
+	int		 conf_slot = -1;
 	int		 ares_first;
 
 	if (!s->ls_stopping && input_fd(lc->lc_in) != -1 &&
@@ -341,6 +387,11 @@ iterate(struct loop_state *s)
 	if (outbuf_pending(&s->ls_out) > 0) {
 		out_slot = nfd;
 		pfd[nfd].fd = lc->lc_outfd;
+		pfd[nfd++].events = POLLOUT;
+	}
+	if (outbuf_pending(&s->ls_confirm) > 0) {
+		conf_slot = nfd;
+		pfd[nfd].fd = STDOUT_FILENO;
 		pfd[nfd++].events = POLLOUT;
 	}
 	ares_first = nfd;
@@ -362,6 +413,9 @@ iterate(struct loop_state *s)
 	if (out_slot != -1 && pfd[out_slot].revents != 0 &&
 	    flush_output(s) == -1)
 		return -1;
+	if (conf_slot != -1 && pfd[conf_slot].revents != 0 &&
+	    confirm_lines(s) == -1)
+		return -1;
 	if (in_slot != -1 && pfd[in_slot].revents != 0) {
 		rc = input_read(lc->lc_in);
 		if (rc == INPUT_ERROR)
@@ -382,15 +436,24 @@ loop_run(struct loop_ctx *lc)
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
+	outbuf_init(&s.ls_confirm, CFG_OUT_HIGH);
+	if (lc->lc_cfg->cf_omprog) {
+		/* The first "OK" says we are ready for messages. */
+		outbuf_append(&s.ls_confirm, "OK\n", 3);
+		(void)confirm_lines(&s);
+	}
 	for (;;) {
 		now = now_ms();
 		handle_signals(&s, now);
+		progress_tick(lc->lc_progress, now, lc->lc_in->in_bytes,
+		    lc->lc_stats, rsv_inflight(lc->lc_rsv));
 		if (!s.ls_stopping)
 			take_input(&s, now);
 		drain(&s, now);
 		if (outbuf_pending(&s.ls_out) > 0 && flush_output(&s) == -1)
 			break;
 		if (lineq_empty(&s.ls_q) && outbuf_pending(&s.ls_out) == 0 &&
+		    outbuf_pending(&s.ls_confirm) == 0 &&
 		    (s.ls_stopping || (lc->lc_in->in_eof &&
 		    lc->lc_in->in_start == lc->lc_in->in_end)))
 			break;
@@ -411,6 +474,7 @@ loop_run(struct loop_ctx *lc)
 		lineq_remove(&s.ls_q, lineq_head(&s.ls_q));
 	}
 	outbuf_free(&s.ls_out);
+	outbuf_free(&s.ls_confirm);
 	if (lc->lc_cfg->cf_stats)
 		stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats ==
 		    2, rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),

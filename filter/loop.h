@@ -8,6 +8,7 @@
 #include "config.h"
 #include "input.h"
 #include "ipscan.h"
+#include "progress.h"
 #include "resolver.h"
 #include "stats.h"
 
@@ -18,6 +19,7 @@ struct loop_ctx {
 	struct ipscan		*lc_scan;
 	struct rsv		*lc_rsv;
 	int			 lc_outfd;
+	struct progress		*lc_progress;	/* NULL: none */
 };
 
 /*

@@ -115,6 +115,9 @@ main(int argc, char **argv)
 		(void)fd_set_nonblock(fds[i]);
 	(void)fd_set_nonblock(lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
+	if (cfg.cf_omprog)
+		(void)fd_set_nonblock(STDOUT_FILENO);
+	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
 	lc.lc_cfg = &cfg;
 	lc.lc_stats = &st;
@@ -122,6 +125,7 @@ main(int argc, char **argv)
 	lc.lc_scan = sc;
 	lc.lc_rsv = rsv;
 	rc = loop_run(&lc);
+	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);
 	rsv_destroy(rsv);

@@ -49,7 +49,7 @@ static const struct option longopts[] = {
 	{ "omprog",	no_argument,	   NULL, OPT_OMPROG },
 	{ "mmexternal",	no_argument,	   NULL, OPT_MMEXTERNAL },
 	{ "stats",	optional_argument, NULL, OPT_STATS },
-	{ "progress",	no_argument,	   NULL, OPT_PROGRESS },
+	{ "progress",	optional_argument, NULL, OPT_PROGRESS },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
@@ -89,6 +89,9 @@ usage(void)
 "  -o, --output FILE       append to FILE; reopened on SIGHUP\n"
 "      --unordered         write each line as soon as it is ready\n"
 "      --stats[=json]      counters to stderr at exit and on SIGUSR1\n"
+"      --omprog            rsyslog omprog confirmations (OK) on stdout\n"
+"      --mmexternal        rsyslog mmexternal: one JSON reply per line\n"
+"      --progress[=never]  progress line when reading files on a tty\n"
 "  -h, --help / -V, --version\n"
 "\n"
 "Verdicts: pass fail none temperror permerror timeout skipped.\n"
@@ -309,7 +312,7 @@ finish(struct config *cfg, int exclude_none)
 void
 options_parse(int argc, char **argv, struct config *cfg)
 {
-	int	ch, exclude_none = 0;
+	int	ch, exclude_none = 0, mmexternal = 0, delay_set = 0;
 
 	defaults(cfg);
 	opterr = 0;
@@ -327,6 +330,7 @@ options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case 'd':
 			cfg->cf_max_delay_ms = number("-d", optarg, 0, 3600000);
+			delay_set = 1;
 			break;
 		case 'j':
 			cfg->cf_max_inflight = number("-j", optarg, 1, 65536);
@@ -416,13 +420,19 @@ options_parse(int argc, char **argv, struct config *cfg)
 			unsupported("-p");
 			break;
 		case OPT_OMPROG:
-			unsupported("--omprog");
+			cfg->cf_omprog = 1;
 			break;
 		case OPT_MMEXTERNAL:
-			unsupported("--mmexternal");
+			mmexternal = 1;
 			break;
 		case OPT_PROGRESS:
-			unsupported("--progress");
+			if (optarg == NULL || strcmp(optarg, "auto") == 0)
+				cfg->cf_progress = 0;
+			else if (strcmp(optarg, "never") == 0)
+				cfg->cf_progress = -1;
+			else
+				bad("--progress=%s: expected auto or never",
+				    optarg);
 			break;
 		case ':':
 			bad("option %s needs a value (see ptrtag --help)",
@@ -433,5 +443,16 @@ options_parse(int argc, char **argv, struct config *cfg)
 		}
 	}
 	cfg->cf_files = argv + optind;
+	if (mmexternal) {
+		if (cfg->cf_omprog || cfg->cf_output != NULL)
+			bad("--mmexternal replies on standard output; it takes "
+			    "neither --omprog nor -o");
+		cfg->cf_format = CFG_FORMAT_MMEXTERNAL;
+		if (!delay_set)
+			cfg->cf_max_delay_ms = CFG_MMEXTERNAL_DELAY_MS;
+	}
+	if (cfg->cf_omprog && cfg->cf_output == NULL)
+		bad("--omprog needs -o FILE: standard output carries the "
+		    "confirmations");
 	finish(cfg, exclude_none);
 }
