@@ -244,10 +244,6 @@ def malformed(query):
     return header + q.wire + b'\xc0'
 
 
-def reply_rcode(msg):
-    return struct.unpack('!H', msg[2:4])[0] & 0xF
-
-
 # --------------------------------------------------------------------------
 # A tiny DNS client, for readiness checks and harness self-tests.
 
@@ -308,7 +304,7 @@ def _recv_exact(sock, count):
     while len(data) < count:
         chunk = sock.recv(count - len(data))
         if not chunk:
-            raise ConnectionError('connection closed after %d bytes' % len(data))
+            raise ConnectionError('closed after %d bytes' % len(data))
         data += chunk
     return data
 
@@ -402,7 +398,8 @@ class NSD:
     def log(self):
         """NSD's log so far (for diagnostics)."""
         try:
-            with open(os.path.join(self.dir, 'nsd.log'), errors='replace') as f:
+            path = os.path.join(self.dir, 'nsd.log')
+            with open(path, errors='replace') as f:
                 return f.read()
         except OSError:
             return ''
@@ -485,16 +482,18 @@ class NSD:
                 raise RuntimeError('nsd not ready after %.0fs (waiting for %s)'
                                    ':\n%s' % (self.startup_timeout,
                                               sorted(pending), self.log()))
-            for zone in sorted(pending):
-                try:
-                    r = query(self.port, zone or '.', 'SOA', timeout=0.2)
-                except OSError:
-                    break
-                if r.rcode == 0 and r.flags & FLAG_AA and r.answers:
-                    pending.discard(zone)
-            else:
-                continue
-            time.sleep(0.05)
+            pending = {zone for zone in pending
+                       if not self._serves(zone)}
+            if pending:
+                time.sleep(0.05)
+
+    def _serves(self, zone):
+        """True when NSD answers zone's SOA with AA set."""
+        try:
+            r = query(self.port, zone or '.', 'SOA', timeout=0.2)
+        except OSError:
+            return False
+        return r.rcode == 0 and bool(r.flags & FLAG_AA) and bool(r.answers)
 
     def _stderr(self):
         try:
@@ -964,6 +963,11 @@ class Stream:
     def close_stdin(self):
         self.proc.stdin.close()
 
+    def close_stdout(self):
+        """Stop reading: the reader of ptrtag's output goes away."""
+        self.proc.stdout.close()
+        self.eof = True
+
     def read_line(self, timeout):
         """One output line (terminator included) or None by the deadline."""
         deadline = time.monotonic() + timeout
@@ -1123,13 +1127,14 @@ class TAP:
         self.count += 1
         self._emit('ok %d - %s # SKIP %s' % (self.count, name, reason))
 
-    def case(self, name, fn):
-        """Run fn() as a case; it returns (cond, diag) or raises."""
+    def guard(self, fn, *args):
+        """Call fn(*args); an exception becomes a failed case carrying the
+        traceback, so one broken check does not hide the others."""
         try:
-            cond, diag = fn()
+            fn(*args)
         except Exception:
-            cond, diag = False, traceback.format_exc()
-        return self.ok(cond, name, diag)
+            self.ok(False, '%s raised an exception' % fn.__name__,
+                    traceback.format_exc())
 
     def finish(self):
         """Print the plan and exit: 0 if every case passed, else 1."""

@@ -6,7 +6,8 @@ another) and, unless it tests the cache itself, its own ptrtag process.
 The Responder records every query, so the cases can also assert how many
 queries ptrtag sent: one per address however many lines carry it
 (coalescing), none when the answer is cached, exactly --tries when nobody
-answers.
+answers. The last case points ptrtag at a server that never answers and
+checks that the stream keeps flowing (SPEC 5: back-off, --max-delay).
 """
 
 import os
@@ -273,6 +274,53 @@ def case_max_names(tap, ptrtag, r):
     tap.equal(later, 0, '--max-names 4: no A query for the 5th and 6th name')
 
 
+def verdict_of(line):
+    """The rdns_fcrdns value of a kv-annotated line, or None."""
+    marker = b' rdns_fcrdns='
+    if marker not in line:
+        return None
+    return line.rsplit(marker, 1)[1].split()[0].decode('latin-1')
+
+
+def case_dead_resolver(tap, ptrtag, _):
+    """SPEC 5: a dead resolver never stalls the stream. Nothing answers;
+    200 lines with 200 different addresses all come out promptly, each
+    with a failure verdict (timeout, temperror or skipped: back-off), and
+    then 20 lines written one by one each come out within about
+    --max-delay (0.3 s) of being written."""
+    allowed = {'timeout', 'temperror', 'skipped'}
+    with dnstest.Responder(lambda qname, qtype, msg: None) as dead:
+        argv = ptrtag_argv(ptrtag, dead, ['-d', '300', '-t', '200',
+                                          '--tries', '1'])
+        with dnstest.Stream(argv) as s:
+            burst = [b'sshd[7]: Connection from 10.0.%d.%d port 7\n' %
+                     (i // 100, i % 100 + 1) for i in range(200)]
+            start = time.monotonic()
+            s.write(b''.join(burst))
+            got = s.read_lines(len(burst), 10)
+            elapsed = time.monotonic() - start
+            verdicts = [verdict_of(line) for line in got]
+            tap.ok(len(got) == 200 and set(verdicts) <= allowed,
+                   'dead resolver: 200 lines out, each timeout, temperror '
+                   'or skipped', 'got %d lines, verdicts %s' % (
+                       len(got), sorted(set(map(str, verdicts)))))
+            tap.ok(elapsed < 3, 'dead resolver: the burst is out within 3 s',
+                   'took %.2f s' % elapsed)
+            holds = []
+            for i in range(20):
+                line = b'sshd[8]: Connection from 10.9.0.%d port 8\n' % (i + 1)
+                sent = time.monotonic()
+                s.write(line)
+                if s.read_line(3) is None:
+                    holds.append(99.0)
+                    break
+                holds.append(time.monotonic() - sent)
+            tap.ok(max(holds) < 1.0, 'dead resolver: no line held much past '
+                   '--max-delay 0.3 s', 'longest hold %.2f s' % max(holds))
+            s.close_stdin()
+            tap.equal(s.wait(10), 0, 'dead resolver: exit 0 at end of input')
+
+
 def main():
     tap = dnstest.TAP()
     ptrtag = dnstest.ptrtag_path()
@@ -282,13 +330,8 @@ def main():
             for case in (case_no_answer_max_delay, case_late_answer_cached,
                          case_tries_exhausted, case_rcode_failures,
                          case_coalescing, case_order, case_names,
-                         case_max_names):
-                try:
-                    case(tap, ptrtag, r)
-                except Exception:
-                    import traceback
-                    tap.ok(False, case.__name__ + ' raised',
-                           traceback.format_exc())
+                         case_max_names, case_dead_resolver):
+                tap.guard(case, tap, ptrtag, r)
             tap.ok(not r.errors, 'responder handler raised no exception',
                    '\n'.join(r.errors))
     tap.finish()

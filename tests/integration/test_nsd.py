@@ -9,8 +9,12 @@ records per address, IPv6 reverse zones.
 
 Every line goes through one ptrtag run; each line is its own TAP case with
 the exact expected output (SPEC 2: kv groups before the line terminator).
+Then the options that select addresses or shape the output (--exclude,
+--only, --max-ips, --prefix, --max-line, -f inline, -f json), and
+--extract, which must send no DNS at all.
 """
 
+import json
 import os
 import sys
 
@@ -68,7 +72,7 @@ SMTPD = b'Nov 26 10:00:02 mx postfix/smtpd[3101]: '
 # (case name, input line, expected output line)
 CASES = [
     ('pass: PTR name resolves back',
-     SSHD + b'Accepted publickey for alice from 203.0.113.45 port 50022 ssh2\n',
+     SSHD + b'Accepted publickey for alice from 203.0.113.45 port 5 ssh2\n',
      [kv('203.0.113.45', 'pass', 'mail.example.com')]),
     ('fail: PTR name resolves to another address',
      SSHD + b'Failed password for root from 198.51.100.23 port 41000 ssh2\n',
@@ -173,14 +177,73 @@ def check_extract(tap, ptrtag):
         tap.equal(spy.count(), 0, '--extract sends no DNS query')
 
 
+# Options that change which addresses are annotated and how (SPEC 1, 2, 4):
+# (case name, extra args, input line, expected output line)
+LINE_TWO = b'sshd[9]: relay 198.51.100.7 via 203.0.113.45 port 7\n'
+OPTION_CASES = [
+    ('--exclude CIDR adds to the excluded ranges', ['--exclude',
+                                                    '203.0.113.0/24'],
+     LINE_TWO, annotate(LINE_TWO, kv('198.51.100.7', 'none'))),
+    ('--only CIDR: only those ranges are looked up', ['--only',
+                                                      '203.0.113.0/24'],
+     LINE_TWO, annotate(LINE_TWO, kv('203.0.113.45', 'pass',
+                                     'mail.example.com'))),
+    ('--exclude none: loopback is looked up (REFUSED here: temperror)',
+     ['--exclude', 'none'], b'from 127.0.0.1 port 7\n',
+     annotate(b'from 127.0.0.1 port 7\n', kv('127.0.0.1', 'temperror'))),
+    ('--max-ips 1: the second address is left alone', ['--max-ips', '1'],
+     LINE_TWO, annotate(LINE_TWO, kv('198.51.100.7', 'none'))),
+    ('--prefix changes every key', ['--prefix', 'x_'],
+     b'from 203.0.113.45 port 7\n',
+     b'from 203.0.113.45 port 7 x_ip=203.0.113.45 x_host=mail.example.com '
+     b'x_fcrdns=pass\n'),
+    ('-f inline: [host verdict] right after the address', ['-f', 'inline'],
+     b'from 203.0.113.45 port 7\n',
+     b'from 203.0.113.45[mail.example.com pass] port 7\n'),
+    ('--max-line: a longer line passes untouched', ['--max-line', '100'],
+     b'from 203.0.113.45 ' + b'z' * 120 + b'\n',
+     b'from 203.0.113.45 ' + b'z' * 120 + b'\n'),
+]
+
+
+def check_options(tap, ptrtag, nsd):
+    """One ptrtag run per option case, exact output."""
+    for name, extra, line, want in OPTION_CASES:
+        rc, out, err = dnstest.run(ptrtag, ['-s', nsd.server] + ARGS + extra,
+                                   line, timeout=20)
+        tap.equal((rc, out), (0, want), name,
+                  'stderr: %s' % dnstest.short(err))
+
+
+def check_json(tap, ptrtag, nsd):
+    """-f json: one object per line, message carried exactly (SPEC 2)."""
+    line = b'sshd[9]: Accepted publickey from 203.0.113.45 port 7\r\n'
+    rc, out, err = dnstest.run(ptrtag, ['-s', nsd.server, '-f', 'json'] +
+                               ARGS, line, timeout=20)
+    want = {
+        'message': line[:-2].decode(),
+        'rdns': [{'ip': '203.0.113.45', 'host': 'mail.example.com',
+                  'fcrdns': 'pass'}],
+        'related': {'ip': ['203.0.113.45'], 'hosts': ['mail.example.com']},
+    }
+    try:
+        got = [json.loads(text) for text in out.splitlines()]
+    except ValueError as e:
+        got = 'not JSON (%s): %s' % (e, dnstest.short(out))
+    tap.equal((rc, got), (0, [want]), '-f json: the SPEC 2 object',
+              'stderr: %s' % dnstest.short(err))
+
+
 def main():
     tap = dnstest.TAP()
     ptrtag = dnstest.ptrtag_path()
     if dnstest.require_binary(tap, ptrtag):
         with dnstest.NSD(build_zones()) as nsd:
             tap.diag('NSD on %s' % nsd.server)
-            check_annotations(tap, ptrtag, nsd)
-        check_extract(tap, ptrtag)
+            tap.guard(check_annotations, tap, ptrtag, nsd)
+            tap.guard(check_options, tap, ptrtag, nsd)
+            tap.guard(check_json, tap, ptrtag, nsd)
+        tap.guard(check_extract, tap, ptrtag)
     tap.finish()
 
 

@@ -7,13 +7,16 @@ line without a newline is written without one". These cases keep ptrtag's
 stdin open and read its output with deadlines, so a program that buffers
 its output until EOF or until a buffer fills fails them.
 
-Also the file arguments of SPEC 1: FILEs read in order, '-' for stdin, and
--o FILE appending.
+Also the file arguments of SPEC 1 (FILEs read in order, '-' for stdin,
+-o FILE appending) and the signals of SPEC 6 (SIGTERM flushes the queue
+within a second; a closed output ends ptrtag quietly).
 """
 
 import os
+import signal
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
@@ -28,15 +31,17 @@ NONE = kv(NONE_IP, 'none')
 
 
 def make_handler():
+    drop = {(dnstest.reverse_name('192.0.2.5'), 'PTR'): lambda msg: None}
     return dnstest.table_handler(ptr={PASS_IP: ['mail.example.com']},
-                                 a={'mail.example.com': [PASS_IP]})
+                                 a={'mail.example.com': [PASS_IP]},
+                                 special=drop)
 
 
 def check_interactive(tap, ptrtag, r):
     """Line by line on an open pipe, then a partial line, then EOF."""
     argv = [ptrtag, '-s', r.server] + ARGS
     with dnstest.Stream(argv) as s:
-        first = b'sshd[1]: Accepted publickey for ann from 203.0.113.45 port 1\n'
+        first = b'sshd[1]: Accepted publickey from 203.0.113.45 port 1\n'
         s.write(first)
         tap.equal(s.read_line(3), annotate(first, PASS),
                   'first line comes back while stdin stays open')
@@ -111,13 +116,64 @@ def check_files(tap, ptrtag, r):
                   '-o FILE appends to what the file held')
 
 
+def check_sigterm(tap, ptrtag, r):
+    """SPEC 6: SIGTERM stops reading and writes every queued line within
+    one second, unfinished lookups as timeout, then exit 0."""
+    argv = [ptrtag, '-s', r.server, '-t', '3000', '--tries', '2',
+            '-d', '10000']
+    stuck = b'sshd[5]: Connection from 192.0.2.5 port 5\n'
+    behind = b'sshd[5]: no address here\n'
+    with dnstest.Stream(argv) as s:
+        s.write(stuck + behind)
+        r.wait_for(lambda: r.count(dnstest.reverse_name('192.0.2.5')), 3)
+        tap.equal(s.peek(0.3), b'', 'SIGTERM: lines wait for the lookup '
+                  'before the signal')
+        start = time.monotonic()
+        s.proc.send_signal(signal.SIGTERM)
+        got = s.read_lines(2, 3)
+        elapsed = time.monotonic() - start
+        rc = s.wait(3)
+    tap.equal(got, [annotate(stuck, kv('192.0.2.5', 'timeout')), behind],
+              'SIGTERM: queued lines written, the unfinished lookup as '
+              'timeout')
+    tap.ok(elapsed <= 1.5, 'SIGTERM: queued lines written within about '
+           'one second', 'took %.2f s' % elapsed)
+    tap.equal(rc, 0, 'SIGTERM: exit 0')
+
+
+def check_closed_output(tap, ptrtag, r):
+    """SPEC 6: SIGPIPE is ignored and a closed output ends ptrtag quietly
+    (as with `ptrtag | head -1`): it exits on its own, not killed by a
+    signal, with nothing on stderr."""
+    argv = [ptrtag, '-s', r.server] + ARGS
+    line = b'sshd[6]: Connection from 203.0.113.45 port 6\n'
+    with dnstest.Stream(argv) as s:
+        s.write(line)
+        first = s.read_line(3)
+        s.close_stdout()
+        try:
+            for _ in range(200):
+                s.write(line * 50, timeout=0.5)
+        except (TimeoutError, OSError):
+            pass                # ptrtag stopped reading or has exited
+        rc = s.wait(5)
+        err = s.err
+    tap.equal(first, annotate(line, PASS), 'closed output: first line '
+              'written normally')
+    tap.ok(rc is not None and rc >= 0, 'closed output: ptrtag exits by '
+           'itself, not by SIGPIPE', 'exit status %s' % rc)
+    tap.equal(err, b'', 'closed output: nothing on stderr')
+
+
 def main():
     tap = dnstest.TAP()
     ptrtag = dnstest.ptrtag_path()
     if dnstest.require_binary(tap, ptrtag):
         with dnstest.Responder(make_handler()) as r:
-            check_interactive(tap, ptrtag, r)
-            check_files(tap, ptrtag, r)
+            tap.guard(check_interactive, tap, ptrtag, r)
+            tap.guard(check_files, tap, ptrtag, r)
+            tap.guard(check_sigterm, tap, ptrtag, r)
+            tap.guard(check_closed_output, tap, ptrtag, r)
             tap.ok(not r.errors, 'responder handler raised no exception',
                    '\n'.join(r.errors))
     tap.finish()
