@@ -28,7 +28,7 @@ def read(name):
 def run_demo(ptrtag):
     demo = os.path.join(SAMPLES, 'demo')
     try:
-        p = subprocess.run([sys.executable, demo, ptrtag],
+        p = subprocess.run([demo, ptrtag],
                            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                            stderr=subprocess.PIPE, timeout=90)
         return p.returncode, p.stdout, p.stderr
