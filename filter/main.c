@@ -43,8 +43,18 @@ open_inputs(char **files, size_t *nfds)
 	for (i = 0; i < n; i++) {
 		if (strcmp(files[i], "-") == 0)
 			fds[i] = STDIN_FILENO;
-		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) == -1)
-			errx(2, "%s: %s", files[i], strerror(errno));
+		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) ==
+		    -1) {
+			/* Free first: the leak checker runs at exit too. */
+			const char *bad = files[i];
+			int saved = errno;
+
+			while (i-- > 0)
+				if (fds[i] != STDIN_FILENO)
+					close(fds[i]);
+			free(fds);
+			errx(2, "%s: %s", bad, strerror(saved));
+		}
 	}
 	*nfds = n;
 	return fds;
@@ -101,6 +111,10 @@ main(int argc, char **argv)
 		signal(SIGPIPE, SIG_IGN);
 		rc = run_extract(&cfg, sc, fds, nfds);
 		ipscan_free(sc);
+		for (i = 0; i < nfds; i++)
+			if (fds[i] != STDIN_FILENO)
+				close(fds[i]);
+		free(fds);
 		return rc;
 	}
 	memset(&st, 0, sizeof(st));

@@ -530,18 +530,25 @@ int
 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max)
 {
 	ares_socket_t	socks[ARES_GETSOCK_MAXNUM];
-	int		bits, i, n = 0;
+	unsigned int	bits, rd, wr;
+	int		i, n = 0;
 
-	bits = ares_getsock(rsv->rs_channel, socks, ARES_GETSOCK_MAXNUM);
+	/*
+	 * Test the bits unsigned: c-ares' ARES_GETSOCK_WRITABLE shifts a
+	 * signed 1 by up to 31 places, which is undefined behaviour.
+	 */
+	bits = (unsigned int)ares_getsock(rsv->rs_channel, socks,
+	    ARES_GETSOCK_MAXNUM);
 	for (i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-		if (!ARES_GETSOCK_READABLE(bits, i) &&
-		    !ARES_GETSOCK_WRITABLE(bits, i))
+		rd = bits & (1u << i);
+		wr = bits & (1u << (i + ARES_GETSOCK_MAXNUM));
+		if (!rd && !wr)
 			continue;
 		pfd[n].fd = socks[i];
 		pfd[n].events = 0;
-		if (ARES_GETSOCK_READABLE(bits, i))
+		if (rd)
 			pfd[n].events |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
+		if (wr)
 			pfd[n].events |= POLLOUT;
 		pfd[n].revents = 0;
 		n++;

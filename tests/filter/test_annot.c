@@ -22,7 +22,13 @@ setup(void)
 	outbuf_init(&ob, 1 << 20);
 }
 
-TestSuite(annot, .init = setup);
+static void
+teardown(void)
+{
+	outbuf_free(&ob);
+}
+
+TestSuite(annot, .init = setup, .fini = teardown);
 
 static void
 slot(struct lslot *ls, const char *ip, struct dnsent *de, size_t so)

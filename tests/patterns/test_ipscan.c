@@ -254,8 +254,8 @@ ParameterizedTestParameters(ipscan, extracts_table)
 	    NELEM(scan_rows));
 }
 
-ParameterizedTest(size_t *i, ipscan, extracts_table, .init = scanner_init,
-    .fini = scanner_fini)
+/* The suite's .init/.fini already run around every test in it. */
+ParameterizedTest(size_t *i, ipscan, extracts_table)
 {
 	const struct scan_row	*r = &scan_rows[*i];
 	char			 got[1024];
@@ -439,7 +439,7 @@ ParameterizedTestParameters(ipscan, hostile_lines_are_linear)
 }
 
 ParameterizedTest(size_t *i, ipscan, hostile_lines_are_linear,
-    .init = scanner_init, .fini = scanner_fini, .timeout = 20)
+    .timeout = 20)
 {
 	const struct hostile_row	*r = &hostile_rows[*i];
 	struct ipmatch			 m[8];
