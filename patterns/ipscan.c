@@ -14,8 +14,15 @@
  * match attempt inside a run fails at once and a run is consumed once;
  * the C rules walk each run a bounded number of times. A whole line is
  * scanned in time linear in its length.
+ *
+ * A scanner built from pattern sets (ipscan_create_patterns) owns a
+ * patset instead, plus the built-in pattern when "any" is among its
+ * specs. For such a scanner ipscan_next collects the whole line's hits
+ * on the first call (*off == 0), sorted by position, and hands them out
+ * one by one; later calls that continue the same walk reuse them.
  */
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +31,7 @@
 #include <pcre2.h>
 
 #include "ipscan.h"
+#include "patset.h"
 
 /*
  * Group 1 is the candidate run; group 2 an optional %zone (RFC 4007
@@ -38,11 +46,23 @@ static const char ipscan_pattern[] =
 /* The highest port number; a 5-digit IPv6 tail above it is no port. */
 #define IPSCAN_PORTMAX	65535
 
+/*
+ * sc_code is NULL in a scanner of pattern sets without "any". The hit
+ * cursor (sc_hbuf, sc_hlen, sc_hoff) names the walk the collected hits
+ * belong to: the line and the offset last handed back to the caller.
+ */
 struct ipscan {
 	pcre2_code		*sc_code;
 	pcre2_match_data	*sc_md;
 	int			 sc_jit;	/* JIT compile succeeded */
 	char			 sc_err[128];	/* last error text */
+	struct patset		*sc_ps;		/* NULL: built-in only */
+	int			 sc_any;	/* sets merged with built-in */
+	struct patset_hits	 sc_hits;	/* the current line's hits */
+	size_t			 sc_hpos;	/* next hit to look at */
+	uintptr_t		 sc_hbuf;	/* line the hits are of */
+	size_t			 sc_hlen;
+	size_t			 sc_hoff;	/* *off last handed back */
 };
 
 /* A candidate span inside the line: [t_so, t_eo). */
@@ -90,13 +110,93 @@ ipscan_free(struct ipscan *sc)
 		return;
 	pcre2_match_data_free(sc->sc_md);
 	pcre2_code_free(sc->sc_code);
+	patset_free(sc->sc_ps);
+	patset_hits_free(&sc->sc_hits);
 	free(sc);
 }
 
 int
 ipscan_jit(const struct ipscan *sc)
 {
-	return sc->sc_jit;
+	if (sc->sc_ps != NULL && !patset_jit(sc->sc_ps))
+		return 0;
+	return sc->sc_code == NULL || sc->sc_jit;
+}
+
+const char *
+ipscan_library_version(void)
+{
+	static char	text[80];
+	char		ver[40];
+	uint32_t	jit = 0;
+	int		need;
+
+	need = pcre2_config(PCRE2_CONFIG_VERSION, NULL);
+	if (need <= 0 || (size_t)need > sizeof(ver) ||
+	    pcre2_config(PCRE2_CONFIG_VERSION, ver) <= 0)
+		strlcpy(ver, "(unknown version)", sizeof(ver));
+	/* Drop the release date: "10.42 2022-12-11" becomes "10.42". */
+	ver[strcspn(ver, " ")] = '\0';
+	if (pcre2_config(PCRE2_CONFIG_JIT, &jit) < 0)
+		jit = 0;
+	snprintf(text, sizeof(text), "PCRE2 %s %s JIT", ver,
+	    jit ? "with" : "without");
+	return text;
+}
+
+/* Is spec among specs[0..n)? Loading a set twice only costs time. */
+static int
+ipscan_seen(const char *const *specs, size_t n, const char *spec)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(specs[i], spec) == 0)
+			return 1;
+	return 0;
+}
+
+struct ipscan *
+ipscan_create_patterns(const char *const *specs, size_t nspecs,
+    const char *const *dirs, size_t ndirs, char *errbuf, size_t errlen)
+{
+	struct ipscan	*sc;
+	struct patset	*ps;
+	size_t		 i;
+	int		 any = 0;
+
+	if (nspecs == 0) {
+		snprintf(errbuf, errlen, "no pattern given");
+		return NULL;
+	}
+	if ((ps = patset_create(errbuf, errlen)) == NULL)
+		return NULL;
+	for (i = 0; i < nspecs; i++) {
+		if (strcmp(specs[i], "any") == 0)
+			any = 1;
+		else if (!ipscan_seen(specs, i, specs[i]) &&
+		    patset_load(ps, specs[i], dirs, ndirs, errbuf,
+		    errlen) == -1) {
+			patset_free(ps);
+			return NULL;
+		}
+	}
+	/* "any" alone is the built-in scanner, with its fast path. */
+	if (patset_count(ps) == 0) {
+		patset_free(ps);
+		return ipscan_create(errbuf, errlen);
+	}
+	if (any)
+		sc = ipscan_create(errbuf, errlen);
+	else if ((sc = calloc(1, sizeof(*sc))) == NULL)
+		snprintf(errbuf, errlen, "out of memory");
+	if (sc == NULL) {
+		patset_free(ps);
+		return NULL;
+	}
+	sc->sc_ps = ps;
+	sc->sc_any = any;
+	return sc;
 }
 
 const char *
@@ -279,8 +379,9 @@ ipscan_match(struct ipscan *sc, const char *buf, size_t len, size_t off,
 	return 1;
 }
 
-int
-ipscan_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
+/* ipscan_next for the built-in scanner alone. */
+static int
+ipscan_any_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
     struct ipmatch *m)
 {
 	size_t	so, eo, ze, resume;
@@ -302,6 +403,84 @@ ipscan_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * Collect every hit of the line into sc_hits, sorted by position: the
+ * captures of every pattern, then the built-in scanner's addresses when
+ * "any" was asked for. Returns 0, or -1 with the reason in sc_err.
+ */
+static int
+ipscan_collect(struct ipscan *sc, const char *buf, size_t len)
+{
+	struct ipmatch	m;
+	size_t		off = 0;
+	int		rc;
+
+	sc->sc_hits.ph_n = 0;
+	if (!ipscan_maybe(buf, len))
+		return 0;
+	if (patset_scan(sc->sc_ps, buf, len, &sc->sc_hits, sc->sc_err,
+	    sizeof(sc->sc_err)) == -1)
+		return -1;
+	while (sc->sc_any &&
+	    (rc = ipscan_any_next(sc, buf, len, &off, &m)) != 0) {
+		if (rc == -1)
+			return -1;
+		if (patset_hits_add(&sc->sc_hits, &m, PATSET_SRC_ANY) == -1) {
+			snprintf(sc->sc_err, sizeof(sc->sc_err),
+			    "out of memory");
+			return -1;
+		}
+	}
+	patset_hits_sort(&sc->sc_hits);
+	return 0;
+}
+
+/*
+ * ipscan_next for pattern sets. The answer is the first hit, in the
+ * sorted order, that starts at or after *off; *off then moves to its
+ * end. A hit overlapping the one before it (the same address caught by
+ * a pattern and by "any", say) is so passed over, and the pattern's hit,
+ * sorted first, is the one reported. The collected hits are reused only
+ * when the caller continues the walk they were made for.
+ */
+static int
+ipscan_sets_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
+    struct ipmatch *m)
+{
+	const struct patset_hit	*ph;
+
+	if (*off == 0 || (uintptr_t)buf != sc->sc_hbuf ||
+	    len != sc->sc_hlen || *off != sc->sc_hoff) {
+		sc->sc_hbuf = 0;
+		if (ipscan_collect(sc, buf, len) == -1)
+			return -1;
+		sc->sc_hbuf = (uintptr_t)buf;
+		sc->sc_hlen = len;
+		sc->sc_hpos = 0;
+	}
+	while (sc->sc_hpos < sc->sc_hits.ph_n) {
+		ph = &sc->sc_hits.ph_v[sc->sc_hpos++];
+		if (ph->ph_m.im_so < *off)
+			continue;
+		*m = ph->ph_m;
+		*off = sc->sc_hoff = ph->ph_m.im_eo;
+		return 1;
+	}
+	if (*off < len)
+		*off = len;
+	sc->sc_hoff = *off;
+	return 0;
+}
+
+int
+ipscan_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
+    struct ipmatch *m)
+{
+	if (sc->sc_ps == NULL)
+		return ipscan_any_next(sc, buf, len, off, m);
+	return ipscan_sets_next(sc, buf, len, off, m);
 }
 
 int
