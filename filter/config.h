@@ -44,6 +44,8 @@ enum cfg_format {
 
 /* Default --max-delay under --mmexternal: rsyslog waits on every reply. */
 #define CFG_MMEXTERNAL_DELAY_MS	200
+/* -p may be given this many times. */
+#define CFG_PATTERNS_MAX	16
 /* Redraws of the --progress line per second, at most. */
 #define CFG_PROGRESS_HZ		4
 
@@ -76,6 +78,8 @@ struct config {
 	int			 cf_omprog;	/* confirm each line with OK */
 	int			 cf_progress;	/* -1 never, 0 auto */
 	char			**cf_files;	/* NULL-terminated; none: stdin */
+	const char		*cf_patterns[CFG_PATTERNS_MAX];	/* -p, in order */
+	size_t			 cf_npatterns;
 };
 
 #endif /* CONFIG_H */

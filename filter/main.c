@@ -7,6 +7,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,33 @@ open_inputs(char **files, size_t *nfds)
 	return fds;
 }
 
+/*
+ * Pattern sets are looked up in the installed directory; a binary that
+ * runs from its own build directory uses the source tree's sets instead,
+ * so that a build is usable (and testable) before it is installed.
+ */
+static struct ipscan *
+make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
+{
+	const char	*dirs[1];
+	char		 exe[PATH_MAX];
+	ssize_t		 n;
+	size_t		 blen = strlen(PTRTAG_BUILD_DIR);
+
+	if (cfg->cf_npatterns == 0)
+		return ipscan_create(errbuf, errlen);
+	dirs[0] = PTRTAG_PATTERN_DIR;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		if (strncmp(exe, PTRTAG_BUILD_DIR, blen) == 0 &&
+		    exe[blen] == '/')
+			dirs[0] = PTRTAG_SOURCE_PATTERN_DIR;
+	}
+	return ipscan_create_patterns(cfg->cf_patterns, cfg->cf_npatterns,
+	    dirs, 1, errbuf, errlen);
+}
+
 static int
 run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
     size_t nfds)
@@ -105,8 +133,8 @@ main(int argc, char **argv)
 
 	options_parse(argc, argv, &cfg);
 	fds = open_inputs(cfg.cf_files, &nfds);
-	if ((sc = ipscan_create(errbuf, sizeof(errbuf))) == NULL)
-		errx(1, "address scanner: %s", errbuf);
+	if ((sc = make_scanner(&cfg, errbuf, sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
 		signal(SIGPIPE, SIG_IGN);
 		rc = run_extract(&cfg, sc, fds, nfds);

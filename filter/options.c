@@ -13,6 +13,7 @@
 
 #include "annot.h"
 #include "dnsmsg.h"
+#include "ipscan.h"
 #include "options.h"
 
 enum {
@@ -80,6 +81,8 @@ usage(void)
 "      --err-ttl S         caching of transient failures (%u)\n"
 "      --cache-file PATH   load at start, save at exit and on SIGHUP\n"
 "Extraction:\n"
+"  -p, --pattern NAME|FILE which addresses to take (any; sshd, postfix,\n"
+"                          nginx, apache, iptables, haproxy); repeatable\n"
 "      --max-ips N         addresses annotated per line (%u)\n"
 "      --max-line BYTES    longer lines pass untouched (%u)\n"
 "      --extract           print extracted addresses only; no DNS\n"
@@ -105,8 +108,8 @@ usage(void)
 static void
 version(void)
 {
-	printf("ptrtag %s (c-ares %s)\n", PTRTAG_VERSION,
-	    ares_version(NULL));
+	printf("ptrtag %s (c-ares %s, %s)\n", PTRTAG_VERSION,
+	    ares_version(NULL), ipscan_library_version());
 	exit(0);
 }
 
@@ -262,13 +265,6 @@ format_option(struct config *cfg, const char *arg)
 		bad("-f %s: unknown format (kv, json or inline)", arg);
 }
 
-/* Options SPEC names that this build does not implement yet. */
-static void
-unsupported(const char *opt)
-{
-	bad("%s: not supported by this version", opt);
-}
-
 /* Cross-checks between options, after all of them are read. */
 static void
 finish(struct config *cfg, int exclude_none)
@@ -417,7 +413,10 @@ options_parse(int argc, char **argv, struct config *cfg)
 			cfg->cf_cache_file = optarg;
 			break;
 		case 'p':
-			unsupported("-p");
+			if (cfg->cf_npatterns == CFG_PATTERNS_MAX)
+				bad("-p: at most %d pattern sets",
+				    CFG_PATTERNS_MAX);
+			cfg->cf_patterns[cfg->cf_npatterns++] = optarg;
 			break;
 		case OPT_OMPROG:
 			cfg->cf_omprog = 1;
