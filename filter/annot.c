@@ -69,20 +69,29 @@ terminator_len(const char *buf, size_t len)
 	return 0;
 }
 
+/* 1 for the bytes that force a kv value into quotes. */
+static const unsigned char kv_special[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1,
+	[0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1,
+	[0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
+	[0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1,
+	[0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, [' '] = 1, ['"'] = 1, ['='] = 1,
+	['\\'] = 1, [0x7f] = 1,
+};
+
 static int
 kv_needs_quotes(const char *s, size_t len)
 {
-	size_t	i;
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i;
 
 	if (len == 0)
 		return 1;
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c <= 0x20 || c == 0x7f || c == '"' || c == '=' ||
-		    c == '\\')
+	for (i = 0; i < len; i++)
+		if (kv_special[u[i]])
 			return 1;
-	}
 	return 0;
 }
 

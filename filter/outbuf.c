@@ -25,7 +25,7 @@ outbuf_free(struct outbuf *ob)
 }
 
 void
-outbuf_append(struct outbuf *ob, const void *p, size_t len)
+outbuf_append_slow(struct outbuf *ob, const void *p, size_t len)
 {
 	size_t	ncap;
 

@@ -7,6 +7,7 @@
 #define OUTBUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 struct outbuf {
 	char	*ob_buf;
@@ -25,8 +26,22 @@ struct outbuf {
 void	outbuf_init(struct outbuf *ob, size_t high);
 void	outbuf_free(struct outbuf *ob);
 
-/* Append len bytes. Exits through err(1) on ENOMEM. */
-void	outbuf_append(struct outbuf *ob, const void *p, size_t len);
+/* Append len bytes, growing the buffer. Exits through err(1) on ENOMEM. */
+void	outbuf_append_slow(struct outbuf *ob, const void *p, size_t len);
+
+/*
+ * Append len bytes. Inline because the annotators call it for every key
+ * and value: the common case is one bounds check and a memcpy.
+ */
+static inline void
+outbuf_append(struct outbuf *ob, const void *p, size_t len)
+{
+	if (ob->ob_len + len <= ob->ob_cap) {
+		memcpy(ob->ob_buf + ob->ob_len, p, len);
+		ob->ob_len += len;
+	} else
+		outbuf_append_slow(ob, p, len);
+}
 void	outbuf_putc(struct outbuf *ob, char c);
 void	outbuf_puts(struct outbuf *ob, const char *s);
 

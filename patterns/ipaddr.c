@@ -61,16 +61,25 @@ ipaddr_pton(const char *text, size_t len, struct ipaddr *ia)
 {
 	char	buf[INET6_ADDRSTRLEN];
 	size_t	i;
-	int	colon = 0;
+	int	colon = 0, dcolon = 0;
 
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
 	for (i = 0; i < len; i++) {
 		if (text[i] == '\0')
 			return -1;
-		if (text[i] == ':')
-			colon = 1;
+		if (text[i] == ':') {
+			colon++;
+			if (i > 0 && text[i - 1] == ':')
+				dcolon = 1;
+		}
 	}
+	/*
+	 * IPv6 text without "::" spells out 8 groups: 7 colons, or 6 before
+	 * a dotted IPv4 tail. Reject times like 12:34:56 without inet_pton.
+	 */
+	if (colon > 0 && !dcolon && colon < 6)
+		return -1;
 	memset(ia, 0, sizeof(*ia));
 	if (!colon) {
 		if (ipaddr_pton4(text, len, ia->ia_bytes) == -1)
@@ -165,6 +174,25 @@ put_dec(char *p, unsigned int v)
 	return n;
 }
 
+/*
+ * Decimal text of every octet: up to 3 digits, padded with NULs, and the
+ * digit count in the fourth byte. Built once, on first use.
+ */
+static const char *
+ipaddr_octet_text(unsigned int v)
+{
+	static char	table[256][4];
+	static int	ready;
+	unsigned int	i;
+
+	if (!ready) {
+		for (i = 0; i < 256; i++)
+			table[i][3] = (char)put_dec(table[i], i);
+		ready = 1;
+	}
+	return table[v];
+}
+
 /* Write v in lower-case hex, without leading zeros; returns the count. */
 static size_t
 put_hex(char *p, unsigned int v)
@@ -219,9 +247,13 @@ ipaddr_ntop(const struct ipaddr *ia, char *buf, size_t bufsz)
 	if (ia->ia_family == AF_INET6)
 		return ipaddr_ntop6(ia, buf, bufsz);
 	for (i = 0; i < 4; i++) {
+		const char *d = ipaddr_octet_text(b[i]);
+
 		if (i > 0)
 			buf[n++] = '.';
-		n += put_dec(buf + n, b[i]);
+		/* Copy 4 bytes at once; only the digits are kept. */
+		memcpy(buf + n, d, 4);
+		n += (size_t)d[3];
 	}
 	buf[n] = '\0';
 	return n;

@@ -379,6 +379,53 @@ ipscan_match(struct ipscan *sc, const char *buf, size_t len, size_t off,
 	return 1;
 }
 
+/* 1 for the separators '.' and ':', which every address holds. */
+static const unsigned char ipscan_sep[256] = {
+	['.'] = 1, [':'] = 1,
+};
+
+/* Bytes that can stand in address text: hex digits, '.' and ':'. */
+static int
+ipscan_is_addr_byte(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
+	    (c | 0x20) <= 'f') || c == '.' || c == ':';
+}
+
+/*
+ * Where the pattern should start looking, at or after off. Every address
+ * holds a '.' or ':' with an address byte beside it, so jump to the next
+ * such separator and back up over the hex digits before it: the start of
+ * the token (the pattern's lookbehind still sees the byte before it).
+ * Matches this skips are lone separators, which are never addresses.
+ * Without this, PCRE2 would try a match at nearly every byte of a line
+ * (the pattern's leading hex run may be empty). Returns len when no
+ * separator is left.
+ */
+static size_t
+ipscan_skip(const char *buf, size_t len, size_t off)
+{
+	const unsigned char	*u = (const unsigned char *)buf;
+	size_t			 p, start;
+
+	for (p = off; p < len; p++) {
+		/* The common byte costs one table load and one branch. */
+		while (p < len && !ipscan_sep[u[p]])
+			p++;
+		if (p == len)
+			break;
+		if ((p > 0 && ipscan_is_addr_byte(u[p - 1])) ||
+		    (p + 1 < len && ipscan_is_addr_byte(u[p + 1])))
+			break;
+	}
+	if (p >= len)
+		return len;
+	for (start = p; start > off && ipscan_is_addr_byte(u[start - 1]) &&
+	    u[start - 1] != '.' && u[start - 1] != ':'; start--)
+		;
+	return start;
+}
+
 /* ipscan_next for the built-in scanner alone. */
 static int
 ipscan_any_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
@@ -389,7 +436,7 @@ ipscan_any_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
 
 	if (*off == 0 && !ipscan_maybe(buf, len))
 		*off = len;
-	while (*off < len) {
+	while ((*off = ipscan_skip(buf, len, *off)) < len) {
 		rc = ipscan_match(sc, buf, len, *off, &so, &eo, &ze);
 		if (rc <= 0) {
 			if (rc == 0)
