@@ -370,11 +370,16 @@ class NSD:
 
     BINARY = '/usr/sbin/nsd'
 
-    def __init__(self, zones, startup_timeout=10.0, verbose=False):
+    def __init__(self, zones, startup_timeout=10.0, verbose=False,
+                 server_options=()):
         self.zones = {name.rstrip('.').lower(): text
                       for name, text in zones.items()}
         self.startup_timeout = startup_timeout
         self.verbose = verbose
+        # Extra 'key: value' lines for the server: clause, e.g.
+        # 'rrl-ratelimit: 0' for a test that sends thousands of queries
+        # a second (NSD's response rate limiting would drop most).
+        self.server_options = list(server_options)
         self.port = None
         self.server = None
         self.dir = None
@@ -437,6 +442,7 @@ class NSD:
             '    xfrdfile: "%s/xfrd.state"' % d,
             '    xfrdir: "%s/xfr"' % d,
             '    logfile: "%s/nsd.log"' % d,
+        ] + ['    %s' % option for option in self.server_options] + [
             'remote-control:',
             '    control-enable: no',
         ]
@@ -599,6 +605,8 @@ class Responder:
       None                        never answer
       ('delay', seconds, bytes)   the reply, sent after that long
       ('tc', bytes)               over UDP an empty TC reply, over TCP bytes
+      ('seq', [action, ...])      each action in turn (several replies to
+                                  one query, e.g. a spoof then the answer)
     Every query received is recorded in .log (Query tuples) and every reply
     sent in .sent, both with monotonic times. A handler exception is
     recorded in .errors and the query is dropped."""
@@ -779,19 +787,23 @@ class Responder:
             with self._lock:
                 self.errors.append(traceback.format_exc())
             return
-        delay, payload = self._decode_action(action, msg, transport)
-        if payload is None:
-            return
 
         def send_and_record(data):
             send(data)
             with self._lock:
                 self.sent.append(Sent(q.qname, qtype, time.monotonic(),
                                       transport))
-        with self._lock:
-            self._seq += 1
-            heapq.heappush(self._timers, (time.monotonic() + delay, self._seq,
-                                          send_and_record, payload))
+        actions = action[1] if isinstance(action, tuple) and \
+            action and action[0] == 'seq' else [action]
+        for one in actions:
+            delay, payload = self._decode_action(one, msg, transport)
+            if payload is None:
+                continue
+            with self._lock:
+                self._seq += 1
+                heapq.heappush(self._timers, (time.monotonic() + delay,
+                                              self._seq, send_and_record,
+                                              payload))
 
     @staticmethod
     def _decode_action(action, msg, transport):
@@ -1140,6 +1152,18 @@ class TAP:
         """Print the plan and exit: 0 if every case passed, else 1."""
         self._emit('1..%d' % self.count)
         sys.exit(1 if self.failed or self.count == 0 else 0)
+
+
+def sanitized(path):
+    """True when the binary at path is built with AddressSanitizer (its
+    memory use is then no measure of the program's): the ASan runtime is
+    linked in (libasan.so needed, or __asan_init present statically)."""
+    try:
+        with open(path, 'rb') as f:
+            data = f.read()
+    except OSError:
+        return False
+    return b'libasan.so' in data or b'__asan_init' in data
 
 
 def require_binary(tap, path):
