@@ -251,6 +251,30 @@ take_input(struct loop_state *s, uint64_t now)
 }
 
 /*
+ * Write ob to fd. Returns OUTBUF_DONE or OUTBUF_AGAIN, or -1 when the
+ * loop must end: the reader went away (quietly) or the write failed
+ * (after a warning naming what).
+ */
+static int
+flush_to(struct loop_state *s, struct outbuf *ob, int fd, const char *what)
+{
+	int	rc;
+
+	switch ((rc = outbuf_flush(ob, fd))) {
+	case OUTBUF_DONE:
+	case OUTBUF_AGAIN:
+		return rc;
+	case OUTBUF_EPIPE:
+		s->ls_output_gone = 1;
+		return -1;
+	default:
+		warn("%s", what);
+		s->ls_output_gone = 2;
+		return -1;
+	}
+}
+
+/*
  * --omprog: once lines have reached the -o file, confirm each with "OK"
  * on stdout, as rsyslog's omprog confirmMessages expects.
  */
@@ -262,35 +286,20 @@ confirm_lines(struct loop_state *s)
 	for (; s->ls_lines_confirmed < s->ls_lines_done;
 	    s->ls_lines_confirmed++)
 		outbuf_append(&s->ls_confirm, "OK\n", 3);
-	switch (outbuf_flush(&s->ls_confirm, STDOUT_FILENO)) {
-	case OUTBUF_DONE:
-	case OUTBUF_AGAIN:
-		return 0;
-	case OUTBUF_EPIPE:
-		s->ls_output_gone = 1;
-		return -1;
-	default:
-		warn("stdout");
-		s->ls_output_gone = 2;
-		return -1;
-	}
+	return flush_to(s, &s->ls_confirm, STDOUT_FILENO, "stdout") == -1 ?
+	    -1 : 0;
 }
 
 /* Step 2. Returns 0, or -1 when the loop must end (output gone). */
 static int
 flush_output(struct loop_state *s)
 {
-	switch (outbuf_flush(&s->ls_out, s->ls_ctx->lc_outfd)) {
+	switch (flush_to(s, &s->ls_out, s->ls_ctx->lc_outfd, "output")) {
 	case OUTBUF_DONE:
 		return confirm_lines(s);
 	case OUTBUF_AGAIN:
 		return 0;
-	case OUTBUF_EPIPE:
-		s->ls_output_gone = 1;
-		return -1;
 	default:
-		warn("output");
-		s->ls_output_gone = 2;
 		return -1;
 	}
 }
