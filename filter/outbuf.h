@@ -36,6 +36,8 @@ void	outbuf_append_slow(struct outbuf *ob, const void *p, size_t len);
 static inline void
 outbuf_append(struct outbuf *ob, const void *p, size_t len)
 {
+	if (len == 0)
+		return;		/* ob_buf may still be NULL */
 	if (ob->ob_len + len <= ob->ob_cap) {
 		memcpy(ob->ob_buf + ob->ob_len, p, len);
 		ob->ob_len += len;

@@ -1,0 +1,54 @@
+/*
+ * fuzzformat: one case of the fuzz_format_* targets and the checkers
+ * that parse annot_line's output back (fmtcheck.c).
+ */
+#ifndef FUZZFORMAT_H
+#define FUZZFORMAT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "annot.h"
+#include "ipaddr.h"
+#include "lineq.h"
+#include "resolver.h"
+
+/* What the output must say about one slot. */
+struct fz_expect {
+	char		 ex_ip[IPADDR_STRMAX];
+	const char	*ex_host;	/* NULL: no host member */
+	const char	*ex_word;	/* verdict word */
+	const char	*ex_helo;	/* NULL, "match" or "mismatch" */
+	int		 ex_verdict;
+	int		 ex_generic;
+};
+
+struct fz_case {
+	uint8_t			 fc_ctrl;
+	uint8_t			 fc_flags;
+	int			 fc_raw;
+	char			*fc_host;	/* NUL-terminated */
+	char			*fc_line;	/* exactly fc_len bytes */
+	size_t			 fc_len;
+	size_t			 fc_n;
+	struct lslot		 fc_slots[ANNOT_SLOTS_MAX];
+	struct dnsent		 fc_ents[ANNOT_SLOTS_MAX];
+	struct fz_expect	 fc_expect[ANNOT_SLOTS_MAX];
+};
+
+static inline int
+fz_lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Each aborts on the first violation; out may be NULL when olen is 0. */
+void	fz_check_kv(const struct fz_case *fc, const char *out, size_t olen);
+void	fz_check_inline(const struct fz_case *fc, const char *out,
+	    size_t olen);
+void	fz_check_json(const struct fz_case *fc, const char *out,
+	    size_t olen);
+void	fz_check_mmexternal(const struct fz_case *fc, const char *out,
+	    size_t olen);
+
+#endif /* FUZZFORMAT_H */
