@@ -148,3 +148,17 @@ input_next(struct input *in, const char **p, size_t *len, int *raw)
 	}
 	return 0;
 }
+
+int
+input_ready(const struct input *in)
+{
+	size_t	avail = in->in_end - in->in_start;
+
+	if (in->in_eof)
+		return 0;
+	if (avail > 0 && (in->in_overlong ||
+	    avail > (size_t)in->in_max_line + 1 ||
+	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
+		return 1;
+	return in->in_file_eof;
+}

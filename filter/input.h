@@ -57,4 +57,11 @@ int	input_read(struct input *in);
  */
 int	input_next(struct input *in, const char **p, size_t *len, int *raw);
 
+/*
+ * 1 when input_next() would make progress without another input_read():
+ * a whole line (or a piece of an overlong one) is buffered, or the
+ * current descriptor's end of file is still to be handled.
+ */
+int	input_ready(const struct input *in);
+
 #endif /* INPUT_H */

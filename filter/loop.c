@@ -237,6 +237,18 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	    now + lc->lc_cfg->cf_max_delay_ms);
 }
 
+/*
+ * Backpressure: take more input only while the window, the output buffer
+ * and the resolver's pending lookups all have room.
+ */
+static int
+may_take(const struct loop_state *s)
+{
+	return !s->ls_stopping && !lineq_full(&s->ls_q) &&
+	    !outbuf_above_high(&s->ls_out) &&
+	    !rsv_saturated(s->ls_ctx->lc_rsv);
+}
+
 /* Step 5b: consume buffered input while the window has room. */
 static void
 take_input(struct loop_state *s, uint64_t now)
@@ -245,8 +257,7 @@ take_input(struct loop_state *s, uint64_t now)
 	size_t		 len;
 	int		 raw;
 
-	while (!lineq_full(&s->ls_q) && !outbuf_above_high(&s->ls_out) &&
-	    input_next(s->ls_ctx->lc_in, &p, &len, &raw))
+	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw))
 		take_line(s, p, len, raw, now);
 }
 
@@ -387,8 +398,7 @@ iterate(struct loop_state *s)
 	int		 conf_slot = -1;
 	int		 ares_first;
 
-	if (!s->ls_stopping && input_fd(lc->lc_in) != -1 &&
-	    !lineq_full(&s->ls_q) && !outbuf_above_high(&s->ls_out)) {
+	if (input_fd(lc->lc_in) != -1 && may_take(s)) {
 		in_slot = nfd;
 		pfd[nfd].fd = input_fd(lc->lc_in);
 		pfd[nfd++].events = POLLIN;
@@ -461,6 +471,13 @@ loop_run(struct loop_ctx *lc)
 		drain(&s, now);
 		if (outbuf_pending(&s.ls_out) > 0 && flush_output(&s) == -1)
 			break;
+		/*
+		 * Input already buffered that the window and the output
+		 * buffer now have room for: take it before waiting, since
+		 * nothing in the poll set would wake us for it.
+		 */
+		if (may_take(&s) && input_ready(lc->lc_in))
+			continue;
 		if (lineq_empty(&s.ls_q) && outbuf_pending(&s.ls_out) == 0 &&
 		    outbuf_pending(&s.ls_confirm) == 0 &&
 		    (s.ls_stopping || (lc->lc_in->in_eof &&

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
+#include "annot.h"
 #include "dnsmsg.h"
 #include "generic.h"
 #include "resolver.h"
@@ -97,6 +98,12 @@ size_t
 rsv_inflight(const struct rsv *rsv)
 {
 	return rsv->rs_inflight;
+}
+
+int
+rsv_saturated(const struct rsv *rsv)
+{
+	return rsv->rs_pending >= rsv->rs_max_pending && !rsv->rs_backoff;
 }
 
 size_t
@@ -488,7 +495,12 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 		*shed = VERDICT_SKIPPED;
 		return NULL;
 	}
-	if (rsv->rs_pending >= rsv->rs_max_pending) {
+	/*
+	 * Readers stop at rs_max_pending (rsv_saturated), but one line may
+	 * bring up to --max-ips new addresses past it; shed only beyond
+	 * that margin, which backpressure keeps us from reaching.
+	 */
+	if (rsv->rs_pending >= rsv->rs_max_pending + ANNOT_SLOTS_MAX) {
 		rsv->rs_stats->st_shed++;
 		*shed = VERDICT_SKIPPED;
 		return NULL;

@@ -89,6 +89,14 @@ void		 rsv_foreach(struct rsv *rsv,
 int		 rsv_preload(struct rsv *rsv, const struct ipaddr *ia,
 		    enum verdict v, const char *host, uint64_t expires_ms);
 
+/*
+ * 1 while the bound on unsettled lookups (4 x --max-inflight) is reached
+ * and the server is not being backed off from: the caller then stops
+ * reading input (backpressure) until lookups settle, instead of shedding
+ * addresses that a healthy server would answer.
+ */
+int		 rsv_saturated(const struct rsv *rsv);
+
 /* Queries in flight, lookups unfinished, entries cached. */
 size_t		 rsv_inflight(const struct rsv *rsv);
 size_t		 rsv_pending(const struct rsv *rsv);

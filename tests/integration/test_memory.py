@@ -89,6 +89,12 @@ def line(n):
             b'port %d ssh2\n' % (n % 100000, address(idx), 1024 + n % 60000))
 
 
+# Every run is killed when it has not finished by then: the whole file
+# stays within meson's 300 s even if ptrtag hangs.
+BUDGET_END = time.monotonic() + 270
+RUN_MAX = 150
+
+
 def run_once(ptrtag, server, nlines, cache_size):
     """One streaming run. Returns a dict of numbers."""
     argv = [ptrtag, '-s', server, '--stats=json']
@@ -96,9 +102,20 @@ def run_once(ptrtag, server, nlines, cache_size):
         argv += ['-c', str(cache_size)]
     proc = subprocess.Popen(argv, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    limit = max(5.0, min(RUN_MAX, BUDGET_END - time.monotonic()))
+    killed = []
+
+    def watchdog():
+        killed.append(limit)
+        proc.kill()
+    timer = threading.Timer(limit, watchdog)
+    timer.start()
     try:
-        return drive(proc, nlines)
+        res = drive(proc, nlines)
+        res['killed'] = killed
+        return res
     finally:
+        timer.cancel()
         if proc.poll() is None:
             proc.kill()
             proc.wait()
@@ -164,7 +181,11 @@ def drive(proc, nlines):
     # gone (its /proc entry then has no VmHWM any more).
     threads[0].join(30)
     threads[1].join(30)
-    proc.wait(timeout=30)
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
     done.set()
     threads[2].join(5)
     proc.stdout.close()
@@ -204,9 +225,11 @@ def check(tap, ptrtag, server, cache_size, sizes, asan):
                res['stderr'].count('\n') == 1,
                '%s, %d lines: every line comes out, exit 0, nothing on '
                'stderr but the counters' % (label, n),
-               'rc %s, %d lines out, writer %s, stderr %s' % (
+               'rc %s, %d lines out, writer %s, stderr %s%s' % (
                    res['rc'], res['lines'], res['writer'],
-                   dnstest.short(res['stderr'])))
+                   dnstest.short(res['stderr']),
+                   '; KILLED: not finished after %.0f s' % res['killed'][0]
+                   if res['killed'] else ''))
         want_last = line(n - 1).rstrip(b'\n')
         tap.ok(res['last'].startswith(want_last), '%s, %d lines: the last '
                'line is the last input line, annotated' % (label, n),

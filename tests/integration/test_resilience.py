@@ -8,19 +8,30 @@ Every case runs its own ptrtag against a scripted Responder on 127.0.0.1.
 The timed cases write lines at a steady rate, each carrying its sequence
 number and a fresh address, and stamp every output line as it arrives, so
 the delay of each line (arrival minus write) is measured, not guessed.
-The worst delays are printed as TAP diagnostics ('# worst delay ...').
+The worst delays are printed as TAP diagnostics ('# ... worst line
+delay ...').
+
+Cases: a dead resolver (back-off, probes, recovery; -d 2000 and -d 200),
+a slow one (answers after 600 ms), --max-qps (paced and all at once), a
+reader that stalls (backpressure, RSS), input left buffered when taking
+input stops at the output high-water mark or at a full window (it must
+not wait for more input), and hostile answers (spoofs, malformed
+packets, overlong or non-host names, 300-record RRsets, CNAME chains).
 
 Timing slack: NOISE (0.3 s) on top of --max-delay covers the scheduler
 and this Python harness, which writes, reads and answers DNS in one
 process (the Responder runs in a thread).
 """
 
+import fcntl
 import ipaddress
 import os
 import re
+import select
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -615,9 +626,16 @@ def backpressure_run(proc):
     th.start()
     out = bytearray()
     fd = proc.stdout.fileno()
-    deadline = time.monotonic() + 120
-    while len(out) < 2 * 1024 * 1024 and time.monotonic() < deadline:
-        data = os.read(fd, 65536)
+    deadline = time.monotonic() + 60
+
+    def read(size):
+        """Up to size bytes; b'' at EOF or at the deadline."""
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            return b''
+        return os.read(fd, size)
+    while len(out) < 2 * 1024 * 1024:
+        data = read(65536)
         if not data:
             break
         out += data
@@ -633,8 +651,8 @@ def backpressure_run(proc):
     taken_at[BP_STALL] = written[0]
     at_stall = len(out)
     # Resume.
-    while time.monotonic() < deadline:
-        data = os.read(fd, 1 << 20)
+    while True:
+        data = read(1 << 20)
         if not data:
             break
         out += data
@@ -692,6 +710,133 @@ def check_backpressure(tap, asan, out, written, failure, rc, peak, taken_at,
     tap.ok(not bad, 'backpressure: all %d lines out exactly once, in order, '
            'unchanged apart from the annotation (pass)' % BP_LINES,
            '\n'.join(bad))
+
+
+# ----- case: output high-water mark with -o FILE
+
+# A valid 189-byte name: each 14-byte input line grows by about 230 bytes,
+# so an input buffer's worth of lines (256 KiB) makes far more than the
+# 1 MiB of output ptrtag holds before it stops taking input.
+BIG_HOST = '.'.join(['a' * 60, 'b' * 60, 'c' * 60, 'example', 'com'])
+HW_IP = '192.0.2.201'
+F_SETPIPE_SZ = 1031     # Linux fcntl
+
+
+def big_host_handler(qname, qtype, msg):
+    if qtype == 'PTR' and qname == reverse_name(HW_IP):
+        return dnstest.answer(msg, [('PTR', None, BIG_HOST)])
+    if qtype == 'A' and qname == BIG_HOST:
+        return dnstest.answer(msg, [('A', None, HW_IP)])
+    return dnstest.nxdomain(msg, 'example.com')
+
+
+def count_lines(path):
+    try:
+        with open(path, 'rb') as f:
+            return f.read().count(b'\n')
+    except OSError:
+        return 0
+
+
+def case_output_high_water(tap, ptrtag):
+    """Lines whose annotation is 20 times their length, written to -o
+    FILE (a file takes all of the output buffer at once). Taking input
+    stops at the 1 MiB output mark while complete lines are still
+    buffered; once that output is written, those lines must be taken
+    without waiting for more input:
+    (a) a burst of 40000 such lines, then input pauses: within
+        --max-delay every one is in the file (SPEC 5: when input stops,
+        every line that is ready has been written);
+    (b) a FILE argument of 100000 such lines: ptrtag writes them all and
+        exits 0 at end of input."""
+    line = b'hw %s\n' % HW_IP.encode()
+    want = annotate(line, kv(HW_IP, 'pass', BIG_HOST))
+    with dnstest.Responder(big_host_handler) as r, \
+            tempfile.TemporaryDirectory(prefix='ptrtag-hw-') as tmp:
+        out = os.path.join(tmp, 'out.log')
+        argv = [ptrtag, '-s', r.server, '-d', '1000', '-o', out]
+        with dnstest.Stream(argv) as s:
+            # A 1 MiB pipe, so the burst sits in it whole and ptrtag reads
+            # a full input buffer (256 KiB) at a time.
+            try:
+                fcntl.fcntl(s.proc.stdin.fileno(), F_SETPIPE_SZ, 1 << 20)
+            except OSError:
+                pass
+            s.write(line)
+            warm = wait_until(lambda: count_lines(out) == 1, 3)
+            s.write(line * 40000)
+            done = time.monotonic()
+            wait_until(lambda: count_lines(out) == 40001, 1.0 + NOISE)
+            got = count_lines(out)
+            took = time.monotonic() - done
+            s.close_stdin()
+            rc = s.wait(5)
+        tap.ok(warm and got == 40001, '-o FILE, burst of 40000 lines with '
+               'long annotations, then a pause: every line in the file '
+               'within --max-delay', '%d of 40001 lines in the file %.1f s '
+               'after the burst' % (got, took))
+        tap.equal(rc, 0, '-o FILE, burst then EOF: exit 0')
+
+        src = os.path.join(tmp, 'in.log')
+        with open(src, 'wb') as f:
+            f.write(line * 100000)
+        os.unlink(out)
+        rc, _, err = dnstest.run(ptrtag, ['-s', r.server, '-o', out, src],
+                                 timeout=15)
+        with open(out, 'rb') as f:
+            data = f.read()
+        tap.ok(rc == 0 and data == want * 100000, '-o FILE with a FILE of '
+               '100000 lines with long annotations: all written, exit 0 at '
+               'end of input', 'rc %s (None: killed after 15 s), %d of '
+               '100000 lines written; stderr %s' % (
+                   rc, data.count(b'\n'), dnstest.short(err)))
+
+
+def case_window_full_resume(tap, ptrtag):
+    """A line whose lookup takes 1 s, then 5000 lines without addresses,
+    all in one write (a 1 MiB pipe, so ptrtag reads them at once): the
+    window (4096 lines) fills behind the slow line with about 900 lines
+    left in ptrtag's input buffer, and input then stays idle. When the
+    answer comes, all 5001 lines must come out: the buffered ones may not
+    wait for more input (SPEC 5: when input stops, every line that is
+    ready has been written). The lines are short (8 bytes), so the 4096
+    lines written when the answer comes fit in the output pipe at once."""
+    slow_ip = '192.0.2.202'
+
+    def handler(qname, qtype, msg):
+        reply = dnstest.nxdomain(msg, 'in-addr.arpa')
+        return ('delay', 1.0, reply) if qname == reverse_name(slow_ip) \
+            else reply
+    lines = [b'slow from %s\n' % slow_ip.encode()] + \
+        [b'p %05d\n' % i for i in range(5000)]
+    want = [annotate(lines[0], kv(slow_ip, 'none'))] + lines[1:]
+    with dnstest.Responder(handler) as r:
+        with dnstest.Stream([ptrtag, '-s', r.server, '-d', '3000']) as s:
+            try:
+                fcntl.fcntl(s.proc.stdin.fileno(), F_SETPIPE_SZ, 1 << 20)
+            except OSError:
+                pass
+            start = time.monotonic()
+            s.write(b''.join(lines))
+            got = s.read_lines(len(lines), 1.0 + 1.0 + NOISE)
+            took = time.monotonic() - start
+            s.close_stdin()
+            rc = s.wait(5)
+    tap.ok(got == want, 'window full behind a slow lookup, input idle: '
+           'all 5001 lines out once the answer comes (%.1f s)' % took,
+           lambda: '%d of %d lines; %s' % (len(got), len(want),
+                                           dnstest.first_difference(
+                                               got, want)))
+    tap.equal(rc, 0, 'window full behind a slow lookup: exit 0')
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.01)
+    return True
 
 
 # ----- cases: hostile answers
@@ -982,6 +1127,8 @@ def main():
         tap.guard(case_max_qps, tap, ptrtag)
         tap.guard(case_max_qps_flood, tap, ptrtag)
         tap.guard(case_backpressure, tap, ptrtag, asan)
+        tap.guard(case_output_high_water, tap, ptrtag)
+        tap.guard(case_window_full_resume, tap, ptrtag)
         tap.guard(case_hostile, tap, ptrtag)
     tap.finish()
 
