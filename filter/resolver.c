@@ -60,13 +60,16 @@ struct rsv {
 	size_t			 rs_max_pending;
 
 	/*
-	 * Back-off: after RSV_DEAD_TIMEOUTS consecutive timeouts with no
-	 * answer in between, new addresses are shed as "skipped" and only
-	 * one probe lookup at a time is let through, at rs_probe_at_ms;
-	 * its timeout doubles the interval (up to RSV_BACKOFF_MAX_MS), any
-	 * answer ends the back-off.
+	 * Back-off: after RSV_DEAD_TIMEOUTS consecutive timeouts, and no
+	 * answer at all for a whole query lifetime (timeout x tries), new
+	 * addresses are shed as "skipped" and only one probe lookup at a
+	 * time is let through, at rs_probe_at_ms; its timeout doubles the
+	 * interval (up to RSV_BACKOFF_MAX_MS), any answer ends the back-off.
+	 * The silence rule keeps a burst of names that are never answered
+	 * (their timeouts fire together) from condemning a live server.
 	 */
 	unsigned int		 rs_consec_timeouts;
+	uint64_t		 rs_last_answer_ms;
 	int			 rs_backoff;
 	int			 rs_probing;
 	uint64_t		 rs_backoff_ms;
@@ -448,6 +451,7 @@ health(struct rsv *rsv, struct lookup *lk, int status)
 	uint64_t	now;
 
 	if (status != ARES_ETIMEOUT && status != ARES_ECONNREFUSED) {
+		rsv->rs_last_answer_ms = now_ms();
 		rsv->rs_consec_timeouts = 0;
 		rsv->rs_backoff = 0;
 		rsv->rs_probing = 0;
@@ -462,7 +466,9 @@ health(struct rsv *rsv, struct lookup *lk, int status)
 			rsv->rs_backoff_ms = RSV_BACKOFF_MAX_MS;
 		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
 	} else if (!rsv->rs_backoff &&
-	    rsv->rs_consec_timeouts >= RSV_DEAD_TIMEOUTS) {
+	    rsv->rs_consec_timeouts >= RSV_DEAD_TIMEOUTS &&
+	    now - rsv->rs_last_answer_ms >= (uint64_t)rsv->rs_cfg->cf_timeout_ms *
+	    rsv->rs_cfg->cf_tries) {
 		rsv->rs_backoff = 1;
 		rsv->rs_backoff_ms = RSV_BACKOFF_MIN_MS;
 		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
