@@ -1,0 +1,1205 @@
+#!/usr/bin/python3
+"""bench.py: the benchmark proper. bench/run starts it inside a private
+network namespace (only its own loopback exists there); run it by hand
+only in such a namespace, since it binds 127.0.0.1:53.
+
+Servers, all on the namespace's loopback:
+    NSD      127.0.0.1:5300   authoritative for the generated zones
+    dnsdist  127.0.0.1:53     in front of NSD: +20 ms +- 5 ms per answer,
+                              and in the "drop" variant no answer at all
+                              for the reverse names in drop.names
+The peers find dnsdist through /etc/resolv.conf, which `ip netns exec`
+has replaced by the namespace's own (nameserver 127.0.0.1).
+
+Every child runs in its own session with a hard time cap; everything is
+killed on the way out.
+"""
+
+import argparse
+import json
+import math
+import os
+import platform
+import re
+import resource
+import select
+import shutil
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+NSD_PORT = 5300
+LOOP = '127.0.0.1'
+DNSDIST = LOOP                    # port 53
+CHILDREN = []                     # long-running servers to kill at exit
+RSS_DIR = None                    # GNU time's reports (the work directory)
+# Memory test: baseline cache size, and input pace (lines/s).
+MEM_BASE = 2000
+MEM_PACE = 15000
+
+# --------------------------------------------------------------- helpers
+
+
+def log(msg):
+    sys.stderr.write('[%s] %s\n' % (time.strftime('%H:%M:%S'), msg))
+    sys.stderr.flush()
+
+
+def kill_tree(proc, sig=signal.SIGKILL):
+    try:
+        os.killpg(proc.pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def stop_children():
+    for p in CHILDREN:
+        if p.poll() is None:
+            kill_tree(p, signal.SIGTERM)
+    deadline = time.monotonic() + 5
+    for p in CHILDREN:
+        try:
+            p.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            kill_tree(p)
+            p.wait()
+    CHILDREN.clear()
+
+
+def encode_name(name):
+    out = b''
+    for label in name.rstrip('.').split('.'):
+        out += bytes([len(label)]) + label.encode()
+    return out + b'\0'
+
+
+def dns_query(name, qtype, port, host=LOOP, timeout=1.0):
+    """One UDP query; returns (rcode, ancount) or None on timeout."""
+    qid = os.getpid() & 0xffff ^ int(time.monotonic() * 1000) & 0xffff
+    msg = struct.pack('!HHHHHH', qid, 0x0100, 1, 0, 0, 0) + \
+        encode_name(name) + struct.pack('!HH', qtype, 1)
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(timeout)
+        s.sendto(msg, (host, port))
+        while True:
+            data = s.recv(4096)
+            rid, flags, _, an = struct.unpack('!HHHH', data[:8])
+            if rid == qid:
+                return flags & 0xf, an
+    except socket.timeout:
+        return None
+    finally:
+        s.close()
+
+
+def wait_dns(name, port, what, timeout=60.0, proc=None):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError('%s exited (status %s)' % (what,
+                                                          proc.returncode))
+        r = dns_query(name, 6, port, timeout=0.5)
+        if r is not None and r[0] == 0 and r[1] > 0:
+            return
+        time.sleep(0.2)
+    raise RuntimeError('%s not answering on port %d' % (what, port))
+
+
+def timed(argv):
+    """argv under GNU time, which reports the peak RSS. (The ru_maxrss
+    that os.wait4 gives for a child of this Python process starts at
+    Python's own RSS: Linux carries the pre-exec high-water mark of the
+    forked copy into the child. GNU time's floor is its own ~1 MB.)"""
+    fd, path = tempfile.mkstemp(prefix='rss.', dir=RSS_DIR)
+    os.close(fd)
+    return ['/usr/bin/time', '-q', '-o', path, '-f', '%M'] + list(argv), path
+
+
+def read_rss(path):
+    try:
+        with open(path) as f:
+            lines = [l for l in f.read().split() if l.isdigit()]
+        return int(lines[-1]) if lines else None
+    except OSError:
+        return None
+    finally:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+
+def pct(values, p):
+    if not values:
+        return float('nan')
+    v = sorted(values)
+    k = (len(v) - 1) * p / 100.0
+    lo, hi = math.floor(k), math.ceil(k)
+    return v[lo] + (v[hi] - v[lo]) * (k - lo)
+
+
+# --------------------------------------------------------------- servers
+
+
+def start_nsd(work):
+    d = os.path.join(work, 'nsd')
+    os.makedirs(d, exist_ok=True)
+    zones = open(os.path.join(work, 'zones.list')).read().split()
+    conf = ['server:',
+            '    ip-address: %s@%d' % (LOOP, NSD_PORT),
+            '    port: %d' % NSD_PORT,
+            '    do-ip4: yes', '    do-ip6: no',
+            '    username: ""', '    chroot: ""',
+            '    server-count: 1', '    reuseport: no',
+            '    round-robin: no', '    hide-version: yes',
+            # bursts of 1000+ queries must not overflow the socket
+            '    receive-buffer-size: 4194304',
+            '    send-buffer-size: 4194304',
+            '    verbosity: 1',
+            '    database: ""',
+            '    zonesdir: "%s"' % os.path.join(work, 'zones'),
+            '    pidfile: "%s/nsd.pid"' % d,
+            '    zonelistfile: "%s/zone.list"' % d,
+            '    xfrdfile: "%s/xfrd.state"' % d,
+            '    xfrdir: "%s"' % d,
+            '    logfile: "%s/nsd.log"' % d,
+            'remote-control:', '    control-enable: no']
+    for z in zones:
+        conf += ['zone:', '    name: "%s."' % z,
+                 '    zonefile: "%s.zone"' % z]
+    path = os.path.join(d, 'nsd.conf')
+    with open(path, 'w') as f:
+        f.write('\n'.join(conf) + '\n')
+    t0 = time.monotonic()
+    p = subprocess.Popen(['nsd', '-d', '-c', path], stdin=subprocess.DEVNULL,
+                         stdout=subprocess.DEVNULL,
+                         stderr=open(os.path.join(d, 'stderr'), 'wb'),
+                         start_new_session=True)
+    CHILDREN.append(p)
+    for z in zones:
+        wait_dns(z, NSD_PORT, 'nsd', timeout=120, proc=p)
+    log('nsd ready in %.1f s (%d zones)' % (time.monotonic() - t0, len(zones)))
+    return p
+
+
+def start_dnsdist(work, variant, seed):
+    """variant: 'delay' (+20 +- 5 ms) or 'drop' (the same, and silence for
+    the names in drop.names)."""
+    d = os.path.join(work, 'dnsdist')
+    os.makedirs(d, exist_ok=True)
+    lines = [
+        'setSecurityPollSuffix("")',
+        'setLocal("%s:53")' % DNSDIST,
+        'setUDPSocketBufferSizes(4194304, 4194304)',
+        # several sockets towards NSD: one 208 KiB socket drops answers
+        # when 1000+ queries are in flight
+        'newServer({address="%s:%d", name="nsd", sockets=8})' % (
+            LOOP, NSD_PORT),
+        'getServer(0):setUp()',
+        'math.randomseed(%d)' % seed,
+    ]
+    if variant == 'drop':
+        lines.append('local never = newDNSNameSet()')
+        for name in open(os.path.join(work, 'drop.names')).read().split():
+            lines.append('never:add(newDNSName("%s"))' % name)
+        lines.append('addAction(QNameSetRule(never), DropAction())')
+    # every answer: 20 ms +- 5 ms, uniform, in whole milliseconds
+    lines.append('addAction(AllRule(), LuaAction(function(dq) return '
+                 'DNSAction.Delay, tostring(math.random(15, 25)) end))')
+    path = os.path.join(d, 'dnsdist-%s.conf' % variant)
+    with open(path, 'w') as f:
+        f.write('\n'.join(lines) + '\n')
+    p = subprocess.Popen(['dnsdist', '--supervised', '--disable-syslog',
+                          '-C', path], stdin=subprocess.DEVNULL,
+                         stdout=open(os.path.join(d, variant + '.log'), 'wb'),
+                         stderr=subprocess.STDOUT, start_new_session=True)
+    CHILDREN.append(p)
+    wait_dns('corp.example', 53, 'dnsdist', timeout=30, proc=p)
+    return p
+
+
+def stop(p):
+    if p.poll() is None:
+        kill_tree(p, signal.SIGTERM)
+        try:
+            p.wait(5)
+        except subprocess.TimeoutExpired:
+            kill_tree(p)
+            p.wait()
+    if p in CHILDREN:
+        CHILDREN.remove(p)
+
+
+def probe_rtt(truth, n):
+    """n sequential PTR queries through dnsdist: the round trip a client
+    sees (ms)."""
+    addrs = sorted(truth)[:n]
+    import ipaddress
+    rtts = []
+    for a in addrs:
+        t0 = time.perf_counter()
+        r = dns_query(ipaddress.ip_address(a).reverse_pointer, 12, 53,
+                      timeout=1.0)
+        if r is not None:
+            rtts.append((time.perf_counter() - t0) * 1000)
+    return {'n': len(rtts), 'mean': statistics.mean(rtts),
+            'p50': pct(rtts, 50), 'p99': pct(rtts, 99), 'min': min(rtts),
+            'max': max(rtts)}
+
+
+# --------------------------------------------------------------- running
+
+
+def run_batch(argv, infile, outfile, cap, env=None, errfile=None,
+              pace=None):
+    """Run to completion (or cap seconds): wall, CPU, peak RSS. stderr
+    goes to errfile, else to outfile.stderr, else nowhere. With pace
+    (lines per second), infile is fed through a pipe at that rate, in
+    chunks every 10 ms, like a busy log stream."""
+    fin = subprocess.DEVNULL
+    if infile and not pace:
+        fin = open(infile, 'rb')
+    elif pace:
+        fin = subprocess.PIPE
+    fout = open(outfile, 'wb') if outfile else subprocess.DEVNULL
+    if errfile is None and outfile:
+        errfile = outfile + '.stderr'
+    ferr = open(errfile, 'wb') if errfile else subprocess.DEVNULL
+    argv, rssfile = timed(argv)
+    t0 = time.perf_counter()
+    p = subprocess.Popen(argv, stdin=fin, stdout=fout, stderr=ferr,
+                         start_new_session=True, env=env)
+    feeder = None
+    if pace:
+        def feed():
+            per = max(1, int(pace / 100))
+            try:
+                with open(infile, 'rb') as f:
+                    chunk = []
+                    k = 0
+                    for line in f:
+                        chunk.append(line)
+                        if len(chunk) == per:
+                            k += 1
+                            at = t0 + k * per / pace
+                            now = time.perf_counter()
+                            if at > now:
+                                time.sleep(at - now)
+                            p.stdin.write(b''.join(chunk))
+                            chunk = []
+                    if chunk:
+                        p.stdin.write(b''.join(chunk))
+                p.stdin.close()
+            except (BrokenPipeError, ValueError, OSError):
+                pass
+        feeder = threading.Thread(target=feed, daemon=True)
+        feeder.start()
+    finished = True
+    deadline = t0 + cap
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            kill_tree(p)
+            finished = False
+            pid, status, ru = os.wait4(p.pid, 0)
+            break
+        time.sleep(0.005)
+    wall = time.perf_counter() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    kill_tree(p)              # stragglers of a shell pipeline
+    if feeder:
+        feeder.join(5)
+    for f in (fin, fout, ferr):
+        if hasattr(f, 'close'):
+            f.close()
+    rss = read_rss(rssfile)
+    return {'wall': wall, 'user': ru.ru_utime, 'sys': ru.ru_stime,
+            'cpu': ru.ru_utime + ru.ru_stime,
+            'maxrss_kb': rss if rss is not None else float('nan'),
+            'finished': finished, 'rc': p.returncode, 'cap': cap}
+
+
+SEQ = re.compile(rb'\?seq=(\d+) ')
+
+
+def run_trickle(argv, lines, rate, cap_extra, tail):
+    """Feed lines at rate per second through a pipe; timestamp every
+    output line as it arrives. A line's delay runs from the moment the
+    log source produced it (its slot in the schedule) to the moment it
+    came out, so a tool that stops reading its input is charged for the
+    time the line waited in front of it. After the last line, the input
+    stays open for tail seconds (like `tail -f` on a quiet log), then is
+    closed; lines that only come out after that are counted."""
+    argv, rssfile = timed(argv)
+    p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, start_new_session=True,
+                         bufsize=0)
+    n = len(lines)
+    got = [None] * n
+    chunks = []
+    state = {'closed_at': None, 'written': 0}
+
+    def reader():
+        fd = p.stdout.fileno()
+        buf = b''
+        while True:
+            data = os.read(fd, 65536)
+            t = time.perf_counter()
+            if not data:
+                break
+            chunks.append(len(data))
+            buf += data
+            *done, buf = buf.split(b'\n')
+            for line in done:
+                m = SEQ.search(line)
+                if m:
+                    i = int(m.group(1))
+                    if 0 <= i < n and got[i] is None:
+                        got[i] = (t, line)
+
+    t0 = time.perf_counter() + 0.05
+
+    def writer():
+        fd = p.stdin.fileno()
+        try:
+            for i, line in enumerate(lines):
+                at = t0 + i / rate
+                now = time.perf_counter()
+                if at > now:
+                    time.sleep(at - now)
+                os.write(fd, line)      # blocks while the tool is not reading
+                state['written'] = i + 1
+            time.sleep(tail)
+        except OSError:
+            pass
+        state['closed_at'] = time.perf_counter()
+        try:
+            p.stdin.close()
+        except OSError:
+            pass
+
+    rt = threading.Thread(target=reader, daemon=True)
+    wt = threading.Thread(target=writer, daemon=True)
+    rt.start()
+    wt.start()
+    deadline = t0 + n / rate + tail + cap_extra
+    finished = True
+    while True:
+        pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            kill_tree(p)
+            finished = False
+            pid, status, ru = os.wait4(p.pid, 0)
+            break
+        time.sleep(0.01)
+    wt.join(5)
+    rt.join(5)
+    closed_at = state['closed_at'] or float('inf')
+    delays = []
+    at_eof = 0
+    missing = 0
+    end = time.perf_counter()
+    censored = []
+    for i in range(n):
+        if got[i] is None:
+            # never came out: its delay is at least this long
+            missing += 1
+            censored.append(end - (t0 + i / rate))
+            continue
+        delays.append(got[i][0] - (t0 + i / rate))
+        if got[i][0] >= closed_at:
+            at_eof += 1
+    outputs = [g[1] if g else None for g in got]
+    every = delays + censored
+    low = min(censored) if censored else float('inf')
+
+    def stat(v):
+        return {'ms': v * 1000, 'at_least': v >= low}
+    return {'delays': delays, 'n': n, 'missing': missing,
+            'censored': censored, 'p50x': stat(pct(every, 50)),
+            'p99x': stat(pct(every, 99)),
+            'maxx': stat(max(every) if every else float('nan')),
+            'accepted': state['written'],
+            'after_eof': at_eof, 'finished': finished,
+            'p50': pct(delays, 50) * 1000, 'p99': pct(delays, 99) * 1000,
+            'max': (max(delays) * 1000) if delays else float('nan'),
+            'maxrss_kb': read_rss(rssfile), 'cpu': ru.ru_utime + ru.ru_stime,
+            'writes': len(chunks)}, outputs
+
+
+# --------------------------------------------------------------- checking
+
+KV = re.compile(rb' rdns_ip=(\S+)(?: rdns_host=(\S+))? rdns_fcrdns=(\w+)'
+                rb'( rdns_generic=yes)?')
+
+
+def check(kind, outfile_or_lines, inlines, truth, variant='delay'):
+    """Compare each output line with the zone truth.
+
+    ptrtag: its verdict, host and generic flag must be the zone's.
+    peers (they replace the address by a name, or leave it): an address
+    whose PTR confirms must show one of its confirming names; any other
+    address must be left as it is."""
+    if isinstance(outfile_or_lines, str):
+        with open(outfile_or_lines, 'rb') as f:
+            outlines = f.read().split(b'\n')
+    else:
+        outlines = [l for l in outfile_or_lines if l is not None]
+    addr_of = []
+    for line in inlines:
+        addr_of.append(line.split(b' ', 1)[0].decode())
+    # every address of the input counts, also when its lines never came out
+    per_addr = {ip: [True, 0] for ip in addr_of}
+    outputs_seen = set()
+    lines_ok = 0
+    lines_seen = 0
+    verdicts = {}
+    wrong_names = 0
+    for line in outlines:
+        m = SEQ.search(line)
+        if not m:
+            continue
+        i = int(m.group(1))
+        if i >= len(addr_of):
+            continue
+        lines_seen += 1
+        ip = addr_of[i]
+        t = truth[ip]
+        dropped = variant == 'drop' and t.get('dropped')
+        if kind.startswith('ptrtag'):
+            k = KV.search(line)
+            if not k:
+                ok = False
+                verdict = 'missing'
+            else:
+                verdict = k.group(3).decode()
+                host = k.group(2).decode() if k.group(2) else None
+                gen = bool(k.group(4))
+                if dropped:
+                    ok = verdict in ('timeout', 'temperror')
+                elif t['verdict'] == 'none':
+                    ok = verdict == 'none' and host is None
+                else:
+                    ok = (verdict == t['verdict'] and host in t['hosts']
+                          and gen == t['generic'])
+                if host and host not in t['hosts'] and \
+                        host not in t.get('ptr', ()):
+                    wrong_names += 1
+            verdicts[verdict] = verdicts.get(verdict, 0) + 1
+        else:
+            first = line.split(b' ', 1)[0].decode()
+            if first == ip:
+                shown = None
+            else:
+                shown = first.rstrip('.').lower()
+            if dropped or t['verdict'] != 'pass':
+                ok = shown is None
+                if shown is not None:
+                    wrong_names += 1
+            else:
+                ok = shown in t['hosts']
+                if shown is not None and not ok:
+                    wrong_names += 1
+            verdicts['named' if shown else 'left'] = \
+                verdicts.get('named' if shown else 'left', 0) + 1
+        lines_ok += ok
+        outputs_seen.add(i)
+        a = per_addr[ip]
+        a[0] = a[0] and ok
+        a[1] += 1
+    for i, ip in enumerate(addr_of):
+        if i not in outputs_seen:
+            per_addr[ip][0] = False
+    # addresses whose every line was right
+    def count(pred):
+        keys = [ip for ip in per_addr if pred(truth[ip])]
+        return sum(per_addr[ip][0] for ip in keys), len(keys)
+
+    resolvable = lambda t: t['verdict'] == 'pass' and not (
+        variant == 'drop' and t.get('dropped'))
+    r_ok, r_n = count(resolvable)
+    v4_ok, v4_n = count(lambda t: resolvable(t) and t['v'] == 4)
+    v6_ok, v6_n = count(lambda t: resolvable(t) and t['v'] == 6)
+    a_ok, a_n = count(lambda t: True)
+    return {'lines': lines_seen, 'lines_in': len(inlines),
+            'lines_ok': lines_ok, 'addr_ok': a_ok, 'addr_n': a_n,
+            'resolvable_ok': r_ok, 'resolvable_n': r_n,
+            'v4_ok': v4_ok, 'v4_n': v4_n, 'v6_ok': v6_ok, 'v6_n': v6_n,
+            'wrong_names': wrong_names, 'verdicts': verdicts}
+
+
+# --------------------------------------------------------------- phases
+
+
+def tool_argv(tool, ptrtag, extra=()):
+    if tool == 'ptrtag':
+        return [ptrtag, '-s', DNSDIST] + list(extra)
+    if tool == 'ptrtag-unordered':
+        return [ptrtag, '-s', DNSDIST, '--unordered'] + list(extra)
+    if tool == 'adnsresfilter':
+        return ['adnsresfilter'] + list(extra)
+    if tool == 'logresolve':
+        return ['logresolve', '-c'] + list(extra)
+    raise ValueError(tool)
+
+
+def read_stats(path):
+    """ptrtag --stats=json writes one JSON object to stderr."""
+    try:
+        text = open(path).read()
+        i = text.rfind('{')
+        while i >= 0:
+            try:
+                return json.loads(text[i:])
+            except ValueError:
+                i = text.rfind('{', 0, i)
+    except OSError:
+        pass
+    return None
+
+
+def phase_hot(a, work, res):
+    log('hot path: warming a cache file on the pool (NSD direct)')
+    cf = os.path.join(work, 'hot.cache')
+    if os.path.exists(cf):
+        os.unlink(cf)
+    # paced, so that no address is shed as 'skipped' (and left uncached)
+    warm = run_batch([a.ptrtag, '-s', '%s:%d' % (LOOP, NSD_PORT),
+                      '--cache-file', cf, '--stats=json'],
+                     os.path.join(work, 'pool.log'),
+                     os.path.join(work, 'out-warm.log'), 120, pace=MEM_PACE)
+    warm['stats'] = read_stats(os.path.join(work, 'out-warm.log.stderr'))
+    hot = os.path.join(work, 'hot.log')
+    size = os.path.getsize(hot)
+    nlines = sum(1 for _ in open(hot, 'rb'))
+    grep_re = r'\b(?:\d{1,3}\.){3}\d{1,3}\b'
+    runs = {'ptrtag': [], 'grep': [], 'extract': []}
+    stats = None
+    env = dict(os.environ, LC_ALL='C')
+    for r in range(a.hot_reps):
+        err = os.path.join(work, 'out-hot.stderr')
+        x = run_batch([a.ptrtag, '-s', '%s:%d' % (LOOP, NSD_PORT),
+                       '--cache-file', cf, '--stats=json'], hot, None, 300,
+                      errfile=err)
+        stats = read_stats(err) or stats
+        runs['ptrtag'].append(x)
+        g = run_batch(['sh', '-c', "grep -oP '%s' | cat > /dev/null" %
+                       grep_re], hot, None, 300, env=env)
+        runs['grep'].append(g)
+        e = run_batch([a.ptrtag, '--extract'], hot, None, 300)
+        runs['extract'].append(e)
+    # count grep's matches once (and prove it really reads everything)
+    cnt = subprocess.run(['sh', '-c', "grep -oP '%s' < '%s' | wc -l" %
+                          (grep_re, hot)], capture_output=True, env=env,
+                         timeout=300)
+    if stats and stats.get('cache_misses'):
+        log('hot: WARNING: %d cache misses in the hot run' %
+            stats['cache_misses'])
+    best = {k: min(v, key=lambda x: x['wall']) for k, v in runs.items()}
+    res['hot'] = {
+        'bytes': size, 'lines': nlines, 'reps': a.hot_reps,
+        'grep_regex': grep_re, 'grep_matches': int(cnt.stdout.split()[0]),
+        'runs': runs, 'best': best,
+        'ratio_wall': best['grep']['wall'] / best['ptrtag']['wall'],
+        'ratio_cpu': best['grep']['cpu'] / best['ptrtag']['cpu'],
+        'ptrtag_stats': stats, 'warm': warm,
+    }
+    h = res['hot']
+    log('hot: ptrtag %.3f s, grep %.3f s, --extract %.3f s: ratio %.2f' % (
+        best['ptrtag']['wall'], best['grep']['wall'],
+        best['extract']['wall'], h['ratio_wall']))
+    if h['ratio_wall'] < 0.7 or a.profile:
+        h['profile'] = profile_hot(a, work, cf, hot)
+
+
+def profile_hot(a, work, cf, hot):
+    """Where the all-cached run spends its time: perf's flat profile
+    (self time by symbol), saved to results/hot-profile.txt."""
+    perf = shutil.which('perf')
+    if not perf:
+        log('hot: perf not installed (apt-get install linux-perf); '
+            'no profile')
+        return None
+    data = os.path.join(work, 'perf.data')
+    rec = subprocess.run([perf, 'record', '-q', '-F', '4999', '-o',
+                          data, '--', a.ptrtag, '-s',
+                          '%s:%d' % (LOOP, NSD_PORT), '--cache-file', cf],
+                         stdin=open(hot, 'rb'), stdout=subprocess.DEVNULL,
+                         stderr=subprocess.PIPE, timeout=300)
+    if rec.returncode != 0:
+        log('hot: perf record failed: %s' % rec.stderr.decode()[-300:])
+        return None
+    flat = subprocess.run([perf, 'report', '-i', data, '--stdio',
+                           '--no-children', '--sort', 'dso,symbol',
+                           '-g', 'none'],
+                          capture_output=True, text=True, timeout=300)
+    dsos = subprocess.run([perf, 'report', '-i', data, '--stdio',
+                           '--no-children', '--sort', 'dso', '-g', 'none'],
+                          capture_output=True, text=True, timeout=300)
+    # PCRE2's JIT code has no symbols: one line for all of it
+    rows = {}
+    pat = re.compile(r'^\s*([\d.]+)%\s+(\[JIT\] tid \d+|\S+)\s+\[.\]\s+(\S+)')
+    for line in flat.stdout.splitlines():
+        m = pat.match(line)
+        if not m:
+            continue
+        dso, sym = m.group(2), m.group(3)
+        if dso.startswith('[JIT]'):
+            dso, sym = 'pcre2-jit', '(JIT-compiled pattern code)'
+        rows[(dso, sym)] = rows.get((dso, sym), 0.0) + float(m.group(1))
+    ranked = sorted(rows.items(), key=lambda kv: -kv[1])
+    top = ['%5.1f %%  %-22s %s' % (v, k[0], k[1]) for k, v in ranked[:10]]
+    text = ('# ptrtag all-cached hot path: perf record -F 4999, %s\n'
+            '# (release build, no frame pointers: self time only)\n\n'
+            '# top symbols, JIT code summed\n%s\n\n# by object\n%s\n'
+            '# by symbol\n%s' % (os.path.basename(hot),
+                                 '\n'.join('%5.1f %%  %-22s %s' % (v, k[0],
+                                                                   k[1])
+                                           for k, v in ranked[:40]),
+                                 dsos.stdout, flat.stdout))
+    path = os.path.join(a.results, 'hot-profile.txt')
+    with open(path, 'w') as f:
+        f.write(text)
+    log('hot: profile in %s; top: %s' % (path, '; '.join(
+        ' '.join(l.split()) for l in top[:5])))
+    return top
+
+
+def phase_main(a, work, res, variant, tools, caps):
+    log('batch (%s): %s' % (variant, ', '.join(tools)))
+    src = os.path.join(work, 'main.log')
+    inlines = open(src, 'rb').read().split(b'\n')[:-1]
+    truth = res['_truth']
+    out = {}
+    for tool in tools:
+        of = os.path.join(work, 'out-main-%s-%s.log' % (variant, tool))
+        argv = tool_argv(tool, a.ptrtag,
+                         ['--stats=json'] if tool == 'ptrtag' else [])
+        r = run_batch(argv, src, of, caps[tool])
+        if tool == 'ptrtag':
+            r['stats'] = read_stats(of + '.stderr')
+        r['lines_per_s'] = len(inlines) / r['wall']
+        r['check'] = check(tool, of, inlines, truth, variant)
+        out[tool] = r
+        c = r['check']
+        log('  %-13s %s %.1f s cpu %.1f s rss %.1f MB: lines %d/%d ok %d, '
+            'resolvable %d/%d (v4 %d/%d v6 %d/%d), wrong names %d %s' % (
+                tool, 'done' if r['finished'] else 'CAPPED', r['wall'],
+                r['cpu'], r['maxrss_kb'] / 1024, c['lines'], c['lines_in'],
+                c['lines_ok'], c['resolvable_ok'], c['resolvable_n'],
+                c['v4_ok'], c['v4_n'], c['v6_ok'], c['v6_n'],
+                c['wrong_names'], c['verdicts']))
+    res['batch_' + variant] = out
+
+
+def phase_trickle(a, work, res, variant, tools):
+    log('trickle (%s) at %d lines/s: %s' % (variant, a.rate, ', '.join(tools)))
+    src = os.path.join(work, 'trickle.log')
+    inlines = open(src, 'rb').read().split(b'\n')[:-1]
+    lines = [l + b'\n' for l in inlines]
+    truth = res['_truth']
+    out = {}
+    for tool in tools:
+        r, outputs = run_trickle(tool_argv(tool, a.ptrtag), lines, a.rate,
+                                 a.trickle_cap, a.trickle_tail)
+        r['check'] = check(tool, outputs, inlines, truth, variant)
+        out[tool] = r
+        log('  %-13s p50 %.1f ms p99 %.1f ms max %.1f ms; %d lines only at '
+            'EOF, %d never (%d of %d taken in); %d output writes; '
+            'resolvable %d/%d' % (
+                tool, r['p50'], r['p99'], r['max'], r['after_eof'],
+                r['missing'], r['accepted'], r['n'], r['writes'],
+                r['check']['resolvable_ok'],
+                r['check']['resolvable_n']))
+    res['trickle_' + variant] = out
+
+
+def phase_cold(a, work, res):
+    """New addresses only, one per line, all confirming: how fast does
+    cold work go through the in-flight slots? The bound is
+    -j / (2 x RTT): every address needs a PTR and then an A round trip.
+    Rate = addresses actually looked up (not shed as 'skipped') / wall."""
+    src = os.path.join(work, 'cold.log')
+    n = sum(1 for _ in open(src, 'rb'))
+    rtt = res['rtt']['mean'] / 1000.0
+    out = []
+    for j in a.cold_j:
+        of = os.path.join(work, 'out-cold-%d.log' % j)
+        r = run_batch([a.ptrtag, '-s', DNSDIST, '-j', str(j),
+                       '--stats=json'], src, of, 300)
+        r['stats'] = read_stats(of + '.stderr')
+        verd = {}
+        for line in open(of, 'rb'):
+            k = KV.search(line)
+            v = k.group(3).decode() if k else 'missing'
+            verd[v] = verd.get(v, 0) + 1
+        done = n - verd.get('skipped', 0) - verd.get('missing', 0)
+        bound = j / (2 * rtt)
+        st = r['stats'] or {}
+        r.update(j=j, addresses=n, looked_up=done, rate=done / r['wall'],
+                 bound=bound, frac=done / r['wall'] / bound, verdicts=verd,
+                 cpu_util=r['cpu'] / r['wall'],
+                 queries=st.get('queries'), timeouts=st.get('query_timeouts'))
+        out.append(r)
+        log('cold -j %d: %d addresses, %d looked up in %.2f s = %.0f/s, '
+            'bound %.0f/s (%.0f %%) %s' % (
+                j, n, done, r['wall'], r['rate'], bound, 100 * r['frac'],
+                verd))
+    res['cold'] = out
+
+
+def phase_mem(a, work, res):
+    """Peak RSS with -c 100000 over 1x, 2x, 4x 100,000 distinct addresses
+    (NSD direct, all confirming), against a tiny cache on the same input.
+    The input is paced (MEM_PACE lines/s): read from a file at full speed,
+    ptrtag sheds new addresses as 'skipped' once 4 x --max-inflight are
+    pending, and those would never reach the cache."""
+    out = []
+    for n in a.mem:
+        src = os.path.join(work, 'mem-%d.log' % n)
+        of = os.path.join(work, 'out-mem-%d.log' % n)
+        r = run_batch([a.ptrtag, '-s', '%s:%d' % (LOOP, NSD_PORT),
+                       '-c', '100000', '--stats=json'], src, of, 300,
+                      pace=MEM_PACE)
+        r['stats'] = read_stats(of + '.stderr')
+        r['addresses'] = n
+        out.append(r)
+        st = r['stats'] or {}
+        log('mem: -c 100000, %d addresses: peak RSS %.1f MB, %.1f s; '
+            'entries %s, evictions %s, shed %s, timeouts %s' % (
+                n, r['maxrss_kb'] / 1024, r['wall'], st.get('cache_entries'),
+                st.get('cache_evictions'), st.get('lookups_shed'),
+                st.get('query_timeouts')))
+    # Baseline: the same cache size and input kind with only MEM_BASE
+    # addresses. (A tiny -c on the full input would be the other way, but
+    # ptrtag e5085b7 can stop reading for good with -c 2000 or less on
+    # 100,000 new addresses.)
+    src = os.path.join(work, 'mem-%d.log' % a.mem[0])
+    base_src = os.path.join(work, 'mem-base.log')
+    with open(src, 'rb') as f, open(base_src, 'wb') as g:
+        for k, line in enumerate(f):
+            if k == MEM_BASE:
+                break
+            g.write(line)
+    of = os.path.join(work, 'out-mem-base.log')
+    b = run_batch([a.ptrtag, '-s', '%s:%d' % (LOOP, NSD_PORT),
+                   '-c', '100000', '--stats=json'], base_src, of, 60,
+                  pace=MEM_PACE)
+    b['stats'] = read_stats(of + '.stderr')
+    first = out[0]
+    entries = (first['stats'] or {}).get('cache_entries') or 100000
+    base_entries = (b['stats'] or {}).get('cache_entries') or MEM_BASE
+    per_entry = (first['maxrss_kb'] - b['maxrss_kb']) * 1024 / \
+        max(1, entries - base_entries)
+    res['mem'] = {'runs': out, 'baseline': b, 'per_entry': per_entry,
+                  'entries': entries, 'base_entries': base_entries,
+                  'pace': MEM_PACE}
+    log('mem: baseline (%d addresses) %.1f MB; %.0f bytes per entry' % (
+        MEM_BASE, b['maxrss_kb'] / 1024, per_entry))
+
+
+# --------------------------------------------------------------- report
+
+
+def machine():
+    cpu = ''
+    for line in open('/proc/cpuinfo'):
+        if line.startswith('model name'):
+            cpu = line.split(':', 1)[1].strip()
+            break
+    mem = 0
+    for line in open('/proc/meminfo'):
+        if line.startswith('MemTotal'):
+            mem = int(line.split()[1]) // 1024
+    osr = ''
+    try:
+        for line in open('/etc/os-release'):
+            if line.startswith('PRETTY_NAME'):
+                osr = line.split('=', 1)[1].strip().strip('"')
+    except OSError:
+        pass
+
+    def ver(pkg):
+        try:
+            return subprocess.run(['dpkg-query', '-W', '-f=${Version}', pkg],
+                                  capture_output=True, text=True,
+                                  timeout=10).stdout
+        except Exception:
+            return '?'
+    return {'cpu': cpu, 'cores': os.cpu_count(), 'mem_mb': mem,
+            'kernel': platform.release(), 'os': osr,
+            'nsd': ver('nsd'), 'dnsdist': ver('dnsdist'),
+            'adns': ver('adns-tools'), 'apache2_utils': ver('apache2-utils'),
+            'grep': ver('grep')}
+
+
+def fmt_s(x):
+    return '%.2f' % x if x < 10 else '%.1f' % x
+
+
+def fmt_mb(kb):
+    if kb is None or kb != kb:
+        return '–'
+    return '%.1f' % (kb / 1024.0)
+
+
+def fmt_ms(x):
+    if x != x:
+        return '–'
+    return '%.0f' % x if x >= 100 else '%.1f' % x
+
+
+def report(a, res):
+    m = res['machine']
+    L = []
+    L.append('Machine: %s, %d cores, %d GiB RAM, %s, kernel %s; load '
+             'average %.2f at start, %.2f at end.' % (
+                 m['cpu'], m['cores'], round(m['mem_mb'] / 1024), m['os'],
+                 m['kernel'], res['load_start'][0], res['load_end'][0]))
+    L.append('%s; NSD %s, dnsdist %s, adns-tools %s, apache2-utils '
+             '%s, grep %s. %s run, %s.' % (
+                 res['ptrtag_version'], m['nsd'], m['dnsdist'], m['adns'],
+                 m['apache2_utils'], m['grep'],
+                 'Quick' if a.quick else 'Full',
+                 time.strftime('%Y-%m-%d', time.gmtime(res['started']))))
+    L.append('')
+    rtt = res['rtt']
+    L.append('DNS round trip through dnsdist (+20 ms ± 5 ms): mean %.1f ms, '
+             'p50 %.1f, p99 %.1f (%d probes).' % (rtt['mean'], rtt['p50'],
+                                                  rtt['p99'], rtt['n']))
+    L.append('')
+    w = res['work']
+    for variant, title in (('delay', '+20 ms ± 5 ms'),
+                           ('drop', '+20 ms ± 5 ms, 5 % of reverse names '
+                            'never answered')):
+        b = res.get('batch_' + variant)
+        t = res.get('trickle_' + variant)
+        if not b:
+            continue
+        L.append('### %s: %d lines, %d addresses (%d %% IPv6); trickle: %d '
+                 'lines at %d lines/s' % (title, w['main_lines'], w['pool'],
+                                          round(100 * w['v6_share']),
+                                          w['trickle_lines'], a.rate))
+        L.append('')
+        L.append('| tool | wall s | CPU s | peak RSS MB | lines/s | '
+                 'resolvable named (IPv4, IPv6) | lines right | '
+                 'wrong names | trickle p50 / p99 / max ms |')
+        L.append('|---|---:|---:|---:|---:|---|---:|---:|---|')
+        for tool, r in b.items():
+            c = r['check']
+            wall = fmt_s(r['wall'])
+            if not r['finished']:
+                wall = '> %d (capped; %d of %d lines out)' % (
+                    r['cap'], c['lines'], c['lines_in'])
+            other_ok = c['lines_ok']
+            tr = t.get(tool) if t else None
+            if tr:
+                def f(st):
+                    return ('≥ ' if st['at_least'] else '') + fmt_ms(st['ms'])
+                trs = '%s / %s / %s' % (f(tr['p50x']), f(tr['p99x']),
+                                        f(tr['maxx']))
+                if tr['missing']:
+                    trs += ' (%d lines never out)' % tr['missing']
+                if tr['after_eof']:
+                    trs += ' (%d only at EOF)' % tr['after_eof']
+            else:
+                trs = '–'
+            L.append('| %s | %s | %.2f | %s | %s | %d / %d (%d / %d, %d / '
+                     '%d) | %.1f %% | %d | %s |' % (
+                         tool, wall, r['cpu'], fmt_mb(r['maxrss_kb']),
+                         '%.0f' % r['lines_per_s'] if r['finished'] else '–',
+                         c['resolvable_ok'], c['resolvable_n'], c['v4_ok'],
+                         c['v4_n'], c['v6_ok'], c['v6_n'],
+                         100.0 * c['lines_ok'] / max(1, c['lines_in']),
+                         c['wrong_names'], trs))
+        L.append('')
+        for tool, tr in (t or {}).items():
+            if tool in b:
+                continue
+            L.append('- %s (trickle only): p50 / p99 / max %s / %s / %s ms; '
+                     'resolvable named %d / %d' % (
+                         tool, fmt_ms(tr['p50x']['ms']),
+                         fmt_ms(tr['p99x']['ms']), fmt_ms(tr['maxx']['ms']),
+                         tr['check']['resolvable_ok'],
+                         tr['check']['resolvable_n']))
+        for tool, r in b.items():
+            v = r['check']['verdicts']
+            L.append('- %s, lines by outcome: %s' % (tool, ', '.join(
+                '%s %d' % kv for kv in sorted(v.items(), key=lambda kv:
+                                              -kv[1])) or 'no line out'))
+        L.append('')
+    h = res['hot']
+    L.append('### Hot path (all cached), %.0f MB, %d lines' % (
+        h['bytes'] / 1e6, h['lines']))
+    L.append('')
+    L.append('| command | wall s | CPU s | MB/s | lines/s |')
+    L.append('|---|---:|---:|---:|---:|')
+    for k, name in (('ptrtag', 'ptrtag --cache-file (every address cached)'),
+                    ('extract', 'ptrtag --extract (no DNS, no cache)'),
+                    ('grep', "LC_ALL=C grep -oP '%s' \\| cat >/dev/null" %
+                     h['grep_regex'].replace('|', '\\|'))):
+        r = h['best'][k]
+        L.append('| %s | %.3f | %.3f | %.0f | %.0f |' % (
+            name, r['wall'], r['cpu'], h['bytes'] / 1e6 / r['wall'],
+            h['lines'] / r['wall']))
+    L.append('')
+    L.append('Throughput ratio ptrtag / grep -oP: %.2f (wall), %.2f (CPU); '
+             'best of %d.' % (h['ratio_wall'], h['ratio_cpu'], h['reps']))
+    L.append('')
+    if h.get('profile'):
+        L.append('Where the all-cached run spends its time (perf, self time; '
+                 'full report in hot-profile.txt):')
+        L.append('')
+        L.append('```')
+        L += [' '.join(l.split()) for l in h['profile']]
+        L.append('```')
+        L.append('')
+    L.append('### Cold work and memory')
+    L.append('')
+    for c in res['cold']:
+        L.append('- cold lookups, -j %d: %d new addresses, %d looked up in '
+                 '%.2f s = %.0f/s; bound -j/(2×RTT) = %.0f/s: %.0f %% of it; '
+                 'verdicts %s; %s query timeouts; ptrtag CPU %.0f %%' % (
+                     c['j'], c['addresses'], c['looked_up'], c['wall'],
+                     c['rate'], c['bound'], 100 * c['frac'],
+                     ' '.join('%s=%d' % kv for kv in
+                              sorted(c['verdicts'].items())),
+                     c['timeouts'], 100 * c['cpu_util']))
+    mm = res['mem']
+    L.append('- memory per cache entry at 100,000 entries: %.0f bytes '
+             '((peak RSS %.1f MB with %d entries − %.1f MB with %d) / %d;'
+             ' input paced at %d lines/s so that no address is shed)' % (
+                 mm['per_entry'], mm['runs'][0]['maxrss_kb'] / 1024,
+                 mm['entries'], mm['baseline']['maxrss_kb'] / 1024, MEM_BASE,
+                 mm['entries'] - mm['base_entries'], mm['pace']))
+    L.append('- peak RSS with -c 100000 as input grows: ' + ', '.join(
+        '%d addresses %.1f MB' % (r['addresses'], r['maxrss_kb'] / 1024)
+        for r in mm['runs']))
+    L.append('')
+    L.append('### Targets')
+    L.append('')
+    for name, ok, detail in res['targets']:
+        L.append('- %s %s: %s' % ('**met**' if ok else '**missed**', name,
+                                  detail))
+    L.append('')
+    return '\n'.join(L)
+
+
+def targets(a, res):
+    out = []
+    rtt = res['rtt']['mean']
+    h = res['hot']
+    out.append(('hot path ≥ 0.7 × grep -oP', h['ratio_wall'] >= 0.7,
+                '%.3f ×' % h['ratio_wall']))
+    b = res['batch_delay']
+    p, ad = b['ptrtag'], b['adnsresfilter']
+    ad_wall = ad['wall']
+    ok = p['wall'] * 5 <= ad_wall and \
+        p['check']['resolvable_ok'] == p['check']['resolvable_n']
+    out.append(('ptrtag wall ≤ 1/5 of adnsresfilter, every resolvable '
+                'address named', ok,
+                'ptrtag %.2f s vs adnsresfilter %s%.2f s (%.1f ×); named %d / '
+                '%d' % (p['wall'], '' if ad['finished'] else '> ', ad_wall,
+                        ad_wall / p['wall'], p['check']['resolvable_ok'],
+                        p['check']['resolvable_n'])))
+    for c in res['cold']:
+        out.append(('cold work ≥ 90 %% of -j/(2×RTT) at -j %d' % c['j'],
+                    c['frac'] >= 0.9, '%.0f %%' % (100 * c['frac'])))
+    t = res['trickle_delay']['ptrtag']
+    lim = 2 * rtt + 10
+    out.append(('trickle p99 ≤ 2 RTT + 10 ms (%.1f ms)' % lim,
+                t['p99x']['ms'] <= lim, 'p99 %.1f ms' % t['p99x']['ms']))
+    if 'trickle_drop' in res:
+        t = res['trickle_drop']['ptrtag']
+        out.append(('never-answered names: max delay ≤ --max-delay + 20 ms '
+                    '(2020 ms)', t['maxx']['ms'] <= 2020,
+                    'max %.0f ms' % t['maxx']['ms']))
+    mm = res['mem']
+    out.append(('≤ 300 bytes per cache entry', mm['per_entry'] <= 300,
+                '%.0f bytes' % mm['per_entry']))
+    rss = [r['maxrss_kb'] for r in mm['runs']]
+    flat = max(rss) <= 1.1 * rss[0]
+    out.append(('peak RSS flat as input grows (within 10 %)', flat,
+                ' → '.join('%.1f MB' % (x / 1024) for x in rss)))
+    return out
+
+
+def plot(res, path):
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    variants = [v for v in ('delay', 'drop') if 'trickle_' + v in res]
+    fig, axes = plt.subplots(1, len(variants), figsize=(6 * len(variants), 4.2),
+                             squeeze=False)
+    colors = {'ptrtag': 'tab:blue', 'adnsresfilter': 'tab:orange',
+              'logresolve': 'tab:green', 'ptrtag-unordered': 'tab:cyan'}
+    for ax, v in zip(axes[0], variants):
+        for tool, r in res['trickle_' + v].items():
+            d = sorted(x * 1000 for x in r['delays'])
+            n = r['n']
+            if not d:
+                ax.plot([], [], color=colors.get(tool),
+                        label='%s: no line out (of %d)' % (tool, n))
+                continue
+            ys = [(i + 1) / n for i in range(len(d))]
+            label = '%s (p99 %s%s ms)' % (
+                tool, '≥ ' if r['p99x']['at_least'] else '',
+                fmt_ms(r['p99x']['ms']))
+            if r['missing']:
+                label += ', %d of %d lines never out' % (r['missing'], n)
+            ax.step(d, ys, where='post', label=label, color=colors.get(tool))
+        ax.set_xscale('log')
+        ax.set_xlabel('delay from line in to line out (ms, log scale)')
+        ax.set_ylabel('fraction of lines')
+        ax.set_ylim(0, 1.01)
+        ax.grid(True, which='both', alpha=0.3)
+        ax.set_title('50 lines/s, DNS +20 ms ± 5 ms' +
+                     (', 5 % never answered' if v == 'drop' else ''))
+        ax.legend(loc='lower right', fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+# --------------------------------------------------------------- main
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--ptrtag')
+    ap.add_argument('--work')
+    ap.add_argument('--results', required=True)
+    ap.add_argument('--quick', action='store_true')
+    ap.add_argument('--version-string', default='')
+    ap.add_argument('--skip', default='', help='comma list of phases')
+    ap.add_argument('--profile', action='store_true',
+                    help='profile the hot path even when it meets its target')
+    ap.add_argument('--rerender', metavar='JSON',
+                    help='only redo latest.md and trickle.png from a '
+                    'latest.json')
+    a = ap.parse_args()
+    a.rate = 50
+    if a.rerender:
+        res = json.load(open(a.rerender))
+        a.quick = res.get('quick')
+        for v in ('delay', 'drop'):
+            for r in res.get('trickle_' + v, {}).values():
+                r['delays'] = [x / 1000.0 for x in r['delays_ms']]
+        res['targets'] = targets(a, res)
+        md = report(a, res)
+        plot(res, os.path.join(a.results, 'trickle.png'))
+        with open(os.path.join(a.results, 'latest.md'), 'w') as f:
+            f.write(md + '\n')
+        sys.stdout.write(md + '\n')
+        return
+    a.trickle_tail = 4.0
+    if a.quick:
+        sizes = dict(pool=500, main_lines=10000, trickle_lines=300,
+                     hot_lines=200000, mem=[100000, 200000], cold=5000)
+        a.hot_reps = 2
+        caps = {'ptrtag': 60, 'adnsresfilter': 60, 'logresolve': 45}
+        drop_caps = {'ptrtag': 60, 'adnsresfilter': 60, 'logresolve': 10}
+        a.trickle_cap = 10
+        a.cold_j = [256]
+    else:
+        sizes = dict(pool=5000, main_lines=100000, trickle_lines=1500,
+                     hot_lines=1000000, mem=[100000, 200000, 400000],
+                     cold=20000)
+        a.hot_reps = 3
+        caps = {'ptrtag': 120, 'adnsresfilter': 300, 'logresolve': 300}
+        drop_caps = {'ptrtag': 120, 'adnsresfilter': 300, 'logresolve': 30}
+        a.trickle_cap = 30
+        a.cold_j = [64, 256, 1024]
+    a.mem = sizes['mem']
+    skip = set(a.skip.split(',')) - {''}
+    res = {'started': time.time(), 'load_start': os.getloadavg(),
+           'quick': a.quick, 'ptrtag_version': a.version_string,
+           'machine': machine()}
+    work = a.work
+    global RSS_DIR
+    RSS_DIR = work
+    os.makedirs(a.results, exist_ok=True)
+    log('generating workload and zones in %s' % work)
+    t0 = time.monotonic()
+    subprocess.run([sys.executable, os.path.join(HERE, 'gen.py'), work,
+                    '--pool', str(sizes['pool']),
+                    '--main-lines', str(sizes['main_lines']),
+                    '--trickle-lines', str(sizes['trickle_lines']),
+                    '--hot-lines', str(sizes['hot_lines']),
+                    '--cold', str(sizes['cold']),
+                    '--mem'] + [str(n) for n in sizes['mem']],
+                   check=True, timeout=600)
+    log('generated in %.1f s' % (time.monotonic() - t0))
+    res['work'] = dict(sizes, v6_share=0.2)
+    truth = json.load(open(os.path.join(work, 'truth.json')))
+    res['_truth'] = truth
+    try:
+        start_nsd(work)
+        if 'hot' not in skip:
+            phase_hot(a, work, res)
+        if 'mem' not in skip:
+            phase_mem(a, work, res)
+        dd = start_dnsdist(work, 'delay', 1)
+        res['rtt'] = probe_rtt(truth, 200 if not a.quick else 50)
+        log('RTT through dnsdist: mean %.1f ms p99 %.1f ms' % (
+            res['rtt']['mean'], res['rtt']['p99']))
+        tools = ['ptrtag', 'adnsresfilter', 'logresolve']
+        if 'main' not in skip:
+            phase_main(a, work, res, 'delay', tools, caps)
+        if 'cold' not in skip:
+            phase_cold(a, work, res)
+        if 'trickle' not in skip:
+            phase_trickle(a, work, res, 'delay', tools)
+        stop(dd)
+        if 'drop' not in skip:
+            dd = start_dnsdist(work, 'drop', 2)
+            phase_main(a, work, res, 'drop', tools, drop_caps)
+            if 'trickle' not in skip:
+                phase_trickle(a, work, res, 'drop',
+                              tools + ['ptrtag-unordered'])
+            stop(dd)
+    finally:
+        stop_children()
+    res['load_end'] = os.getloadavg()
+    res['finished'] = time.time()
+    del res['_truth']
+    try:
+        res['targets'] = targets(a, res)
+        md = report(a, res)
+    except KeyError as e:
+        md = 'incomplete run (skipped %s)\n' % e
+        res['targets'] = []
+    try:
+        plot(res, os.path.join(a.results, 'trickle.png'))
+    except Exception as e:   # the numbers matter more than the picture
+        log('plot failed: %s' % e)
+    for v in ('delay', 'drop'):
+        for r in res.get('trickle_' + v, {}).values():
+            r['delays_ms'] = [round(x * 1000, 2) for x in r.pop('delays')]
+            r['censored_ms'] = [round(x * 1000, 2)
+                                for x in r.pop('censored')]
+    with open(os.path.join(a.results, 'latest.json'), 'w') as f:
+        json.dump(res, f, indent=1, default=str)
+    with open(os.path.join(a.results, 'latest.md'), 'w') as f:
+        f.write(md + '\n')
+    sys.stdout.write(md + '\n')
+    log('total %.0f s' % (res['finished'] - res['started']))
+
+
+if __name__ == '__main__':
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    try:
+        main()
+    finally:
+        stop_children()
