@@ -1,24 +1,29 @@
 /*
  * lru: a bounded map from a short binary key to a caller-owned entry.
  *
- * Every live entry is in exactly two structures at once: the red-black
- * tree lr_tree, ordered by (keylen, key bytes), and the recency list
- * lr_recency, most recently used at the head. lr_count is the length of
+ * Every live entry is in exactly two structures at once: a chain of the
+ * hash table lr_buckets (bucket = SipHash of the key under lr_key, a
+ * random secret) and the recency list lr_recency, most recently used at
+ * the head. lr_count is the length of
  * both and never exceeds lr_capacity. The cache never allocates per
  * entry: the links live in the struct lru_entry the caller embeds.
  */
 
 #include <sys/queue.h>
-#include <sys/tree.h>
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lru.h"
+#include "siphash.h"
+
+LIST_HEAD(lru_bucket, lru_entry);
 
 struct lru {
-	RB_HEAD(lru_tree, lru_entry)	 lr_tree;
+	struct lru_bucket		*lr_buckets;
+	size_t				 lr_nbuckets;	/* a power of two */
+	uint8_t				 lr_key[SIPHASH_KEYLEN];
 	TAILQ_HEAD(lru_list, lru_entry)	 lr_recency;
 	size_t				 lr_count;
 	size_t				 lr_capacity;
@@ -27,36 +32,63 @@ struct lru {
 	void				*lr_arg;
 };
 
-static int	lru_entry_cmp(const struct lru_entry *,
-		    const struct lru_entry *);
+/* The table starts small and doubles while count exceeds its size. */
+#define LRU_MIN_BUCKETS	64
+
+static struct lru_bucket *
+lru_bucket_of(const struct lru *lru, const uint8_t *key, size_t keylen)
+{
+	return &lru->lr_buckets[siphash13(lru->lr_key, key, keylen) &
+	    (lru->lr_nbuckets - 1)];
+}
+
+static int
+lru_same_key(const struct lru_entry *le, const uint8_t *key, size_t keylen)
+{
+	return le->le_keylen == keylen && memcmp(le->le_key, key, keylen) == 0;
+}
+
+static struct lru_entry *
+lru_find(const struct lru *lru, const uint8_t *key, size_t keylen)
+{
+	struct lru_entry	*le;
+
+	LIST_FOREACH(le, lru_bucket_of(lru, key, keylen), le_hash)
+		if (lru_same_key(le, key, keylen))
+			return le;
+	return NULL;
+}
 
 /*
- * libbsd 0.11.7 cannot expand the _STATIC variants (DESIGN.md pitfall 21),
- * so the generated tree functions are extern, under the lru_tree prefix.
+ * Double the table (rehashing every entry) while entries outnumber
+ * buckets, so chains stay about one long. Growth is amortised O(1); on
+ * ENOMEM the table keeps its size and simply gets longer chains.
  */
-RB_PROTOTYPE(lru_tree, lru_entry, le_tree, lru_entry_cmp)
-RB_GENERATE(lru_tree, lru_entry, le_tree, lru_entry_cmp)
-
-/* Shorter keys sort first; keys of equal length compare bytewise. */
-static int
-lru_entry_cmp(const struct lru_entry *a, const struct lru_entry *b)
+static void
+lru_grow(struct lru *lru)
 {
-	size_t	i;
+	struct lru_bucket	*nb;
+	struct lru_entry	*le;
+	size_t			 n = lru->lr_nbuckets * 2, i;
 
-	if (a->le_keylen != b->le_keylen)
-		return a->le_keylen < b->le_keylen ? -1 : 1;
-	/* Keys are short and differ early: a loop beats a memcmp call. */
-	for (i = 0; i < a->le_keylen; i++)
-		if (a->le_key[i] != b->le_key[i])
-			return a->le_key[i] < b->le_key[i] ? -1 : 1;
-	return 0;
+	if (lru->lr_count <= lru->lr_nbuckets ||
+	    (nb = calloc(n, sizeof(*nb))) == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		LIST_INIT(&nb[i]);
+	free(lru->lr_buckets);
+	lru->lr_buckets = nb;
+	lru->lr_nbuckets = n;
+	TAILQ_FOREACH(le, &lru->lr_recency, le_recency)
+		LIST_INSERT_HEAD(lru_bucket_of(lru, le->le_key, le->le_keylen),
+		    le, le_hash);
 }
 
 /* Take le out of both structures. The caller decides whether to drop. */
 static void
 lru_unlink(struct lru *lru, struct lru_entry *le)
 {
-	RB_REMOVE(lru_tree, &lru->lr_tree, le);
+	LIST_REMOVE(le, le_hash);
 	TAILQ_REMOVE(&lru->lr_recency, le, le_recency);
 	lru->lr_count--;
 }
@@ -100,7 +132,15 @@ lru_create(size_t capacity, lru_drop_fn drop, void *arg)
 	}
 	if ((lru = calloc(1, sizeof(*lru))) == NULL)
 		return NULL;
-	RB_INIT(&lru->lr_tree);
+	lru->lr_nbuckets = LRU_MIN_BUCKETS;
+	if ((lru->lr_buckets = calloc(lru->lr_nbuckets,
+	    sizeof(*lru->lr_buckets))) == NULL) {
+		free(lru);
+		return NULL;
+	}
+	for (size_t i = 0; i < lru->lr_nbuckets; i++)
+		LIST_INIT(&lru->lr_buckets[i]);
+	arc4random_buf(lru->lr_key, sizeof(lru->lr_key));
 	TAILQ_INIT(&lru->lr_recency);
 	lru->lr_capacity = capacity;
 	lru->lr_drop = drop;
@@ -117,19 +157,18 @@ lru_destroy(struct lru *lru)
 		return;
 	while ((le = TAILQ_FIRST(&lru->lr_recency)) != NULL)
 		lru_drop(lru, le);
+	free(lru->lr_buckets);
 	free(lru);
 }
 
 struct lru_entry *
 lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 {
-	struct lru_entry	 find, *le;
+	struct lru_entry	*le;
 
 	if (keylen > LRU_KEYMAX)
 		return NULL;
-	find.le_keylen = (uint8_t)keylen;
-	memcpy(find.le_key, key, keylen);
-	if ((le = RB_FIND(lru_tree, &lru->lr_tree, &find)) == NULL)
+	if ((le = lru_find(lru, key, keylen)) == NULL)
 		return NULL;
 	if (now_ms >= le->le_expires_ms && le->le_pins == 0) {
 		lru_drop(lru, le);
@@ -153,7 +192,7 @@ lru_insert(struct lru *lru, struct lru_entry *le, const void *key,
 	le->le_keylen = (uint8_t)keylen;
 	memcpy(le->le_key, key, keylen);
 	/* Refuse a duplicate before evicting anything on its behalf. */
-	if (RB_FIND(lru_tree, &lru->lr_tree, le) != NULL) {
+	if (lru_find(lru, le->le_key, keylen) != NULL) {
 		errno = EEXIST;
 		return -1;
 	}
@@ -165,9 +204,10 @@ lru_insert(struct lru *lru, struct lru_entry *le, const void *key,
 	}
 	le->le_expires_ms = UINT64_MAX;
 	le->le_pins = 0;
-	RB_INSERT(lru_tree, &lru->lr_tree, le);
+	LIST_INSERT_HEAD(lru_bucket_of(lru, le->le_key, keylen), le, le_hash);
 	TAILQ_INSERT_HEAD(&lru->lr_recency, le, le_recency);
 	lru->lr_count++;
+	lru_grow(lru);
 	return 0;
 }
 

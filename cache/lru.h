@@ -3,9 +3,10 @@
  * evicting the least recently used unpinned entry when full. It knows
  * nothing about DNS, sockets or clocks: callers pass the time in.
  *
- * The map is a red-black tree (O(log n) whatever keys an attacker picks)
- * plus a recency list; both are intrusive, threaded through a struct
- * lru_entry that the caller embeds in its own record.
+ * The map is a hash table keyed with SipHash under a secret random key
+ * (O(1) expected whatever keys an attacker picks) plus a recency list;
+ * both are intrusive, threaded through a struct lru_entry that the caller
+ * embeds in its own record.
  */
 #ifndef LRU_H
 #define LRU_H
@@ -13,13 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/queue.h>
-#include <sys/tree.h>
 
 #define LRU_KEYMAX	17
 
 /* Embedded in the caller's record. Every field is private to lru.c. */
 struct lru_entry {
-	RB_ENTRY(lru_entry)	le_tree;
+	LIST_ENTRY(lru_entry)	le_hash;
 	TAILQ_ENTRY(lru_entry)	le_recency;
 	uint64_t		le_expires_ms;	/* UINT64_MAX: never */
 	uint32_t		le_pins;
@@ -45,7 +45,7 @@ void		 lru_destroy(struct lru *lru);
  * Find key. A hit moves to the front and is returned. An expired entry
  * (now_ms >= expiry) that is not pinned is dropped and reported as a
  * miss; an expired pinned one is still returned. NULL on a miss.
- * O(log n).
+ * O(1) expected.
  */
 struct lru_entry *lru_lookup(struct lru *lru, const void *key, size_t keylen,
 		    uint64_t now_ms);
