@@ -30,8 +30,8 @@
  * The window of lines waiting for lookups: at most this many lines and
  * bytes. When either is reached ptrtag stops reading input.
  */
-#define CFG_WINDOW_LINES	4096
-#define CFG_WINDOW_BYTES	(8u << 20)
+#define CFG_WINDOW_LINES	32768
+#define CFG_WINDOW_BYTES	(16u << 20)
 /* Stop reading input while this much output waits for the reader. */
 #define CFG_OUT_HIGH		(1u << 20)
 

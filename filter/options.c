@@ -294,13 +294,15 @@ finish(struct config *cfg, int exclude_none)
 	}
 	/*
 	 * Queued lines pin the cache entries they refer to, and so do
-	 * pending lookups (at most 4 x --max-inflight): shrink the window
-	 * so that pins can never fill the cache.
+	 * pending lookups (at most 4 x --max-inflight): shrink the window so
+	 * that, at two distinct addresses per line, pins leave room in the
+	 * cache. (A window of lines that each carry more only means that new
+	 * addresses are skipped while the cache is full of pinned entries.)
 	 */
 	pending = 4 * cfg->cf_max_inflight;
 	room = cfg->cf_cache_size > pending ? cfg->cf_cache_size - pending : 0;
-	if (room / cfg->cf_max_ips < cfg->cf_window_lines)
-		cfg->cf_window_lines = room / cfg->cf_max_ips;
+	if (room / 2 < cfg->cf_window_lines)
+		cfg->cf_window_lines = room / 2;
 	if (cfg->cf_window_lines < 1)
 		cfg->cf_window_lines = 1;
 }

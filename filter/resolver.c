@@ -212,7 +212,11 @@ query_send(struct rsv *rsv, struct query *q)
 	ares_query(rsv->rs_channel, name, ns_c_in, q->q_type, query_done, q);
 }
 
-/* Queue a query for lk; lk_outstanding must already count it. */
+/*
+ * Queue a query for lk; lk_outstanding must already count it. Forward
+ * queries go ahead of waiting PTR queries: finishing lookups already
+ * started frees their lines (and the pending bound) sooner.
+ */
 static void
 query_submit(struct rsv *rsv, struct lookup *lk, int type, size_t index)
 {
@@ -222,7 +226,10 @@ query_submit(struct rsv *rsv, struct lookup *lk, int type, size_t index)
 	q->q_lookup = lk;
 	q->q_type = type;
 	q->q_index = index;
-	TAILQ_INSERT_TAIL(&rsv->rs_waiting, q, q_entry);
+	if (type == DNSMSG_T_PTR)
+		TAILQ_INSERT_TAIL(&rsv->rs_waiting, q, q_entry);
+	else
+		TAILQ_INSERT_HEAD(&rsv->rs_waiting, q, q_entry);
 }
 
 /* Move waiting queries into flight while slots are free. */
@@ -347,8 +354,9 @@ ptr_answer(struct lookup *lk, int status, const unsigned char *abuf,
 	type = lk->lk_ent->de_addr.ia_family == AF_INET ? DNSMSG_T_A :
 	    DNSMSG_T_AAAA;
 	lk->lk_outstanding += (unsigned int)lk->lk_nnames;
-	for (i = 0; i < lk->lk_nnames; i++)
-		query_submit(lk->lk_rsv, lk, type, i);
+	/* In reverse: each goes to the head, so name 0 ends up first. */
+	for (i = lk->lk_nnames; i > 0; i--)
+		query_submit(lk->lk_rsv, lk, type, i - 1);
 }
 
 /* A forward answer arrived; settle once the last one is in. */
