@@ -5,7 +5,7 @@
  *   2. flush the output buffer;
  *   3. build the poll set: input only while the window and the output
  *      buffer have room (backpressure), output only when bytes wait,
- *      then the c-ares sockets;
+ *      then every DNS socket (the set grows to fit them);
  *   4. ppoll with signals unblocked, until the earliest of the c-ares
  *      timer and the head line's deadline;
  *   5. let c-ares run its callbacks, then read and scan new input.
@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,7 +28,7 @@
 #include "outbuf.h"
 #include "util.h"
 
-#define LOOP_PFD_MAX		18	/* input, output, 16 c-ares */
+#define LOOP_PFD_FIXED		3	/* input, output, confirmations */
 #define LOOP_STOP_GRACE_MS	900	/* stay inside SPEC's one second */
 
 static volatile sig_atomic_t	sig_stop, sig_hup, sig_usr1;
@@ -88,6 +89,8 @@ struct loop_state {
 	uint64_t	 ls_stop_deadline;
 	int		 ls_output_gone;
 	struct outbuf	 ls_confirm;	/* --omprog: "OK" lines for stdout */
+	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
+	size_t		 ls_npfd;
 	uint64_t	 ls_lines_done;	/* whole lines appended to ls_out */
 	uint64_t	 ls_lines_confirmed;
 };
@@ -391,13 +394,21 @@ static int
 iterate(struct loop_state *s)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
-	struct pollfd	 pfd[LOOP_PFD_MAX];
+	struct pollfd	*pfd;
 	struct timespec	 ts, *tsp = NULL;
 	uint64_t	 now;
 	int		 nfd = 0, in_slot = -1, out_slot = -1, t, rc;
 	int		 conf_slot = -1;
 	int		 ares_first;
+	size_t		 need;
 
+	/* Room for every DNS socket: no fixed cap (ptrtag(1), SECURITY). */
+	need = LOOP_PFD_FIXED + (size_t)rsv_npollfds(lc->lc_rsv);
+	if (need > s->ls_npfd) {
+		s->ls_pfd = xreallocarray(s->ls_pfd, need, sizeof(*s->ls_pfd));
+		s->ls_npfd = need;
+	}
+	pfd = s->ls_pfd;
 	if (input_fd(lc->lc_in) != -1 && may_take(s)) {
 		in_slot = nfd;
 		pfd[nfd].fd = input_fd(lc->lc_in);
@@ -414,7 +425,7 @@ iterate(struct loop_state *s)
 		pfd[nfd++].events = POLLOUT;
 	}
 	ares_first = nfd;
-	nfd += rsv_pollfds(lc->lc_rsv, pfd + nfd, LOOP_PFD_MAX - nfd);
+	nfd += rsv_pollfds(lc->lc_rsv, pfd + nfd, (int)s->ls_npfd - nfd);
 	for (t = 0; t < ares_first; t++)
 		pfd[t].revents = 0;
 	if ((t = poll_timeout(s, now_ms())) >= 0) {
@@ -501,6 +512,7 @@ loop_run(struct loop_ctx *lc)
 	}
 	outbuf_free(&s.ls_out);
 	outbuf_free(&s.ls_confirm);
+	free(s.ls_pfd);
 	if (lc->lc_cfg->cf_stats)
 		stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats ==
 		    2, rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),

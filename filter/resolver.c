@@ -23,6 +23,7 @@
 #include "dnsmsg.h"
 #include "generic.h"
 #include "resolver.h"
+#include "transport.h"
 #include "util.h"
 
 /* One DNS query, waiting for an in-flight slot or sent. */
@@ -50,7 +51,7 @@ struct lookup {
 };
 
 struct rsv {
-	ares_channel		 rs_channel;
+	struct xport		*rs_xport;
 	const struct config	*rs_cfg;
 	struct stats		*rs_stats;
 	struct lru		*rs_cache;
@@ -131,9 +132,8 @@ struct rsv *
 rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
     size_t errlen)
 {
-	struct ares_options	 opts;
 	struct rsv		*rsv;
-	int			 rc, mask;
+	int			 flags;
 
 	rsv = xcalloc(1, sizeof(*rsv));
 	rsv->rs_cfg = cfg;
@@ -148,24 +148,9 @@ rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
 	    NULL)) == NULL)
 		err(1, NULL);
 
-	memset(&opts, 0, sizeof(opts));
-	/* Never let c-ares' defaults (5 s x 4 tries) decide timing. */
-	opts.timeout = (int)cfg->cf_timeout_ms;
-	opts.tries = (int)cfg->cf_tries;
-	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
-	mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
-	if ((rc = ares_init_options(&rsv->rs_channel, &opts, mask)) !=
-	    ARES_SUCCESS) {
-		snprintf(errbuf, errlen, "c-ares: %s", ares_strerror(rc));
-		lru_destroy(rsv->rs_cache);
-		free(rsv);
-		return NULL;
-	}
-	if (cfg->cf_servers != NULL && (rc = ares_set_servers_ports_csv(
-	    rsv->rs_channel, cfg->cf_servers)) != ARES_SUCCESS) {
-		snprintf(errbuf, errlen, "DNS servers '%s': %s",
-		    cfg->cf_servers, ares_strerror(rc));
-		ares_destroy(rsv->rs_channel);
+	flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	if ((rsv->rs_xport = xport_create(cfg, st, flags, errbuf, errlen)) ==
+	    NULL) {
 		lru_destroy(rsv->rs_cache);
 		free(rsv);
 		return NULL;
@@ -182,7 +167,7 @@ rsv_destroy(struct rsv *rsv)
 	if (rsv == NULL)
 		return;
 	/* In-flight callbacks run now with ARES_EDESTRUCTION. */
-	ares_destroy(rsv->rs_channel);
+	xport_destroy(rsv->rs_xport);
 	while ((q = TAILQ_FIRST(&rsv->rs_waiting)) != NULL) {
 		TAILQ_REMOVE(&rsv->rs_waiting, q, q_entry);
 		lk = q->q_lookup;
@@ -209,7 +194,7 @@ query_send(struct rsv *rsv, struct query *q)
 	rsv->rs_inflight++;
 	rsv->rs_stats->st_queries++;
 	rsv->rs_tokens -= 1000;
-	ares_query(rsv->rs_channel, name, ns_c_in, q->q_type, query_done, q);
+	xport_query(rsv->rs_xport, name, q->q_type, query_done, q);
 }
 
 /*
@@ -553,68 +538,28 @@ rsv_release(struct rsv *rsv, struct dnsent *de)
 }
 
 int
+rsv_npollfds(const struct rsv *rsv)
+{
+	return xport_npollfds(rsv->rs_xport);
+}
+
+int
 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max)
 {
-	ares_socket_t	socks[ARES_GETSOCK_MAXNUM];
-	unsigned int	bits, rd, wr;
-	int		i, n = 0;
-
-	/*
-	 * Test the bits unsigned: c-ares' ARES_GETSOCK_WRITABLE shifts a
-	 * signed 1 by up to 31 places, which is undefined behaviour.
-	 */
-	bits = (unsigned int)ares_getsock(rsv->rs_channel, socks,
-	    ARES_GETSOCK_MAXNUM);
-	for (i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
-		rd = bits & (1u << i);
-		wr = bits & (1u << (i + ARES_GETSOCK_MAXNUM));
-		if (!rd && !wr)
-			continue;
-		pfd[n].fd = socks[i];
-		pfd[n].events = 0;
-		if (rd)
-			pfd[n].events |= POLLIN;
-		if (wr)
-			pfd[n].events |= POLLOUT;
-		pfd[n].revents = 0;
-		n++;
-	}
-	return n;
+	return xport_pollfds(rsv->rs_xport, pfd, max);
 }
 
 int64_t
 rsv_timeout_ms(struct rsv *rsv)
 {
-	struct timeval	tv, *tvp;
-
-	if (rsv->rs_inflight == 0)
-		return -1;
-	if ((tvp = ares_timeout(rsv->rs_channel, NULL, &tv)) == NULL)
-		return -1;
-	/* Round up: 0.4 ms left must not become a busy poll(0). */
-	return (int64_t)tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000;
+	return xport_timeout_ms(rsv->rs_xport);
 }
 
 void
 rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n, uint64_t now)
 {
-	ares_socket_t	rfd, wfd;
-	int		i, fired = 0;
-
 	(void)now;
-	for (i = 0; i < n; i++) {
-		if (pfd[i].revents == 0)
-			continue;
-		fired = 1;
-		rfd = pfd[i].revents & (POLLIN | POLLERR | POLLHUP) ?
-		    pfd[i].fd : ARES_SOCKET_BAD;
-		wfd = pfd[i].revents & POLLOUT ? pfd[i].fd : ARES_SOCKET_BAD;
-		ares_process_fd(rsv->rs_channel, rfd, wfd);
-	}
-	/* Timeouts only advance through a call with no descriptor. */
-	if (!fired)
-		ares_process_fd(rsv->rs_channel, ARES_SOCKET_BAD,
-		    ARES_SOCKET_BAD);
+	xport_process(rsv->rs_xport, pfd, n);
 	pump(rsv);
 }
 

@@ -33,7 +33,7 @@ struct dnsent {
 struct rsv;
 
 /*
- * Create the resolver: c-ares channel with cfg's servers, timeout and
+ * Create the resolver: the transport (transport.h) with cfg's servers, timeout and
  * tries, and a cache of cfg->cf_cache_size entries. Returns NULL with a
  * message in err on a configuration error (bad server list, c-ares
  * initialisation failure).
@@ -57,8 +57,11 @@ struct dnsent	*rsv_acquire(struct rsv *rsv, const struct ipaddr *ia,
 /* Drop the caller's pin on de (from rsv_acquire). */
 void		 rsv_release(struct rsv *rsv, struct dnsent *de);
 
+/* Entries the next rsv_pollfds() may fill, at most. */
+int		 rsv_npollfds(const struct rsv *rsv);
+
 /*
- * Poll set of the c-ares sockets: fills at most max entries of pfd and
+ * Poll set of the DNS sockets: fills at most max entries of pfd and
  * returns how many. Rebuild it on every loop iteration.
  */
 int		 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max);
