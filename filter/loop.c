@@ -402,7 +402,7 @@ iterate(struct loop_state *s)
 	int		 ares_first;
 	size_t		 need;
 
-	/* Room for every DNS socket: no fixed cap (ptrtag(1), SECURITY). */
+	/* Room for every DNS socket, however many (ptrtag(1), DNS TRANSPORT). */
 	need = LOOP_PFD_FIXED + (size_t)rsv_npollfds(lc->lc_rsv);
 	if (need > s->ls_npfd) {
 		s->ls_pfd = xreallocarray(s->ls_pfd, need, sizeof(*s->ls_pfd));

@@ -1,7 +1,7 @@
 /*
  * transport: how queries leave and answers come back. Sends one DNS
  * query (name, type) and calls back with the answer, owning every c-ares
- * channel, socket, poll entry and timer (ptrtag(1), SECURITY):
+ * channel, socket, poll entry and timer (ptrtag(1), DNS TRANSPORT):
  * - a pool of UDP channels, each taking at most a small batch of queries
  *   per socket lifetime, so the source port changes often;
  * - randomised 0x20 letter case on every query name, and only answers
