@@ -147,12 +147,15 @@ main(int argc, char **argv)
 	}
 	memset(&st, 0, sizeof(st));
 	lc.lc_outfd = open_output(&cfg);
+	if (cfg.cf_cache_file != NULL &&
+	    cachefile_open(&cfg, errbuf, sizeof(errbuf)) == -1)
+		errx(2, "%s", errbuf);
 	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
 		errx(1, "c-ares: %s", ares_strerror(rc));
 	if ((rsv = rsv_create(&cfg, &st, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_cache_file != NULL)
-		(void)cachefile_load(rsv, cfg.cf_cache_file);
+		(void)cachefile_load(rsv);
 	for (i = 0; i < nfds; i++)
 		(void)fd_set_nonblock(fds[i]);
 	(void)fd_set_nonblock(lc.lc_outfd);
