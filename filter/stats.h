@@ -27,6 +27,7 @@ struct stats {
 	uint64_t	st_scan_errors;		/* matcher resource errors */
 	uint64_t	st_shed;		/* lookups not started */
 	uint64_t	st_backoffs;		/* times the server was given up */
+	uint64_t	st_probes;		/* liveness probes sent */
 	uint64_t	st_verdicts[VERDICT_COUNT];
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
 };
