@@ -99,6 +99,9 @@ measure(struct ipscan *sc, const struct linear_shape *s,
 		buf[k] = make_line(s, linear_sizes[k], &len[k]);
 		cr_assert_geq(ipscan_line(sc, buf[k], len[k], m, NELEM(m)), 0,
 		    "%s: %s", s->ls_set, ipscan_error(sc));
+		/* The shipped sets stay within the match limits. */
+		cr_assert_eq(ipscan_limited(sc), 0, "%s: %s", s->ls_set,
+		    ipscan_error(sc));
 		best[k] = -1;
 	}
 	for (run = 0; run < LINEAR_RUNS; run++)
