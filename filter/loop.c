@@ -195,6 +195,9 @@ scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 		slots[n].ls_helo_eo = m.im_helo_eo;
 		n++;
 	}
+	/* Scanned by the built-in scanner instead (ptrtag.1, -p). */
+	if (ipscan_limited(lc->lc_scan))
+		lc->lc_stats->st_pattern_limit++;
 	if (n < cfg->cf_max_ips && rc == -1) {
 		lc->lc_stats->st_scan_errors++;
 		return 0;
