@@ -725,3 +725,17 @@ rsv_preload(struct rsv *rsv, const struct ipaddr *ia, enum verdict v,
 	lru_set_expiry(&de->de_lru, expires_ms);
 	return 0;
 }
+
+struct dnsent *
+rsv_peek(struct rsv *rsv, const struct ipaddr *ia, uint64_t now)
+{
+	uint8_t			 key[IPADDR_KEYLEN];
+	struct lru_entry	*le;
+
+	ipaddr_key(ia, key);
+	if ((le = lru_lookup(rsv->rs_cache, key, sizeof(key), now)) == NULL)
+		return NULL;
+	rsv->rs_stats->st_cache_hits++;
+	lru_pin(le);
+	return (struct dnsent *)le;
+}
