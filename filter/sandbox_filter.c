@@ -1,0 +1,130 @@
+/*
+ * sandbox_filter: see sandbox_filter.h. The allow-list is what the
+ * running loop, its DNS transport, the output reopen and the cache save
+ * were seen to call (strace(1) of the test suites), grouped as in
+ * ptrtag.1, SANDBOX. A refused call fails with EPERM rather than killing
+ * the process: ptrtag then warns and goes on, and still writes every line
+ * it has read, which a killed process could not.
+ */
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "sandbox_filter.h"
+
+/* Calls allowed whatever their arguments. */
+static const char *const plain_calls[] = {
+	/* descriptors */
+	"read", "readv", "write", "writev", "close", "lseek", "dup", "dup3",
+	"fstat", "newfstatat", "statx", "fsync", "fdatasync",
+	/* files: Landlock decides which paths */
+	"openat", "rename", "renameat", "renameat2", "unlink", "unlinkat",
+	"fchmod",
+	/* DNS sockets: socket(2) itself is checked below */
+	"connect", "bind", "sendto", "sendmsg", "recvfrom", "recvmsg",
+	"getsockopt", "setsockopt", "getsockname", "getpeername",
+	/* waiting, time */
+	"ppoll", "poll", "restart_syscall", "clock_gettime", "clock_getres",
+	"gettimeofday", "time", "nanosleep", "clock_nanosleep",
+	/* memory: mmap(2) and mprotect(2) are checked below */
+	"brk", "munmap", "mremap", "madvise",
+	/* signals, process */
+	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
+	"getpid", "gettid", "getrandom", "futex", "exit", "exit_group",
+};
+
+/*
+ * Sanitizer builds only: the leak checker's stop-the-world thread
+ * (clone, ptrace, wait4, prctl) and its walk of /proc/self/task, and
+ * the reports' own signals and pipes.
+ */
+static const char *const sanitizer_calls[] = {
+	"clone", "ptrace", "prctl", "wait4", "waitid", "sched_yield",
+	"getdents64", "readlink", "readlinkat", "getppid", "kill", "tgkill",
+	"sched_getaffinity", "getrlimit", "prlimit64", "pipe", "pipe2",
+	"open", "access", "faccessat", "uname", "stat", "lstat",
+};
+
+static int
+allow_names(scmp_filter_ctx ctx, const char *const *names, size_t n)
+{
+	size_t	i;
+	int	nr;
+
+	for (i = 0; i < n; i++) {
+		/* A call this architecture lacks needs no rule. */
+		if ((nr = seccomp_syscall_resolve_name(names[i])) ==
+		    __NR_SCMP_ERROR || nr < 0)
+			continue;
+		if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 0) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+#define ALLOW1(ctx, call, cmp)	\
+	seccomp_rule_add((ctx), SCMP_ACT_ALLOW, SCMP_SYS(call), 1, (cmp))
+
+/*
+ * Calls allowed with some arguments only: sockets of the two Internet
+ * families; no executable memory (PCRE2's JIT code is made at start);
+ * the descriptor flags fcntl(2) calls of c-ares and the loop; isatty(3);
+ * abort(3) signalling itself.
+ */
+static int
+allow_checked(scmp_filter_ctx ctx)
+{
+	const unsigned long	fcntl_cmds[] = {
+		F_GETFL, F_SETFL, F_GETFD, F_SETFD
+	};
+	size_t			i;
+
+	if (ALLOW1(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET)) < 0 ||
+	    ALLOW1(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET6)) < 0 ||
+	    ALLOW1(ctx, mmap, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0 ||
+	    ALLOW1(ctx, mprotect,
+	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0 ||
+	    ALLOW1(ctx, ioctl, SCMP_A1(SCMP_CMP_EQ, TCGETS)) < 0 ||
+	    ALLOW1(ctx, tgkill, SCMP_A0(SCMP_CMP_EQ,
+	    (scmp_datum_t)getpid())) < 0)
+		return -1;
+	for (i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++)
+		if (ALLOW1(ctx, fcntl, SCMP_A1(SCMP_CMP_EQ, fcntl_cmds[i])) < 0)
+			return -1;
+	return 0;
+}
+
+int
+sandbox_filter_load(char *errbuf, size_t errlen)
+{
+	scmp_filter_ctx	ctx;
+	const char	*step = "init";
+	int		rc = -1;
+
+	if ((ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM))) == NULL)
+		goto out;
+	step = "rules";
+	if (allow_names(ctx, plain_calls,
+	    sizeof(plain_calls) / sizeof(plain_calls[0])) == -1 ||
+	    allow_checked(ctx) == -1)
+		goto out;
+	if (SANDBOX_SANITIZED && allow_names(ctx, sanitizer_calls,
+	    sizeof(sanitizer_calls) / sizeof(sanitizer_calls[0])) == -1)
+		goto out;
+	step = "load";
+	if (seccomp_load(ctx) == 0)
+		rc = 0;
+out:
+	if (rc == -1)
+		snprintf(errbuf, errlen, "sandbox: seccomp %s failed", step);
+	seccomp_release(ctx);
+	return rc;
+}
