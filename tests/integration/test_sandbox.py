@@ -23,7 +23,6 @@ import shutil
 import signal
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
@@ -43,16 +42,6 @@ def status(pid):
             key, _, value = line.partition(':')
             fields[key] = ' '.join(value.split())
     return fields
-
-
-def wait_until(predicate, timeout):
-    """Poll predicate until it is true or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(0.02)
 
 
 def read_file(path):
@@ -94,13 +83,13 @@ def check_landlock(tap, ptrtag, r):
         target = os.path.join(other, 'elsewhere.log')
         with dnstest.Stream([ptrtag] + base_args(r) + ['-o', out]) as s:
             s.write(b'first\n')
-            wait_until(lambda: read_file(out) == b'first\n', 10)
+            r.wait_for(lambda: read_file(out) == b'first\n', 10)
             os.rename(out, out + '.1')
             os.symlink(target, out)
             s.proc.send_signal(signal.SIGHUP)
-            wait_until(lambda: b'reopen' in s.err or s._pump(0.05), 5)
+            r.wait_for(lambda: b'reopen' in s.err or s._pump(0.05), 5)
             s.write(b'second\n')
-            rotated = wait_until(
+            rotated = r.wait_for(
                 lambda: read_file(out + '.1') == b'first\nsecond\n', 10)
             s.close_stdin()
             rc = s.wait(10)
@@ -123,13 +112,13 @@ def check_hup_and_cache(tap, ptrtag, r):
         argv = [ptrtag] + base_args(r) + ['-o', out, '--cache-file', cache]
         with dnstest.Stream(argv) as s:
             s.write(LINE)
-            before = wait_until(lambda: read_file(out) == WANT, 10)
+            before = r.wait_for(lambda: read_file(out) == WANT, 10)
             os.rename(out, out + '.1')
             s.proc.send_signal(signal.SIGHUP)
-            saved = wait_until(lambda: (read_file(cache) or b'').count(
+            saved = r.wait_for(lambda: (read_file(cache) or b'').count(
                 IP.encode()) == 1, 10)
             s.write(LINE)
-            after = wait_until(lambda: read_file(out) == WANT, 10)
+            after = r.wait_for(lambda: read_file(out) == WANT, 10)
             s.close_stdin()
             rc = s.wait(10)
         tap.ok(before, 'sandbox: the first line in -o', read_file(out))
@@ -159,13 +148,13 @@ def check_user(tap, ptrtag, r):
         argv = [ptrtag] + base_args(r) + ['-o', out, '--user', 'nobody']
         with dnstest.Stream(argv) as s:
             s.write(LINE)
-            first = wait_until(lambda: read_file(out) == WANT, 10)
+            first = r.wait_for(lambda: read_file(out) == WANT, 10)
             st = status(s.proc.pid)
             os.rename(out, out + '.1')
             s.proc.send_signal(signal.SIGHUP)
-            wait_until(lambda: os.path.exists(out), 10)
+            r.wait_for(lambda: os.path.exists(out), 10)
             s.write(LINE)
-            second = wait_until(lambda: read_file(out) == WANT, 10)
+            second = r.wait_for(lambda: read_file(out) == WANT, 10)
             owner = os.stat(out).st_uid if second else None
             s.close_stdin()
             rc = s.wait(10)
