@@ -42,6 +42,10 @@ struct outcome {
 	int	oc_nnp;			/* no_new_privs: 1 set, 0 not */
 };
 
+/* One attempt's errno against the one expected, named in a failure. */
+#define expect_errno(got, want, what)	\
+	cr_expect_eq((got), (want), "%s: %s", (what), strerror(got))
+
 static char	kept[64], other[64], kept_file[128], other_file[128];
 
 static void
@@ -174,20 +178,13 @@ Test(sandbox, files_in_the_kept_directory_only)
 	confined(0, &oc);
 	remove_dirs();
 	cr_assert_eq(oc.oc_enter, 0);
-	cr_expect_eq(oc.oc_create_kept, 0, "create in kept: %s",
-	    strerror(oc.oc_create_kept));
-	cr_expect_eq(oc.oc_write_kept, 0, "write in kept: %s",
-	    strerror(oc.oc_write_kept));
-	cr_expect_eq(oc.oc_rename_kept, 0, "rename in kept: %s",
-	    strerror(oc.oc_rename_kept));
-	cr_expect_eq(oc.oc_unlink_kept, 0, "unlink in kept: %s",
-	    strerror(oc.oc_unlink_kept));
-	cr_expect_eq(oc.oc_create_other, EACCES, "create elsewhere: %s",
-	    strerror(oc.oc_create_other));
-	cr_expect_eq(oc.oc_read_other, EACCES, "read elsewhere: %s",
-	    strerror(oc.oc_read_other));
-	cr_expect_eq(oc.oc_read_etc, EACCES, "read /etc/passwd: %s",
-	    strerror(oc.oc_read_etc));
+	expect_errno(oc.oc_create_kept, 0, "create in kept");
+	expect_errno(oc.oc_write_kept, 0, "write in kept");
+	expect_errno(oc.oc_rename_kept, 0, "rename in kept");
+	expect_errno(oc.oc_unlink_kept, 0, "unlink in kept");
+	expect_errno(oc.oc_create_other, EACCES, "create elsewhere");
+	expect_errno(oc.oc_read_other, EACCES, "read elsewhere");
+	expect_errno(oc.oc_read_etc, EACCES, "read /etc/passwd");
 }
 
 Test(sandbox, forbidden_calls_fail_with_eperm)
@@ -198,13 +195,10 @@ Test(sandbox, forbidden_calls_fail_with_eperm)
 	confined(0, &oc);
 	remove_dirs();
 	cr_assert_eq(oc.oc_enter, 0);
-	cr_expect_eq(oc.oc_exec, EPERM, "execve: %s", strerror(oc.oc_exec));
-	cr_expect_eq(oc.oc_unix, EPERM, "AF_UNIX socket: %s",
-	    strerror(oc.oc_unix));
-	cr_expect_eq(oc.oc_mmap_exec, EPERM, "PROT_EXEC mmap: %s",
-	    strerror(oc.oc_mmap_exec));
-	cr_expect_eq(oc.oc_inet, 0, "AF_INET socket (DNS): %s",
-	    strerror(oc.oc_inet));
+	expect_errno(oc.oc_exec, EPERM, "execve");
+	expect_errno(oc.oc_unix, EPERM, "AF_UNIX socket");
+	expect_errno(oc.oc_mmap_exec, EPERM, "PROT_EXEC mmap");
+	expect_errno(oc.oc_inet, 0, "AF_INET socket (DNS)");
 	/* prctl(2) is on the list of sanitizer builds only. */
 	if (SANDBOX_SANITIZED)
 		cr_expect_eq(oc.oc_nnp, 1, "no_new_privs %d", oc.oc_nnp);
@@ -220,12 +214,9 @@ Test(sandbox, off_confines_nothing)
 	confined(1, &oc);
 	remove_dirs();
 	cr_assert_eq(oc.oc_enter, 0);
-	cr_expect_eq(oc.oc_create_other, 0, "create elsewhere: %s",
-	    strerror(oc.oc_create_other));
-	cr_expect_eq(oc.oc_read_etc, 0, "read /etc/passwd: %s",
-	    strerror(oc.oc_read_etc));
-	cr_expect_eq(oc.oc_unix, 0, "AF_UNIX socket: %s",
-	    strerror(oc.oc_unix));
+	expect_errno(oc.oc_create_other, 0, "create elsewhere");
+	expect_errno(oc.oc_read_etc, 0, "read /etc/passwd");
+	expect_errno(oc.oc_unix, 0, "AF_UNIX socket");
 	cr_expect_eq(oc.oc_nnp, 0, "no_new_privs %d", oc.oc_nnp);
 }
 
