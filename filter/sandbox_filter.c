@@ -42,15 +42,14 @@ static const char *const plain_calls[] = {
 };
 
 /*
- * Sanitizer builds only: the leak checker's stop-the-world thread
- * (clone, ptrace, wait4, prctl) and its walk of /proc/self/task, and
- * the reports' own signals and pipes.
+ * Sanitizer builds only: the leak checker's stop-the-world tracer
+ * (clone, ptrace, wait4, prctl, kill, sched_yield), its walk of
+ * /proc/PID/task (open, getdents), and abort_on_error's signal.
  */
 static const char *const sanitizer_calls[] = {
-	"clone", "ptrace", "prctl", "wait4", "waitid", "sched_yield",
-	"getdents64", "readlink", "readlinkat", "getppid", "kill", "tgkill",
-	"sched_getaffinity", "getrlimit", "prlimit64", "pipe", "pipe2",
-	"open", "access", "faccessat", "uname", "stat", "lstat",
+	"clone", "ptrace", "prctl", "wait4", "sched_yield", "getdents",
+	"getdents64", "open", "readlink", "readlinkat", "getppid", "kill",
+	"tgkill",
 };
 
 static int
