@@ -15,6 +15,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <pwd.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

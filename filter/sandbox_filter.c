@@ -69,8 +69,26 @@ allow_names(scmp_filter_ctx ctx, const char *const *names, size_t n)
 	return 0;
 }
 
-#define ALLOW1(ctx, call, cmp)	\
-	seccomp_rule_add((ctx), SCMP_ACT_ALLOW, SCMP_SYS(call), 1, (cmp))
+/*
+ * Allow call when argument arg, masked, equals value. (libseccomp's
+ * SCMP_A0() macros leave datum_b to the compiler, which clang's
+ * -Wextra rejects.)
+ */
+static int
+allow_if(scmp_filter_ctx ctx, int call, unsigned int arg, scmp_datum_t mask,
+    scmp_datum_t value)
+{
+	struct scmp_arg_cmp	cmp;
+
+	memset(&cmp, 0, sizeof(cmp));
+	cmp.arg = arg;
+	cmp.op = SCMP_CMP_MASKED_EQ;
+	cmp.datum_a = mask;
+	cmp.datum_b = value;
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, call, 1, cmp);
+}
+
+#define ALL	(~(scmp_datum_t)0)
 
 /*
  * Calls allowed with some arguments only: sockets of the two Internet
@@ -86,17 +104,16 @@ allow_checked(scmp_filter_ctx ctx)
 	};
 	size_t			i;
 
-	if (ALLOW1(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET)) < 0 ||
-	    ALLOW1(ctx, socket, SCMP_A0(SCMP_CMP_EQ, AF_INET6)) < 0 ||
-	    ALLOW1(ctx, mmap, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0 ||
-	    ALLOW1(ctx, mprotect,
-	    SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)) < 0 ||
-	    ALLOW1(ctx, ioctl, SCMP_A1(SCMP_CMP_EQ, TCGETS)) < 0 ||
-	    ALLOW1(ctx, tgkill, SCMP_A0(SCMP_CMP_EQ,
-	    (scmp_datum_t)getpid())) < 0)
+	if (allow_if(ctx, SCMP_SYS(socket), 0, ALL, AF_INET) < 0 ||
+	    allow_if(ctx, SCMP_SYS(socket), 0, ALL, AF_INET6) < 0 ||
+	    allow_if(ctx, SCMP_SYS(mmap), 2, PROT_EXEC, 0) < 0 ||
+	    allow_if(ctx, SCMP_SYS(mprotect), 2, PROT_EXEC, 0) < 0 ||
+	    allow_if(ctx, SCMP_SYS(ioctl), 1, ALL, TCGETS) < 0 ||
+	    allow_if(ctx, SCMP_SYS(tgkill), 0, ALL,
+	    (scmp_datum_t)getpid()) < 0)
 		return -1;
 	for (i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++)
-		if (ALLOW1(ctx, fcntl, SCMP_A1(SCMP_CMP_EQ, fcntl_cmds[i])) < 0)
+		if (allow_if(ctx, SCMP_SYS(fcntl), 1, ALL, fcntl_cmds[i]) < 0)
 			return -1;
 	return 0;
 }
