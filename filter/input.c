@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "nbio.h"
 #include "util.h"
 
 #define INPUT_CHUNK	(256u * 1024)
@@ -65,7 +66,7 @@ input_read(struct input *in)
 	if (in->in_end == in->in_cap)
 		return INPUT_AGAIN;
 	for (;;) {
-		n = read(in->in_fds[in->in_cur], in->in_buf + in->in_end,
+		n = nbio_read(in->in_fds[in->in_cur], in->in_buf + in->in_end,
 		    in->in_cap - in->in_end);
 		if (n > 0) {
 			in->in_end += (size_t)n;
@@ -161,4 +162,18 @@ input_ready(const struct input *in)
 	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
 		return 1;
 	return in->in_file_eof;
+}
+
+int
+input_rest(struct input *in, const char **p, size_t *len)
+{
+	size_t	avail = in->in_end - in->in_start;
+
+	if (avail == 0)
+		return 0;
+	*p = in->in_buf + in->in_start;
+	*len = avail;
+	in->in_start = in->in_end;
+	in->in_overlong = 0;
+	return 1;
 }

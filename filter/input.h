@@ -64,4 +64,11 @@ int	input_next(struct input *in, const char **p, size_t *len, int *raw);
  */
 int	input_ready(const struct input *in);
 
+/*
+ * At a stop: hand out the bytes buffered after the last complete line
+ * (an unterminated line that will never be finished), as read. Returns
+ * 1, or 0 when none are left. Valid until the next input_read().
+ */
+int	input_rest(struct input *in, const char **p, size_t *len);
+
 #endif /* INPUT_H */

@@ -9,6 +9,11 @@
  *   4. ppoll with signals unblocked, until the earliest of the c-ares
  *      timer and the head line's deadline;
  *   5. let c-ares run its callbacks, then read and scan new input.
+ *
+ * A stop signal (SIGTERM, SIGINT) ends reading: every byte already read,
+ * and what the input holds at that moment, is framed into lines and
+ * written (take_rest), then the loop only writes until the output is
+ * empty or the reader stalls (ptrtag(1), STOPPING).
  */
 #include <errno.h>
 #include <err.h>
@@ -24,11 +29,16 @@
 #include "cachefile.h"
 #include "lineq.h"
 #include "loop.h"
+#include "nbio.h"
 #include "outbuf.h"
 #include "util.h"
 
 #define LOOP_PFD_MAX		18	/* input, output, 16 c-ares */
-#define LOOP_STOP_GRACE_MS	900	/* stay inside SPEC's one second */
+/* At a stop, read for at most this long and this many bytes. */
+#define LOOP_STOP_READ_MS	500
+#define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
+/* At a stop, give up when the reader takes no byte for this long. */
+#define LOOP_STALL_MS		5000
 
 static volatile sig_atomic_t	sig_stop, sig_hup, sig_usr1;
 static sigset_t			wait_mask;
@@ -85,7 +95,7 @@ struct loop_state {
 	struct lineq	 ls_q;
 	struct outbuf	 ls_out;
 	int		 ls_stopping;
-	uint64_t	 ls_stop_deadline;
+	uint64_t	 ls_last_write;	/* while stopping: output moved */
 	int		 ls_output_gone;
 	struct outbuf	 ls_confirm;	/* --omprog: "OK" lines for stdout */
 	uint64_t	 ls_lines_done;	/* whole lines appended to ls_out */
@@ -195,11 +205,33 @@ scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 		slots[n].ls_helo_eo = m.im_helo_eo;
 		n++;
 	}
+	/* Scanned by the built-in scanner instead (ptrtag.1, -p). */
+	if (ipscan_limited(lc->lc_scan))
+		lc->lc_stats->st_pattern_limit++;
 	if (n < cfg->cf_max_ips && rc == -1) {
 		lc->lc_stats->st_scan_errors++;
 		return 0;
 	}
 	return n;
+}
+
+/*
+ * Lines taken after a stop signal start no lookup: each address gets its
+ * cache entry if there is one (a pending one is written as timeout) and
+ * no annotation otherwise. Keeps the found slots first; returns their
+ * number.
+ */
+static size_t
+peek_slots(struct loop_ctx *lc, struct lslot *slots, size_t n, uint64_t now)
+{
+	size_t	i, kept = 0;
+
+	for (i = 0; i < n; i++) {
+		slots[i].ls_ent = rsv_peek(lc->lc_rsv, &slots[i].ls_addr, now);
+		if (slots[i].ls_ent != NULL)
+			slots[kept++] = slots[i];
+	}
+	return kept;
 }
 
 /* Take one input line: scan it, start its lookups, queue or write it. */
@@ -216,11 +248,15 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	lc->lc_stats->st_lines_in++;
 	if (!raw)
 		n = scan_line(lc, p, len, slots);
+	if (s->ls_stopping)
+		n = peek_slots(lc, slots, n, now);
 	for (i = 0; i < n; i++) {
-		shed = VERDICT_SKIPPED;
-		slots[i].ls_ent = rsv_acquire(lc->lc_rsv, &slots[i].ls_addr,
-		    now, &shed);
-		slots[i].ls_verdict = (uint8_t)shed;
+		if (!s->ls_stopping) {
+			shed = VERDICT_SKIPPED;
+			slots[i].ls_ent = rsv_acquire(lc->lc_rsv,
+			    &slots[i].ls_addr, now, &shed);
+			slots[i].ls_verdict = (uint8_t)shed;
+		}
 		if (slots[i].ls_ent != NULL &&
 		    slots[i].ls_ent->de_verdict == VERDICT_PENDING)
 			settled = 0;
@@ -262,6 +298,36 @@ take_input(struct loop_state *s, uint64_t now)
 }
 
 /*
+ * The stop signal came: take every line already read, then read what the
+ * input holds right now without waiting for more, for at most
+ * LOOP_STOP_READ_MS and LOOP_STOP_READ_MAX bytes (a writer that keeps the
+ * pipe full cannot hold us), and never further into a regular file. The
+ * unterminated rest is written as read. No input is read after this.
+ */
+static void
+take_rest(struct loop_state *s, uint64_t now)
+{
+	struct input	*in = s->ls_ctx->lc_in;
+	const char	*p;
+	size_t		 len;
+	uint64_t	 start = in->in_bytes;
+	int		 raw, rc = INPUT_DATA;
+
+	for (;;) {
+		while (input_next(in, &p, &len, &raw))
+			take_line(s, p, len, raw, now);
+		if (rc == INPUT_AGAIN || rc == INPUT_ERROR ||
+		    input_fd(in) == -1 || !nbio_streams(input_fd(in)) ||
+		    in->in_bytes - start >= LOOP_STOP_READ_MAX ||
+		    now_ms() - now >= LOOP_STOP_READ_MS)
+			break;
+		rc = input_read(in);
+	}
+	if (input_rest(in, &p, &len))
+		take_line(s, p, len, 1, now);
+}
+
+/*
  * Write ob to fd. Returns OUTBUF_DONE or OUTBUF_AGAIN, or -1 when the
  * loop must end: the reader went away (quietly) or the write failed
  * (after a warning naming what).
@@ -269,9 +335,13 @@ take_input(struct loop_state *s, uint64_t now)
 static int
 flush_to(struct loop_state *s, struct outbuf *ob, int fd, const char *what)
 {
+	size_t	before = outbuf_pending(ob);
 	int	rc;
 
-	switch ((rc = outbuf_flush(ob, fd))) {
+	rc = outbuf_flush(ob, fd);
+	if (outbuf_pending(ob) < before)
+		s->ls_last_write = now_ms();
+	switch (rc) {
 	case OUTBUF_DONE:
 	case OUTBUF_AGAIN:
 		return rc;
@@ -332,6 +402,14 @@ reopen_output(struct loop_state *s)
 	}
 	close(s->ls_ctx->lc_outfd);
 	s->ls_ctx->lc_outfd = fd;
+	(void)nbio_setup(fd, 1);
+}
+
+/* --mmexternal: stdout and stderr carry replies only (ptrtag(1)). */
+static int
+stats_quiet(const struct config *cfg)
+{
+	return cfg->cf_format == CFG_FORMAT_MMEXTERNAL;
 }
 
 static void
@@ -341,9 +419,11 @@ handle_signals(struct loop_state *s, uint64_t now)
 
 	if (sig_usr1) {
 		sig_usr1 = 0;
-		stats_print(lc->lc_stats, STDERR_FILENO,
-		    lc->lc_cfg->cf_stats == 2, rsv_inflight(lc->lc_rsv),
-		    rsv_evictions(lc->lc_rsv), rsv_cached(lc->lc_rsv));
+		if (!stats_quiet(lc->lc_cfg))
+			stats_print(lc->lc_stats, STDERR_FILENO,
+			    lc->lc_cfg->cf_stats == 2,
+			    rsv_inflight(lc->lc_rsv),
+			    rsv_evictions(lc->lc_rsv), rsv_cached(lc->lc_rsv));
 	}
 	if (sig_hup) {
 		sig_hup = 0;
@@ -354,7 +434,8 @@ handle_signals(struct loop_state *s, uint64_t now)
 	}
 	if (sig_stop && !s->ls_stopping) {
 		s->ls_stopping = 1;
-		s->ls_stop_deadline = now + LOOP_STOP_GRACE_MS;
+		s->ls_last_write = now;
+		take_rest(s, now);
 	}
 }
 
@@ -378,8 +459,8 @@ poll_timeout(struct loop_state *s, uint64_t now)
 			t = d;
 	}
 	if (s->ls_stopping) {
-		d = s->ls_stop_deadline > now ?
-		    (int64_t)(s->ls_stop_deadline - now) : 0;
+		d = s->ls_last_write + LOOP_STALL_MS > now ?
+		    (int64_t)(s->ls_last_write + LOOP_STALL_MS - now) : 0;
 		if (t < 0 || d < t)
 			t = d;
 	}
@@ -483,13 +564,18 @@ loop_run(struct loop_ctx *lc)
 		    (s.ls_stopping || (lc->lc_in->in_eof &&
 		    lc->lc_in->in_start == lc->lc_in->in_end)))
 			break;
-		if (s.ls_stopping && now >= s.ls_stop_deadline)
+		if (s.ls_stopping && now >= s.ls_last_write + LOOP_STALL_MS) {
+			warnx("output: the reader took nothing for %d s after "
+			    "the stop signal; %zu bytes not written",
+			    LOOP_STALL_MS / 1000, outbuf_pending(&s.ls_out));
+			s.ls_output_gone = 2;
 			break;
+		}
 		if (iterate(&s) == -1)
 			break;
 	}
 	if (!s.ls_output_gone) {
-		/* Stop-signal grace period over: write what is left once. */
+		/* The output ended early: write what is left once. */
 		while (lineq_head(&s.ls_q) != NULL)
 			emit(&s, lineq_head(&s.ls_q), now_ms());
 		(void)flush_output(&s);
@@ -501,7 +587,7 @@ loop_run(struct loop_ctx *lc)
 	}
 	outbuf_free(&s.ls_out);
 	outbuf_free(&s.ls_confirm);
-	if (lc->lc_cfg->cf_stats)
+	if (lc->lc_cfg->cf_stats && !stats_quiet(lc->lc_cfg))
 		stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats ==
 		    2, rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
 		    rsv_cached(lc->lc_rsv));

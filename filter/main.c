@@ -21,6 +21,7 @@
 #include "input.h"
 #include "ipscan.h"
 #include "loop.h"
+#include "nbio.h"
 #include "options.h"
 #include "resolver.h"
 #include "sandbox.h"
@@ -166,18 +167,22 @@ main(int argc, char **argv)
 	}
 	memset(&st, 0, sizeof(st));
 	lc.lc_outfd = open_output(&cfg);
+	if (cfg.cf_cache_file != NULL &&
+	    cachefile_open(&cfg, errbuf, sizeof(errbuf)) == -1)
+		errx(2, "%s", errbuf);
 	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
 		errx(1, "c-ares: %s", ares_strerror(rc));
 	if ((rsv = rsv_create(&cfg, &st, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_cache_file != NULL)
-		(void)cachefile_load(rsv, cfg.cf_cache_file);
+		(void)cachefile_load(rsv);
+	/* Never O_NONBLOCK on a shared description: see nbio.h. */
 	for (i = 0; i < nfds; i++)
-		(void)fd_set_nonblock(fds[i]);
-	(void)fd_set_nonblock(lc.lc_outfd);
+		(void)nbio_setup(fds[i], fds[i] != STDIN_FILENO);
+	(void)nbio_setup(lc.lc_outfd, lc.lc_outfd != STDOUT_FILENO);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
 	if (cfg.cf_omprog)
-		(void)fd_set_nonblock(STDOUT_FILENO);
+		(void)nbio_setup(STDOUT_FILENO, 0);
 	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
 	lc.lc_cfg = &cfg;
@@ -185,6 +190,12 @@ main(int argc, char **argv)
 	lc.lc_in = &in;
 	lc.lc_scan = sc;
 	lc.lc_rsv = rsv;
+	/*
+	 * --mmexternal: rsyslog reads our stderr as replies too, so nothing
+	 * may reach it once start-up is over (ptrtag(1), STOPPING).
+	 */
+	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
+		(void)fd_to_devnull(STDERR_FILENO);
 	if (cfg.cf_output != NULL)
 		(void)sandbox_allow_file(&sp, cfg.cf_output);
 	if (cfg.cf_cache_file != NULL)

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "nbio.h"
 #include "outbuf.h"
 #include "util.h"
 
@@ -82,7 +83,8 @@ outbuf_flush(struct outbuf *ob, int fd)
 	ssize_t	n;
 
 	while (ob->ob_off < ob->ob_len) {
-		n = write(fd, ob->ob_buf + ob->ob_off, ob->ob_len - ob->ob_off);
+		n = nbio_write(fd, ob->ob_buf + ob->ob_off,
+		    ob->ob_len - ob->ob_off);
 		if (n == -1) {
 			if (errno == EINTR)
 				continue;

@@ -1,6 +1,6 @@
 /*
- * outbuf: an append-only byte buffer drained into a non-blocking
- * descriptor. Appends never fail (the buffer grows; callers bound it by
+ * outbuf: an append-only byte buffer drained into a descriptor set up
+ * with nbio_setup() (never blocks). Appends never fail (the buffer grows; callers bound it by
  * checking outbuf_above_high() before reading more input).
  */
 #ifndef OUTBUF_H

@@ -22,6 +22,7 @@
 #include "annot.h"
 #include "dnsmsg.h"
 #include "generic.h"
+#include "health.h"
 #include "resolver.h"
 #include "util.h"
 
@@ -46,7 +47,6 @@ struct lookup {
 	long			 lk_confirmed;	/* lowest confirming index, -1 */
 	int			 lk_fwd_temperr;
 	uint32_t		 lk_ttl;	/* min positive TTL seen */
-	int			 lk_probe;	/* sent to test a dead server */
 };
 
 struct rsv {
@@ -60,32 +60,26 @@ struct rsv {
 	size_t			 rs_max_pending;
 
 	/*
-	 * Back-off: after RSV_DEAD_TIMEOUTS consecutive timeouts, and no
-	 * answer at all for a whole query lifetime (timeout x tries), new
-	 * addresses are shed as "skipped" and only one probe lookup at a
-	 * time is let through, at rs_probe_at_ms; its timeout doubles the
-	 * interval (up to RSV_BACKOFF_MAX_MS), any answer ends the back-off.
-	 * The silence rule keeps a burst of names that are never answered
-	 * (their timeouts fire together) from condemning a live server.
+	 * Is the server reachable (health.h)? Fed by every query's outcome
+	 * (query_done) and by the liveness probes (probe_done); while it
+	 * says down, new addresses are shed as "skipped".
 	 */
-	unsigned int		 rs_consec_timeouts;
-	uint64_t		 rs_last_answer_ms;
-	int			 rs_backoff;
-	int			 rs_probing;
-	uint64_t		 rs_backoff_ms;
-	uint64_t		 rs_probe_at_ms;
+	struct health		 rs_health;
 
 	/* --max-qps token bucket, in thousandths of a query. */
 	int64_t			 rs_tokens;
 	uint64_t		 rs_tokens_ms;
 };
 
-#define RSV_DEAD_TIMEOUTS	5
-#define RSV_BACKOFF_MIN_MS	1000
-#define RSV_BACKOFF_MAX_MS	30000
+/*
+ * The liveness probe: a name every reachable DNS server answers at once,
+ * whatever an attacker controls. Recursive resolvers serve it locally
+ * (RFC 6303); an authoritative-only server answers REFUSED, which is a
+ * reply too.
+ */
+#define RSV_PROBE_NAME		"1.0.0.127.in-addr.arpa"
 
 static void	query_done(void *, int, int, unsigned char *, int);
-static void	health(struct rsv *, struct lookup *, int);
 
 static void
 dnsent_drop(struct lru_entry *le, void *arg)
@@ -106,7 +100,8 @@ rsv_inflight(const struct rsv *rsv)
 int
 rsv_saturated(const struct rsv *rsv)
 {
-	return rsv->rs_pending >= rsv->rs_max_pending && !rsv->rs_backoff;
+	return rsv->rs_pending >= rsv->rs_max_pending &&
+	    !health_down(&rsv->rs_health);
 }
 
 size_t
@@ -141,6 +136,8 @@ rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
 	TAILQ_INIT(&rsv->rs_waiting);
 	rsv->rs_tokens = (int64_t)cfg->cf_max_qps * 1000;
 	rsv->rs_tokens_ms = now_ms();
+	health_init(&rsv->rs_health, (uint64_t)cfg->cf_timeout_ms *
+	    cfg->cf_tries);
 	rsv->rs_max_pending = 4 * (size_t)cfg->cf_max_inflight;
 	if (rsv->rs_max_pending < 64)
 		rsv->rs_max_pending = 64;
@@ -152,7 +149,16 @@ rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
 	/* Never let c-ares' defaults (5 s x 4 tries) decide timing. */
 	opts.timeout = (int)cfg->cf_timeout_ms;
 	opts.tries = (int)cfg->cf_tries;
-	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+	/*
+	 * NOCHECKRESP: a SERVFAIL, REFUSED or NOTIMP answer is an answer.
+	 * Without it c-ares 1.18.1 drops such a reply, moves the query on
+	 * to the next server or try, and ends it as ARES_ECONNREFUSED, as
+	 * if nothing had come back. With it the reply ends the query (it
+	 * is not retried elsewhere) and ares_query maps its rcode to
+	 * ARES_ESERVFAIL, ARES_EREFUSED or ARES_ENOTIMP.
+	 */
+	opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
+	    ARES_FLAG_NOCHECKRESP;
 	mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS;
 	if ((rc = ares_init_options(&rsv->rs_channel, &opts, mask)) !=
 	    ARES_SUCCESS) {
@@ -395,6 +401,81 @@ fwd_answer(struct lookup *lk, size_t index, int status,
 		lookup_finish(lk, VERDICT_FAIL, lk->lk_names[0], ttl);
 }
 
+/* What a finished query says about the server's reachability. */
+enum outcome {
+	OUTCOME_REPLY,		/* a reply came back, whatever its rcode */
+	OUTCOME_LOST,		/* nothing came back: timeout, port refused */
+	OUTCOME_LOCAL		/* failed here (memory, bad name): no news */
+};
+
+/*
+ * With ARES_FLAG_NOCHECKRESP, c-ares hands over every reply it matched
+ * to a query (abuf set); ARES_ECONNREFUSED is left only for socket
+ * errors such as an ICMP port unreachable, which is "nothing came back".
+ */
+static enum outcome
+outcome(int status, const unsigned char *abuf)
+{
+	if (abuf != NULL)
+		return OUTCOME_REPLY;
+	switch (status) {
+	case ARES_SUCCESS:
+	case ARES_ENODATA:
+	case ARES_EFORMERR:
+	case ARES_ESERVFAIL:
+	case ARES_ENOTFOUND:
+	case ARES_ENOTIMP:
+	case ARES_EREFUSED:
+		return OUTCOME_REPLY;
+	case ARES_ETIMEOUT:
+	case ARES_ECONNREFUSED:
+		return OUTCOME_LOST;
+	default:
+		return OUTCOME_LOCAL;
+	}
+}
+
+/* c-ares callback of a liveness probe; arg is the resolver. */
+static void
+probe_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct rsv	*rsv = arg;
+
+	(void)timeouts;
+	(void)alen;
+	rsv->rs_inflight--;
+	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) {
+		health_probe_cancelled(&rsv->rs_health);
+		return;
+	}
+	count_status(rsv->rs_stats, status);
+	/* A probe that could not even be sent counts as lost. */
+	if (outcome(status, abuf) == OUTCOME_REPLY)
+		health_probe_answered(&rsv->rs_health, now_ms());
+	else if (health_probe_lost(&rsv->rs_health, now_ms()))
+		rsv->rs_stats->st_backoffs++;
+}
+
+/*
+ * Send a liveness probe if one is due. Runs outside callbacks; the
+ * probe's own callback may run before ares_query() returns, so its state
+ * is recorded first.
+ */
+static void
+probe_maybe(struct rsv *rsv, uint64_t now)
+{
+	if (!health_probe_due(&rsv->rs_health, now))
+		return;
+	health_probe_sent(&rsv->rs_health, now);
+	rsv->rs_inflight++;
+	rsv->rs_stats->st_queries++;
+	rsv->rs_stats->st_probes++;
+	rsv->rs_tokens -= 1000;
+	ares_query(rsv->rs_channel, RSV_PROBE_NAME, ns_c_in, DNSMSG_T_PTR,
+	    probe_done, rsv);
+}
+
 /* c-ares callback for every query we send. */
 static void
 query_done(void *arg, int status, int timeouts, unsigned char *abuf,
@@ -421,7 +502,16 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		return;
 	}
 	count_status(rsv->rs_stats, status);
-	health(rsv, lk, status);
+	switch (outcome(status, abuf)) {
+	case OUTCOME_REPLY:
+		health_reply(&rsv->rs_health, now_ms());
+		break;
+	case OUTCOME_LOST:
+		health_lost(&rsv->rs_health, now_ms());
+		break;
+	case OUTCOME_LOCAL:
+		break;
+	}
 	if (abuf == NULL)
 		alen = 0;
 	if (type == DNSMSG_T_PTR)
@@ -431,16 +521,15 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 }
 
 /*
- * May a new lookup start now? No while backing off (except the one probe
- * when it is due), nor while the --max-qps budget is spent.
+ * May a new lookup start now? No while backing off (only probes test
+ * the server then), nor while the --max-qps budget is spent.
  */
 static int
 admit(struct rsv *rsv, uint64_t now)
 {
 	uint32_t	qps = rsv->rs_cfg->cf_max_qps;
 
-	if (rsv->rs_backoff &&
-	    (rsv->rs_probing || now < rsv->rs_probe_at_ms))
+	if (health_down(&rsv->rs_health))
 		return 0;
 	if (qps == 0)
 		return 1;
@@ -450,38 +539,6 @@ admit(struct rsv *rsv, uint64_t now)
 	if (rsv->rs_tokens > (int64_t)qps * 1000)
 		rsv->rs_tokens = (int64_t)qps * 1000;
 	return rsv->rs_tokens >= 1000;
-}
-
-/* Track server health from one query's outcome (see struct rsv). */
-static void
-health(struct rsv *rsv, struct lookup *lk, int status)
-{
-	uint64_t	now;
-
-	if (status != ARES_ETIMEOUT && status != ARES_ECONNREFUSED) {
-		rsv->rs_last_answer_ms = now_ms();
-		rsv->rs_consec_timeouts = 0;
-		rsv->rs_backoff = 0;
-		rsv->rs_probing = 0;
-		return;
-	}
-	now = now_ms();
-	rsv->rs_consec_timeouts++;
-	if (lk->lk_probe && rsv->rs_backoff) {
-		rsv->rs_probing = 0;
-		rsv->rs_backoff_ms *= 2;
-		if (rsv->rs_backoff_ms > RSV_BACKOFF_MAX_MS)
-			rsv->rs_backoff_ms = RSV_BACKOFF_MAX_MS;
-		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
-	} else if (!rsv->rs_backoff &&
-	    rsv->rs_consec_timeouts >= RSV_DEAD_TIMEOUTS &&
-	    now - rsv->rs_last_answer_ms >= (uint64_t)rsv->rs_cfg->cf_timeout_ms *
-	    rsv->rs_cfg->cf_tries) {
-		rsv->rs_backoff = 1;
-		rsv->rs_backoff_ms = RSV_BACKOFF_MIN_MS;
-		rsv->rs_probe_at_ms = now + rsv->rs_backoff_ms;
-		rsv->rs_stats->st_backoffs++;
-	}
 }
 
 struct dnsent *
@@ -534,9 +591,6 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 	lk->lk_ent = de;
 	lk->lk_start_ms = now;
 	lk->lk_outstanding = 1;
-	lk->lk_probe = rsv->rs_backoff;
-	if (lk->lk_probe)
-		rsv->rs_probing = 1;
 	dnsmsg_ptrname(ia, lk->lk_qname, sizeof(lk->lk_qname));
 	de->de_lookup = lk;
 	rsv->rs_pending++;
@@ -586,13 +640,17 @@ int64_t
 rsv_timeout_ms(struct rsv *rsv)
 {
 	struct timeval	tv, *tvp;
+	int64_t		t, probe;
 
+	/* A probe due later needs a wake-up even with nothing in flight. */
+	probe = health_wait_ms(&rsv->rs_health, now_ms());
 	if (rsv->rs_inflight == 0)
-		return -1;
+		return probe;
 	if ((tvp = ares_timeout(rsv->rs_channel, NULL, &tv)) == NULL)
-		return -1;
+		return probe;
 	/* Round up: 0.4 ms left must not become a busy poll(0). */
-	return (int64_t)tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000;
+	t = (int64_t)tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000;
+	return probe >= 0 && probe < t ? probe : t;
 }
 
 void
@@ -601,7 +659,6 @@ rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n, uint64_t now)
 	ares_socket_t	rfd, wfd;
 	int		i, fired = 0;
 
-	(void)now;
 	for (i = 0; i < n; i++) {
 		if (pfd[i].revents == 0)
 			continue;
@@ -615,6 +672,7 @@ rsv_process(struct rsv *rsv, const struct pollfd *pfd, int n, uint64_t now)
 	if (!fired)
 		ares_process_fd(rsv->rs_channel, ARES_SOCKET_BAD,
 		    ARES_SOCKET_BAD);
+	probe_maybe(rsv, now);
 	pump(rsv);
 }
 
@@ -666,4 +724,18 @@ rsv_preload(struct rsv *rsv, const struct ipaddr *ia, enum verdict v,
 	}
 	lru_set_expiry(&de->de_lru, expires_ms);
 	return 0;
+}
+
+struct dnsent *
+rsv_peek(struct rsv *rsv, const struct ipaddr *ia, uint64_t now)
+{
+	uint8_t			 key[IPADDR_KEYLEN];
+	struct lru_entry	*le;
+
+	ipaddr_key(ia, key);
+	if ((le = lru_lookup(rsv->rs_cache, key, sizeof(key), now)) == NULL)
+		return NULL;
+	rsv->rs_stats->st_cache_hits++;
+	lru_pin(le);
+	return (struct dnsent *)le;
 }

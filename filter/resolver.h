@@ -54,7 +54,15 @@ void		 rsv_destroy(struct rsv *rsv);
 struct dnsent	*rsv_acquire(struct rsv *rsv, const struct ipaddr *ia,
 		    uint64_t now_ms, enum verdict *shed);
 
-/* Drop the caller's pin on de (from rsv_acquire). */
+/*
+ * The cache entry for ia, pinned for the caller, if there is one (settled
+ * or still being looked up); NULL otherwise. Never starts a lookup (used
+ * after a stop signal). Release it with rsv_release().
+ */
+struct dnsent	*rsv_peek(struct rsv *rsv, const struct ipaddr *ia,
+		    uint64_t now_ms);
+
+/* Drop the caller's pin on de (from rsv_acquire or rsv_peek). */
 void		 rsv_release(struct rsv *rsv, struct dnsent *de);
 
 /*

@@ -106,7 +106,9 @@ stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
 	put(buf, sizeof(buf), json, "inflight", inflight);
 	put(buf, sizeof(buf), json, "lookups_shed", st->st_shed);
 	put(buf, sizeof(buf), json, "backoffs", st->st_backoffs);
+	put(buf, sizeof(buf), json, "probes", st->st_probes);
 	put(buf, sizeof(buf), json, "lines_late", st->st_late_lines);
+	put(buf, sizeof(buf), json, "pattern_limit", st->st_pattern_limit);
 	for (i = VERDICT_PASS; i < VERDICT_COUNT; i++) {
 		snprintf(key, sizeof(key), "verdict_%s",
 		    verdict_name((enum verdict)i));

@@ -6,12 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "util.h"
-
-/* Original flags of fds 0..2, or -1 while untouched. */
-static int	saved_flags[3] = { -1, -1, -1 };
-static int	restore_registered;
 
 uint64_t
 now_ms(void)
@@ -20,16 +17,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-restore_flags(void)
-{
-	int	fd;
-
-	for (fd = 0; fd < 3; fd++)
-		if (saved_flags[fd] != -1)
-			(void)fcntl(fd, F_SETFL, saved_flags[fd]);
 }
 
 int
@@ -41,14 +28,23 @@ fd_set_nonblock(int fd)
 		return -1;
 	if (flags & O_NONBLOCK)
 		return 0;
-	if (fd >= 0 && fd < 3 && saved_flags[fd] == -1) {
-		saved_flags[fd] = flags;
-		if (!restore_registered) {
-			restore_registered = 1;
-			atexit(restore_flags);
-		}
-	}
 	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int
+fd_to_devnull(int fd)
+{
+	int	nfd;
+
+	if ((nfd = open("/dev/null", O_WRONLY | O_CLOEXEC)) == -1)
+		return -1;
+	if (nfd != fd && dup2(nfd, fd) == -1) {
+		close(nfd);
+		return -1;
+	}
+	if (nfd != fd)
+		close(nfd);
+	return 0;
 }
 
 void *

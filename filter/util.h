@@ -11,11 +11,17 @@
 uint64_t	 now_ms(void);
 
 /*
- * Put fd in O_NONBLOCK. The first change to each of fds 0, 1 and 2 is
- * remembered and undone at exit (an atexit hook), so a terminal shared
- * with the shell gets its flags back on every exit path. 0 or -1.
+ * Put fd's open file description in O_NONBLOCK. Only for a description
+ * this process opened itself: the flag is shared by every process that
+ * holds the description (see nbio.h for the others). 0 or -1.
  */
 int		 fd_set_nonblock(int fd);
+
+/*
+ * Point fd at /dev/null (this process's descriptor only; the description
+ * it shared is left alone). 0 or -1.
+ */
+int		 fd_to_devnull(int fd);
 
 /* Allocation that cannot fail: err(1) on ENOMEM. */
 void		*xcalloc(size_t n, size_t size);

@@ -16,10 +16,12 @@
  * scanned in time linear in its length.
  *
  * A scanner built from pattern sets (ipscan_create_patterns) owns a
- * patset instead, plus the built-in pattern when "any" is among its
- * specs. For such a scanner ipscan_next collects the whole line's hits
- * on the first call (*off == 0), sorted by position, and hands them out
- * one by one; later calls that continue the same walk reuse them.
+ * patset as well as the built-in pattern, whose addresses it adds when
+ * "any" is among its specs. For such a scanner ipscan_next collects the
+ * whole line's hits on the first call (*off == 0), sorted by position,
+ * and hands them out one by one; later calls that continue the same walk
+ * reuse them. A line on which a pattern reaches a match limit gets the
+ * built-in scanner's addresses instead (ptrtag.1, -p).
  */
 #include <limits.h>
 #include <stdint.h>
@@ -47,9 +49,9 @@ static const char ipscan_pattern[] =
 #define IPSCAN_PORTMAX	65535
 
 /*
- * sc_code is NULL in a scanner of pattern sets without "any". The hit
- * cursor (sc_hbuf, sc_hlen, sc_hoff) names the walk the collected hits
- * belong to: the line and the offset last handed back to the caller.
+ * Every scanner has sc_code; one of pattern sets has sc_ps as well. The
+ * hit cursor (sc_hbuf, sc_hlen, sc_hoff) names the walk the collected
+ * hits belong to: the line and the offset last handed back to the caller.
  */
 struct ipscan {
 	pcre2_code		*sc_code;
@@ -58,6 +60,7 @@ struct ipscan {
 	char			 sc_err[128];	/* last error text */
 	struct patset		*sc_ps;		/* NULL: built-in only */
 	int			 sc_any;	/* sets merged with built-in */
+	int			 sc_limited;	/* the line reached a limit */
 	struct patset_hits	 sc_hits;	/* the current line's hits */
 	size_t			 sc_hpos;	/* next hit to look at */
 	uintptr_t		 sc_hbuf;	/* line the hits are of */
@@ -120,7 +123,7 @@ ipscan_jit(const struct ipscan *sc)
 {
 	if (sc->sc_ps != NULL && !patset_jit(sc->sc_ps))
 		return 0;
-	return sc->sc_code == NULL || sc->sc_jit;
+	return sc->sc_jit;
 }
 
 const char *
@@ -186,17 +189,20 @@ ipscan_create_patterns(const char *const *specs, size_t nspecs,
 		patset_free(ps);
 		return ipscan_create(errbuf, errlen);
 	}
-	if (any)
-		sc = ipscan_create(errbuf, errlen);
-	else if ((sc = calloc(1, sizeof(*sc))) == NULL)
-		snprintf(errbuf, errlen, "out of memory");
-	if (sc == NULL) {
+	/* The built-in pattern also scans lines that reach a limit. */
+	if ((sc = ipscan_create(errbuf, errlen)) == NULL) {
 		patset_free(ps);
 		return NULL;
 	}
 	sc->sc_ps = ps;
 	sc->sc_any = any;
 	return sc;
+}
+
+int
+ipscan_limited(const struct ipscan *sc)
+{
+	return sc->sc_limited;
 }
 
 const char *
@@ -455,23 +461,30 @@ ipscan_any_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
 /*
  * Collect every hit of the line into sc_hits, sorted by position: the
  * captures of every pattern, then the built-in scanner's addresses when
- * "any" was asked for. Returns 0, or -1 with the reason in sc_err.
+ * "any" was asked for. When a pattern reaches a limit, the line's hits
+ * are the built-in scanner's alone, and sc_limited says so. Returns 0,
+ * or -1 with the reason in sc_err.
  */
 static int
 ipscan_collect(struct ipscan *sc, const char *buf, size_t len)
 {
 	struct ipmatch	m;
 	size_t		off = 0;
-	int		rc;
+	int		rc, any = sc->sc_any;
 
 	sc->sc_hits.ph_n = 0;
+	sc->sc_limited = 0;
 	if (!ipscan_maybe(buf, len))
 		return 0;
-	if (patset_scan(sc->sc_ps, buf, len, &sc->sc_hits, sc->sc_err,
-	    sizeof(sc->sc_err)) == -1)
+	rc = patset_scan(sc->sc_ps, buf, len, &sc->sc_hits, sc->sc_err,
+	    sizeof(sc->sc_err));
+	if (rc == -1)
 		return -1;
-	while (sc->sc_any &&
-	    (rc = ipscan_any_next(sc, buf, len, &off, &m)) != 0) {
+	if (rc == PATSET_LIMIT) {
+		sc->sc_hits.ph_n = 0;
+		sc->sc_limited = any = 1;
+	}
+	while (any && (rc = ipscan_any_next(sc, buf, len, &off, &m)) != 0) {
 		if (rc == -1)
 			return -1;
 		if (patset_hits_add(&sc->sc_hits, &m, PATSET_SRC_ANY) == -1) {

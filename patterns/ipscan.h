@@ -78,6 +78,15 @@ int		 ipscan_next(struct ipscan *sc, const char *buf, size_t len,
 int		 ipscan_line(struct ipscan *sc, const char *buf, size_t len,
 		    struct ipmatch *out, size_t max);
 
+/*
+ * 1 when, on the line of the last walk ipscan_next started (*off == 0),
+ * a pattern reached a match limit (ptrtag.1, -p): the walk then yields
+ * the addresses of the built-in scanner, as "-p any" finds them, and
+ * ipscan_error() names the pattern and the limit. 0 otherwise, and
+ * always for the built-in scanner alone.
+ */
+int		 ipscan_limited(const struct ipscan *sc);
+
 /* Text of the last error, for diagnostics. */
 const char	*ipscan_error(const struct ipscan *sc);
 

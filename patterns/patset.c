@@ -14,6 +14,12 @@
  * line that is not valid UTF-8 a matcher error. PCRE2_DUPNAMES lets a
  * pattern name two alternatives "ip"; every group of a wanted name is
  * read from the name table, and an unset one is skipped.
+ *
+ * Every match runs under the limits below (ptrtag.1, -p), set on one
+ * match context that the JIT and the interpreter both read. A user's
+ * pattern can backtrack without end; a match that reaches a limit ends
+ * the scan of the line with PATSET_LIMIT, and the caller scans the line
+ * another way.
  */
 #include <errno.h>
 #include <limits.h>
@@ -25,6 +31,30 @@
 #include <pcre2.h>
 
 #include "patset.h"
+
+/*
+ * The match limit of one match attempt (PCRE2 counts afresh at each start
+ * position): PATSET_MATCH_BASE plus PATSET_MATCH_PER_BYTE for each byte of
+ * the line, so that a longer line gets a proportional budget. The JIT and
+ * the interpreter count differently; on lines of 64 KiB shaped to make
+ * every optional part work (tests/patterns/linear_shapes.h), the shipped
+ * sets need at most 2.5 per byte under either, and a few hundred on short
+ * lines: the limit leaves a margin of 6 and more. At 64 KiB the budget,
+ * about 1.15 million steps, is some milliseconds of JIT matching.
+ */
+#define PATSET_MATCH_BASE	100000
+#define PATSET_MATCH_PER_BYTE	16
+/*
+ * The depth of nested backtracking, and the heap (KiB) that holds it,
+ * which only the interpreter uses (the JIT ignores both and stops at its
+ * stack of PCRE2's default 32 KiB instead, PCRE2_ERROR_JIT_STACKLIMIT).
+ * The shipped sets need a depth of at most 9 and the least heap there
+ * is. The heap a match takes stays with its match data until the set is
+ * freed, so the heap limit also bounds what a hostile line leaves
+ * behind: PATSET_MAX times this at most.
+ */
+#define PATSET_DEPTH_LIMIT	10000
+#define PATSET_HEAP_LIMIT	1024
 
 /* Named groups of one kind (address, or helo) one pattern may have. */
 #define PATSET_GRPMAX	16
@@ -46,8 +76,9 @@ struct patset_pat {
 };
 
 struct patset {
-	size_t			ps_n;
-	struct patset_pat	ps_pat[PATSET_MAX];
+	pcre2_match_context	*ps_mctx;	/* the limits of every match */
+	size_t			 ps_n;
+	struct patset_pat	 ps_pat[PATSET_MAX];
 };
 
 /* A set file being read, for "FILE:LINE:" messages. */
@@ -62,8 +93,14 @@ patset_create(char *errbuf, size_t errlen)
 {
 	struct patset	*ps;
 
-	if ((ps = calloc(1, sizeof(*ps))) == NULL)
+	if ((ps = calloc(1, sizeof(*ps))) == NULL ||
+	    (ps->ps_mctx = pcre2_match_context_create(NULL)) == NULL) {
+		free(ps);
 		snprintf(errbuf, errlen, "out of memory");
+		return NULL;
+	}
+	pcre2_set_depth_limit(ps->ps_mctx, PATSET_DEPTH_LIMIT);
+	pcre2_set_heap_limit(ps->ps_mctx, PATSET_HEAP_LIMIT);
 	return ps;
 }
 
@@ -95,6 +132,7 @@ patset_free(struct patset *ps)
 		pcre2_match_data_free(ps->ps_pat[i].pp_md);
 		pcre2_code_free(ps->ps_pat[i].pp_code);
 	}
+	pcre2_match_context_free(ps->ps_mctx);
 	free(ps);
 }
 
@@ -387,16 +425,24 @@ patset_take(const struct patset_pat *pp, uint32_t src, const char *buf,
 	return 0;
 }
 
-/* One match attempt of pp from start; PCRE2's return code. */
+/* One match attempt of pp from start, under mctx; PCRE2's return code. */
 static int
-patset_match(struct patset_pat *pp, const char *buf, size_t len,
-    size_t start, uint32_t opts)
+patset_match(struct patset_pat *pp, pcre2_match_context *mctx,
+    const char *buf, size_t len, size_t start, uint32_t opts)
 {
 	if (pp->pp_jit)
 		return pcre2_jit_match(pp->pp_code, (PCRE2_SPTR)buf, len,
-		    start, opts, pp->pp_md, NULL);
+		    start, opts, pp->pp_md, mctx);
 	return pcre2_match(pp->pp_code, (PCRE2_SPTR)buf, len, start, opts,
-	    pp->pp_md, NULL);
+	    pp->pp_md, mctx);
+}
+
+/* Is rc the error of a match that reached one of its limits? */
+static int
+patset_is_limit(int rc)
+{
+	return rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+	    rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT;
 }
 
 /*
@@ -404,11 +450,13 @@ patset_match(struct patset_pat *pp, const char *buf, size_t len,
  * the next attempt at the same place must not be empty (the pcre2demo
  * rule, without PCRE2_ANCHORED, which the JIT does not take): it then
  * finds a non-empty match there or any match further on, so the loop
- * always advances. Returns 0, or -1 with the reason in err.
+ * always advances. Returns 0, PATSET_LIMIT when a match reached a limit,
+ * or -1 on another error; err then holds the reason.
  */
 static int
-patset_walk(struct patset_pat *pp, uint32_t src, const char *buf,
-    size_t len, struct patset_hits *h, char *err, size_t errlen)
+patset_walk(struct patset_pat *pp, pcre2_match_context *mctx, uint32_t src,
+    const char *buf, size_t len, struct patset_hits *h, char *err,
+    size_t errlen)
 {
 	PCRE2_UCHAR	 msg[100];
 	PCRE2_SIZE	*ov;
@@ -417,14 +465,14 @@ patset_walk(struct patset_pat *pp, uint32_t src, const char *buf,
 	int		 rc;
 
 	for (;;) {
-		rc = patset_match(pp, buf, len, start, opts);
+		rc = patset_match(pp, mctx, buf, len, start, opts);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0) {
 			pcre2_get_error_message(rc, msg, sizeof(msg));
 			snprintf(err, errlen, "%s: %s", pp->pp_where,
 			    (char *)msg);
-			return -1;
+			return patset_is_limit(rc) ? PATSET_LIMIT : -1;
 		}
 		ov = pcre2_get_ovector_pointer(pp->pp_md);
 		nset = rc > 0 ? (uint32_t)rc :
@@ -447,12 +495,17 @@ int
 patset_scan(struct patset *ps, const char *buf, size_t len,
     struct patset_hits *h, char *err, size_t errlen)
 {
-	size_t	i;
+	uint64_t	limit;
+	size_t		i;
+	int		rc;
 
+	limit = PATSET_MATCH_BASE + (uint64_t)len * PATSET_MATCH_PER_BYTE;
+	pcre2_set_match_limit(ps->ps_mctx,
+	    limit < UINT32_MAX ? (uint32_t)limit : UINT32_MAX);
 	for (i = 0; i < ps->ps_n; i++)
-		if (patset_walk(&ps->ps_pat[i], (uint32_t)i, buf, len, h,
-		    err, errlen) == -1)
-			return -1;
+		if ((rc = patset_walk(&ps->ps_pat[i], ps->ps_mctx, (uint32_t)i,
+		    buf, len, h, err, errlen)) != 0)
+			return rc;
 	return 0;
 }
 

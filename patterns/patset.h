@@ -66,11 +66,17 @@ void		 patset_free(struct patset *ps);
 
 /* Matching */
 
+/* patset_scan's answer when a match reached a limit. */
+#define PATSET_LIMIT	1
+
 /*
  * Run every pattern over buf[0..len) and append to h each captured text
- * that ipaddr_parse accepts, spans with brackets trimmed. Returns 0, or
- * -1 on a matcher or memory error with its text in err; h may then hold
- * part of the line's hits.
+ * that ipaddr_parse accepts, spans with brackets trimmed. Every match
+ * runs under the limits of ptrtag.1 (-p): a match limit in proportion
+ * to len, a depth and a heap limit, and the JIT's stack. Returns 0;
+ * PATSET_LIMIT when a match reached one of them (the scan stops there);
+ * or -1 on another matcher error or out of memory. After PATSET_LIMIT
+ * or -1, err holds the reason and h may hold part of the line's hits.
  */
 int		 patset_scan(struct patset *ps, const char *buf, size_t len,
 		    struct patset_hits *h, char *err, size_t errlen);

@@ -28,11 +28,15 @@
 # 4F1A2B3C: reject: DATA from unknown[192.0.2.1]: 550 ...; from=<> to=<u@example.org> proto=ESMTP helo=<[192.0.2.1]>
 # NOQUEUE: milter-reject: END-OF-MESSAGE from ..., also reject_warning, discard, hold, warn
 # NOQUEUE: reject: RCPT from [192.0.2.1]:50000: 550 ...; client [192.0.2.1] blocked ...; from=<x>, to=<y>, proto=ESMTP, helo=<x>   (postscreen)
-# The helo group is the last helo=<...> of the line: postfix writes it last.
-# The match runs on to the end of the line, so that a line costs one scan
-# for the helo: postfix writes one such message a line, and any further
-# "reject: ... from" in it is text the client chose.
-(?<![0-9A-Za-z])(?:NOQUEUE|[0-9A-Za-z]+): (?:milter-)?(?:reject|reject_warning|discard|hold|warn|filter|redirect): [A-Z-]+ from [^\s\[]*\[(?<src>[^\]\s]+)\](?::\d+)?:(?:.* helo=<(?<helo>[^>]*)>)?.*
+# The helo group is taken from the last " helo=<" of the line, up to the
+# first '>' after it: postfix writes it last. When that last one has no
+# '>', the line has no helo: the atomic group never goes back to an
+# earlier " helo=<", each of which would cost a scan to the end of the
+# line (time quadratic in its length). The match runs on to the end of
+# the line, so that a line costs one scan for the helo: postfix writes
+# one such message a line, and any further "reject: ... from" in it is
+# text the client chose.
+(?<![0-9A-Za-z])(?:NOQUEUE|[0-9A-Za-z]+): (?:milter-)?(?:reject|reject_warning|discard|hold|warn|filter|redirect): [A-Z-]+ from [^\s\[]*\[(?<src>[^\]\s]+)\](?::\d+)?:(?:(?>.* helo=<)(?<helo>[^>]*+)>)?.*
 
 # warning: hostname x.example does not resolve to address 198.51.100.90: Name or service not known
 # warning: hostname x.example does not resolve to address 2001:db8::5

@@ -563,6 +563,44 @@ def check_mmexternal(tap, ptrtag, nsd):
                       b'', 'mmexternal: nothing on ptrtag\'s stderr')
 
 
+def check_mmexternal_sigusr1(tap, ptrtag, nsd):
+    """mmexternal reads ptrtag's stderr as replies too (no wrapper here):
+    SIGUSR1 and --stats must not put anything there (ptrtag(1),
+    STOPPING), or every later reply lands on the wrong message."""
+    with daemons.TempDir('ptrtag-rsyslog-') as d:
+        sock, out = os.path.join(d, 'log.sock'), os.path.join(d, 'out.log')
+        cmd = '%s --mmexternal --stats -s %s -t 500 --tries 2' % (
+            ptrtag, nsd.server)
+        with Rsyslog(d, mmexternal_conf(d, sock, cmd, out),
+                     sockets=[sock]) as rs:
+            before = numbered('u', len(MESSAGES))
+            daemons.logger([t for t, _ in before], sock=sock)
+            daemons.wait_lines(out, len(before), 30)
+            children = rs.children()
+            for pid in children:
+                os.kill(pid, signal.SIGUSR1)
+            time.sleep(0.5)
+            after = numbered('v', len(MESSAGES))
+            daemons.logger([t for t, _ in after], sock=sock)
+            msgs = before + after
+            got = daemons.wait_lines(out, len(msgs), 30)
+            parsed = [parse_mm(l) for l in got]
+            wanted = [(('sshd: %s' % t).encode(), want_props(ips))
+                      for t, ips in msgs]
+            tap.ok(children and parsed == wanted, 'mmexternal: after '
+                   'SIGUSR1 each message still carries its own reply',
+                   lambda: dnstest.first_difference(
+                       [repr(p).encode() for p in parsed],
+                       [repr(w).encode() for w in wanted]))
+            tap.equal(rs.children(), children, 'mmexternal: SIGUSR1 and '
+                      '--stats: the same ptrtag goes on')
+            internal = daemons.read_bytes(rs.internal_log)
+            tap.ok(b'mmexternal' not in internal, 'mmexternal: SIGUSR1: '
+                   'rsyslog reports no invalid reply',
+                   daemons.read_text(rs.internal_log))
+            rs.stop()
+
+
 def check_mmexternal_delay(tap, ptrtag, r):
     """--mmexternal's default --max-delay is 200 ms: a slow answer does
     not hold rsyslog's message; the lookup fills the cache."""
@@ -608,6 +646,7 @@ def main():
             tap.guard(check_omprog_confirm, tap, ptrtag, nsd)
             tap.guard(check_omprog_hup, tap, ptrtag, nsd)
             tap.guard(check_mmexternal, tap, ptrtag, nsd)
+            tap.guard(check_mmexternal_sigusr1, tap, ptrtag, nsd)
         with dnstest.Responder(slow_handler()) as r:
             tap.guard(check_kill_confirm, tap, ptrtag, r)
             tap.guard(check_kill_plain, tap, ptrtag, r)

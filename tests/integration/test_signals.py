@@ -6,8 +6,8 @@ Responder on 127.0.0.1.
   every queued line is written within one second (unfinished lookups as
   timeout), the cache file is saved, exit 0.
 - A second SIGTERM while ptrtag cannot finish (its reader has stopped
-  reading) exits at once with status 1; a single one exits 0 within one
-  second all the same.
+  reading) exits at once with status 1; a single one gives up with
+  status 1 once the reader has taken nothing for 5 s.
 - SIGHUP after a logrotate-style rename of -o FILE: later lines land in
   the new file, none is lost or duplicated across the two; the cache file
   is saved on SIGHUP too.
@@ -212,21 +212,35 @@ def finish(proc, timeout):
     return rc, time.monotonic() - start
 
 
+STALL = 5.0    # ptrtag(1), STOPPING: a reader that takes nothing this long
+
+
 def case_second_signal(tap, ptrtag, r):
-    """With the reader stalled ptrtag cannot write its queue, so after one
-    SIGTERM it waits out its grace period (under one second) and exits 0;
-    a second SIGTERM 0.1 s after the first makes it exit at once with
-    status 1."""
+    """With the reader stalled ptrtag cannot write what it has read, so
+    after one SIGTERM it keeps trying until the reader has taken nothing
+    for STALL seconds, then says so in one line and exits 1; a second
+    SIGTERM 0.1 s after the first makes it exit at once with status 1."""
     proc, written = stalled_ptrtag(ptrtag, r)
     start = time.monotonic()
     proc.send_signal(signal.SIGTERM)
-    rc, _ = finish(proc, 5)
+    try:
+        rc = proc.wait(timeout=STALL + 3)
+    except subprocess.TimeoutExpired:
+        rc = None
     took = time.monotonic() - start
+    err = b''
+    if rc is not None:
+        err = proc.stderr.read()
+    finish(proc, 1)
     tap.diag('one SIGTERM, reader stalled (%d bytes in): exit %s after '
              '%.0f ms' % (written, rc, took * 1000))
-    tap.ok(rc == 0 and took <= 1.0 + NOISE, 'one SIGTERM with the reader '
-           'stalled: exit 0 within one second', 'rc %s after %.2f s' % (
+    tap.ok(rc == 1 and STALL - 0.1 <= took <= STALL + 1.0 + NOISE,
+           'one SIGTERM with the reader stalled: exit 1 once the reader '
+           'has taken nothing for %g s' % STALL, 'rc %s after %.2f s' % (
                rc, took))
+    tap.ok(err.count(b'\n') == 1 and b'not written' in err, 'one SIGTERM '
+           'with the reader stalled: one line on stderr says so',
+           dnstest.short(err))
 
     proc, written = stalled_ptrtag(ptrtag, r)
     start = time.monotonic()

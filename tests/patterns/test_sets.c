@@ -928,29 +928,39 @@ Test(user, invalid_utf8_lines_match)
 	ipscan_free(sc);
 }
 
-/* A matcher error fails the line, with the pattern's place in the text. */
-Test(user, matcher_error_fails_the_line)
+/*
+ * A pattern that reaches a match limit gives the line the built-in
+ * scanner's addresses instead of the patterns' (ptrtag.1, -p), and
+ * ipscan_limited() says so, with the pattern's place in the error text.
+ */
+Test(user, limit_falls_back_to_the_builtin_scanner)
 {
 	struct ipscan	*sc;
 	struct ipmatch	 m[4];
-	char		 path[256], line[64];
+	char		 path[256], line[80], got[512];
 	size_t		 off = 0;
 
-	/* A digit, so that the line is scanned at all; no 'y' to end on. */
+	/* An address, then x's without a 'y' right after them to end on. */
 	memset(line, 'x', sizeof(line));
-	line[0] = '1';
+	memcpy(line, "[2001:db8::9] ", 14);
 	line[sizeof(line) - 2] = '!';
 	line[sizeof(line) - 1] = 'y';
 	sc = build_user("# backtracks without end\n(?<ip>(x+x+)+)y\n"
-	    "(?<ip>\\d+\\.\\d+\\.\\d+\\.\\d+)\n", path, sizeof(path));
-	cr_expect_eq(ipscan_line(sc, line, sizeof(line), m, 4), -1);
+	    "(?<src>\\d+\\.\\d+\\.\\d+\\.\\d+)\n", path, sizeof(path));
+	scan_text(sc, line, sizeof(line), got, sizeof(got));
+	cr_expect_str_eq(got, "ip:2001:db8::9");
+	cr_expect_eq(ipscan_limited(sc), 1);
 	cr_expect_not_null(strstr(ipscan_error(sc), "user.pat:2: "), "%s",
 	    ipscan_error(sc));
 	cr_expect_not_null(strstr(ipscan_error(sc), "limit"), "%s",
 	    ipscan_error(sc));
-	cr_expect_eq(ipscan_next(sc, line, sizeof(line), &off, m), -1);
-	/* The next line is scanned afresh. */
-	cr_expect_eq(ipscan_line(sc, "192.0.2.1", 9, m, 4), 1);
+	cr_expect_eq(ipscan_next(sc, line, sizeof(line), &off, m), 1);
+	cr_expect_eq(m[0].im_role, IPSCAN_ROLE_IP);
+	cr_expect_eq(ipscan_next(sc, line, sizeof(line), &off, m), 0);
+	/* The next line is scanned by the patterns again. */
+	cr_expect_eq(ipscan_line(sc, "192.0.2.1 [2001:db8::9]", 23, m, 4), 1);
+	cr_expect_eq(m[0].im_role, IPSCAN_ROLE_SRC);
+	cr_expect_eq(ipscan_limited(sc), 0);
 	ipscan_free(sc);
 }
 
@@ -1066,6 +1076,7 @@ ParameterizedTest(size_t *i, sets, hostile_lines_are_linear, .timeout = 30)
 	dt = now_s() - t0;
 	free(buf);
 	cr_expect_geq(n, 0);
+	cr_expect_eq(ipscan_limited(sc), 0, "%s", ipscan_error(sc));
 	cr_expect_lt(dt, 1.0, "unit \"%s\" took %.3f s", unit, dt);
 	ipscan_free(sc);
 }
