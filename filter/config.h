@@ -77,6 +77,8 @@ struct config {
 	int			 cf_stats;	/* 0 off, 1 kv, 2 json */
 	int			 cf_omprog;	/* confirm each line with OK */
 	int			 cf_progress;	/* -1 never, 0 auto */
+	const char		*cf_user;	/* --user: NULL keeps it */
+	int			 cf_no_sandbox;	/* --no-sandbox */
 	char			**cf_files;	/* NULL-terminated; none: stdin */
 	const char		*cf_patterns[CFG_PATTERNS_MAX];	/* -p, in order */
 	size_t			 cf_npatterns;

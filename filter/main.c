@@ -24,6 +24,7 @@
 #include "nbio.h"
 #include "options.h"
 #include "resolver.h"
+#include "sandbox.h"
 #include "stats.h"
 #include "util.h"
 
@@ -119,6 +120,19 @@ open_output(const struct config *cfg)
 	return fd;
 }
 
+/*
+ * Everything is open: confine the rest of the run (ptrtag.1, SANDBOX).
+ * A sandbox that cannot be entered is an error, not a quiet downgrade.
+ */
+static void
+confine(struct sandbox_plan *sp)
+{
+	char	errbuf[256];
+
+	if (sandbox_enter(sp, errbuf, sizeof(errbuf)) == -1)
+		errx(1, "%s", errbuf);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -128,16 +142,21 @@ main(int argc, char **argv)
 	struct loop_ctx	 lc;
 	struct ipscan	*sc;
 	struct rsv	*rsv;
+	struct sandbox_plan sp;
 	char		 errbuf[256];
 	size_t		 nfds, i;
 	int		*fds, rc;
 
 	options_parse(argc, argv, &cfg);
+	if (sandbox_init(&sp, cfg.cf_user, cfg.cf_no_sandbox, errbuf,
+	    sizeof(errbuf)) == -1)
+		errx(2, "%s", errbuf);
 	fds = open_inputs(cfg.cf_files, &nfds);
 	if ((sc = make_scanner(&cfg, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
 		signal(SIGPIPE, SIG_IGN);
+		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);
 		ipscan_free(sc);
 		for (i = 0; i < nfds; i++)
@@ -177,6 +196,11 @@ main(int argc, char **argv)
 	 */
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
+	if (cfg.cf_output != NULL)
+		(void)sandbox_allow_file(&sp, cfg.cf_output);
+	if (cfg.cf_cache_file != NULL)
+		(void)sandbox_allow_file(&sp, cfg.cf_cache_file);
+	confine(&sp);
 	rc = loop_run(&lc);
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)

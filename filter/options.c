@@ -15,12 +15,14 @@
 #include "dnsmsg.h"
 #include "ipscan.h"
 #include "options.h"
+#include "sandbox.h"
 
 enum {
 	OPT_TRIES = 256, OPT_MAX_QPS, OPT_MAX_NAMES, OPT_EXCLUDE, OPT_ONLY,
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
-	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS,
+	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
+	OPT_NO_SANDBOX,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +53,8 @@ static const struct option longopts[] = {
 	{ "mmexternal",	no_argument,	   NULL, OPT_MMEXTERNAL },
 	{ "stats",	optional_argument, NULL, OPT_STATS },
 	{ "progress",	optional_argument, NULL, OPT_PROGRESS },
+	{ "user",	required_argument, NULL, OPT_USER },
+	{ "no-sandbox",	no_argument,	   NULL, OPT_NO_SANDBOX },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
@@ -95,6 +99,9 @@ usage(void)
 "      --omprog            rsyslog omprog confirmations (OK) on stdout\n"
 "      --mmexternal        rsyslog mmexternal: one JSON reply per line\n"
 "      --progress[=never]  progress line when reading files on a tty\n"
+"Confinement (after start-up; see SANDBOX in ptrtag(1)):\n"
+"      --user NAME         run as NAME once everything is open\n"
+"      --no-sandbox        no seccomp filter, Landlock or no_new_privs\n"
 "  -h, --help / -V, --version\n"
 "\n"
 "Verdicts: pass fail none temperror permerror timeout skipped.\n"
@@ -108,8 +115,14 @@ usage(void)
 static void
 version(void)
 {
-	printf("ptrtag %s (c-ares %s, %s)\n", PTRTAG_VERSION,
-	    ares_version(NULL), ipscan_library_version());
+	char	landlock[32] = "no Landlock";
+	int	abi;
+
+	/* The sandbox degrades without Landlock; say which one this is. */
+	if ((abi = sandbox_landlock_abi()) > 0)
+		snprintf(landlock, sizeof(landlock), "Landlock ABI %d", abi);
+	printf("ptrtag %s (c-ares %s, %s, %s)\n", PTRTAG_VERSION,
+	    ares_version(NULL), ipscan_library_version(), landlock);
 	exit(0);
 }
 
@@ -434,6 +447,12 @@ options_parse(int argc, char **argv, struct config *cfg)
 			else
 				bad("--progress=%s: expected auto or never",
 				    optarg);
+			break;
+		case OPT_USER:
+			cfg->cf_user = optarg;
+			break;
+		case OPT_NO_SANDBOX:
+			cfg->cf_no_sandbox = 1;
 			break;
 		case ':':
 			bad("option %s needs a value (see ptrtag --help)",
