@@ -176,7 +176,9 @@ def drive(proc, nlines):
             break
         out_lines += data.count(b'\n')
         out_bytes += len(data)
-        last = data
+        # A read may hold only the end of the last line: keep a tail
+        # longer than any output line, not the last read alone.
+        last = (last + data)[-8192:]
     # stdout closed: ptrtag is exiting. The sampler goes on until it is
     # gone (its /proc entry then has no VmHWM any more).
     threads[0].join(30)
