@@ -64,28 +64,20 @@ open_inputs(char **files, size_t *nfds)
 }
 
 /*
- * Pattern sets are looked up in the installed directory; a binary that
- * runs from its own build directory uses the source tree's sets instead,
- * so that a build is usable (and testable) before it is installed.
+ * Named pattern sets are looked up in the installed directory, or in
+ * $PTRTAG_PATTERN_DIR when it is set and not empty (ptrtag.1,
+ * ENVIRONMENT): how the tests run a build before it is installed.
  */
 static struct ipscan *
 make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 {
 	const char	*dirs[1];
-	char		 exe[PATH_MAX];
-	ssize_t		 n;
-	size_t		 blen = strlen(PTRTAG_BUILD_DIR);
+	const char	*env;
 
 	if (cfg->cf_npatterns == 0)
 		return ipscan_create(errbuf, errlen);
-	dirs[0] = PTRTAG_PATTERN_DIR;
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		if (strncmp(exe, PTRTAG_BUILD_DIR, blen) == 0 &&
-		    exe[blen] == '/')
-			dirs[0] = PTRTAG_SOURCE_PATTERN_DIR;
-	}
+	env = secure_getenv("PTRTAG_PATTERN_DIR");
+	dirs[0] = env != NULL && *env != '\0' ? env : PTRTAG_PATTERN_DIR;
 	return ipscan_create_patterns(cfg->cf_patterns, cfg->cf_npatterns,
 	    dirs, 1, errbuf, errlen);
 }

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "annot.h"
+#include "bounds.h"
 #include "dnsmsg.h"
 #include "ipscan.h"
 #include "options.h"
@@ -307,12 +307,13 @@ finish(struct config *cfg, int exclude_none)
 	}
 	/*
 	 * Queued lines pin the cache entries they refer to, and so do
-	 * pending lookups (at most 4 x --max-inflight): shrink the window so
-	 * that, at two distinct addresses per line, pins leave room in the
-	 * cache. (A window of lines that each carry more only means that new
-	 * addresses are skipped while the cache is full of pinned entries.)
+	 * pending lookups (at most pending_bound(), bounds.h): shrink the
+	 * window so that, at two distinct addresses per line, pins leave
+	 * room in the cache. (A window of lines that each carry more only
+	 * means that new addresses are skipped while the cache is full of
+	 * pinned entries.)
 	 */
-	pending = 4 * cfg->cf_max_inflight;
+	pending = pending_bound(cfg->cf_max_inflight);
 	room = cfg->cf_cache_size > pending ? cfg->cf_cache_size - pending : 0;
 	if (room / 2 < cfg->cf_window_lines)
 		cfg->cf_window_lines = room / 2;
@@ -384,7 +385,7 @@ options_parse(int argc, char **argv, struct config *cfg)
 			break;
 		case OPT_MAX_IPS:
 			cfg->cf_max_ips = number("--max-ips", optarg, 1,
-			    ANNOT_SLOTS_MAX);
+			    LINE_ADDRS_MAX);
 			break;
 		case OPT_MAX_LINE:
 			cfg->cf_max_line = number("--max-line", optarg, 1,

@@ -1,5 +1,5 @@
 /*
- * options: the command line of SPEC section 1 into a struct config.
+ * options: the command line of ptrtag.1, DESCRIPTION into a struct config.
  */
 #ifndef OPTIONS_H
 #define OPTIONS_H

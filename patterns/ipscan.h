@@ -7,35 +7,19 @@
 
 #include <stddef.h>
 
-#include "ipaddr.h"
-
-/* Role of an address, from the named group of a pattern that caught it. */
-enum ipscan_role {
-	IPSCAN_ROLE_IP = 0,	/* group "ip", or the built-in scanner */
-	IPSCAN_ROLE_SRC,	/* group "src" */
-	IPSCAN_ROLE_DST,	/* group "dst" */
-};
-
-struct ipmatch {
-	size_t			im_so;		/* span of the address text */
-	size_t			im_eo;
-	struct ipaddr		im_addr;	/* already unmapped */
-	enum ipscan_role	im_role;
-	size_t			im_helo_so;	/* span of group "helo"; */
-	size_t			im_helo_eo;	/* so == eo when none */
-};
+#include "ipmatch.h"
 
 struct ipscan;
 
 /*
  * Build the built-in scanner ("-p any"): one compiled, JIT-compiled
- * pattern finding every address per SPEC section 3. Returns NULL on
+ * pattern finding every address as ptrtag.1 describes it. Returns NULL on
  * failure with a message in errbuf. Never exits.
  */
 struct ipscan	*ipscan_create(char *errbuf, size_t errlen);
 
 /*
- * Build a scanner from pattern sets (SPEC section 3, "-p"). Each spec is
+ * Build a scanner from pattern sets (ptrtag.1, DESCRIPTION, "-p"). Each spec is
  * a set NAME (a file NAME.pat found in the first of dirs[0..ndirs) that
  * has it) or a path to a user's file (any spec containing '/'). A set
  * file holds PCRE2 expressions, one per line, blank lines and lines

@@ -1,5 +1,5 @@
 /*
- * patset: pattern sets for "-p NAME|FILE" (SPEC section 3).
+ * patset: pattern sets for "-p NAME|FILE" (ptrtag.1, DESCRIPTION).
  *
  * A set file holds one PCRE2 expression a line. Each is compiled once
  * here, JIT compiled when the JIT works, and gets one match data of its

@@ -1,5 +1,5 @@
 /*
- * patset: the pattern sets behind "-p NAME|FILE" (SPEC section 3). Private
+ * patset: the pattern sets behind "-p NAME|FILE" (ptrtag.1, -p). Private
  * to patterns/: ipscan.c is its only user, and only ipscan.h is public.
  * It loads set files, compiles each pattern once and collects, for one
  * line, every address the patterns capture.
@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ipscan.h"
+#include "ipmatch.h"
 
 /* At most this many patterns in one scanner, over all its sets. */
 #define PATSET_MAX	64

@@ -1,7 +1,7 @@
 # postfix: the SMTP client of smtpd and postscreen, and the client of
 # their warnings, as "src"; the local address of postscreen's CONNECT as
 # "dst"; the HELO/EHLO name of reject lines as "helo" (compared with the
-# PTR name, SPEC section 2).
+# PTR name, ptrtag.1, VERDICTS and OUTPUT).
 #
 # Postfix writes a client as NAME[ADDRESS], NAME being "unknown" or the
 # verified name; it never holds '[' or a blank. postscreen writes

@@ -1,5 +1,5 @@
 /*
- * Annotation: the kv and inline formats of SPEC section 2, terminator
+ * Annotation: the kv and inline formats of ptrtag.1, OUTPUT, terminator
  * handling, and escaping of anything a hostile value could carry.
  */
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /*
  * fmtcheck: parse annot_line's output back and compare it with what the
- * case expects (see fuzz_format.c). Written from SPEC section 2 and
+ * case expects (see fuzz_format.c). Written from ptrtag.1, OUTPUT, and
  * annot.h, without looking at how annot.c builds the text.
  */
 #include <stdlib.h>
@@ -31,7 +31,7 @@ hexval(int c)
 	return -1;
 }
 
-/* A byte that forces a kv value into quotes (SPEC section 2). */
+/* A byte that forces a kv value into quotes (ptrtag.1, VERDICTS and OUTPUT). */
 static int
 kv_special(unsigned char c)
 {

@@ -4,8 +4,9 @@
  *
  * Invariants: ipscan_line reports at most max addresses, all distinct, in
  * spans that lie inside the line and do not overlap, HELO spans inside
- * the line too; the built-in scanner's stand on their own (SPEC section 3: no letter,
- * digit or '_' glued on either side) with role "ip" and no HELO; the
+ * the line too; the built-in scanner's stand on their own
+ * (ptrtag.1: no letter, digit or '_' glued on either side) with role
+ * "ip" and no HELO; the
  * text of each span parses to the reported address, which is already
  * unmapped; its canonical text is RFC 5952's (against a model written
  * here), parses back to the same address and is a fixed point; a
@@ -23,7 +24,7 @@
 
 #include "fuzzcheck.h"
 
-#define FZ_MAX		64	/* ANNOT_SLOTS_MAX, most per line */
+#define FZ_MAX		64	/* LINE_ADDRS_MAX, most per line */
 #define FZ_MAX_SHORT	3
 
 /* The built-in scanner, every shipped set, and the sets with "any". */
@@ -36,7 +37,7 @@ scanners(void)
 {
 	static const char *const sets[] = { "sshd", "postfix", "nginx",
 	    "apache", "iptables", "haproxy", "any" };
-	static const char *const dirs[] = { PTRTAG_SOURCE_PATTERN_DIR };
+	static const char *const dirs[] = { FUZZ_PATTERN_DIR };
 	const size_t	nsets = sizeof(sets) / sizeof(sets[0]);
 	char		errbuf[256];
 

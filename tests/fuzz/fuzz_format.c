@@ -78,7 +78,7 @@ helo_span(const char *line, size_t so, size_t *hso, size_t *heo)
 static size_t
 build_slots(struct fz_case *fc)
 {
-	struct ipmatch	 m[ANNOT_SLOTS_MAX];
+	struct ipmatch	 m[LINE_ADDRS_MAX];
 	struct lslot	*ls;
 	struct dnsent	*de;
 	size_t		 i, n;
@@ -87,7 +87,7 @@ build_slots(struct fz_case *fc)
 	if (fc->fc_raw)
 		return 0;
 	rc = ipscan_line(scanner(), fc->fc_line, fc->fc_len, m,
-	    ANNOT_SLOTS_MAX);
+	    LINE_ADDRS_MAX);
 	n = rc > 0 ? (size_t)rc : 0;
 	memset(fc->fc_slots, 0, sizeof(fc->fc_slots));
 	memset(fc->fc_ents, 0, sizeof(fc->fc_ents));
@@ -229,7 +229,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.cf_format = FZ_FORMAT;
 	cfg.cf_prefix = CFG_PREFIX;
-	cfg.cf_max_ips = ANNOT_SLOTS_MAX;
+	cfg.cf_max_ips = LINE_ADDRS_MAX;
 	cfg.cf_max_line = CFG_MAX_LINE;
 	memset(&st, 0, sizeof(st));
 	outbuf_init(&ob, CFG_OUT_HIGH);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "annot.h"
+#include "bounds.h"
 #include "ipaddr.h"
 #include "lineq.h"
 #include "resolver.h"
@@ -31,9 +32,9 @@ struct fz_case {
 	char			*fc_line;	/* exactly fc_len bytes */
 	size_t			 fc_len;
 	size_t			 fc_n;
-	struct lslot		 fc_slots[ANNOT_SLOTS_MAX];
-	struct dnsent		 fc_ents[ANNOT_SLOTS_MAX];
-	struct fz_expect	 fc_expect[ANNOT_SLOTS_MAX];
+	struct lslot		 fc_slots[LINE_ADDRS_MAX];
+	struct dnsent		 fc_ents[LINE_ADDRS_MAX];
+	struct fz_expect	 fc_expect[LINE_ADDRS_MAX];
 };
 
 static inline int

@@ -49,7 +49,7 @@ parse_exact(const char *text, size_t len, struct ipaddr *ia)
 
 /*
  * Text in, canonical text out (NULL: not an address). The rows follow
- * RFC 4291 section 2.2 and RFC 5952 sections 4 and 5, and SPEC section 3
+ * RFC 4291 section 2.2 and RFC 5952 sections 4 and 5, and ptrtag.1, DESCRIPTION
  * (IPv4-mapped becomes IPv4; zone and brackets are dropped).
  */
 struct canon_row {
@@ -350,7 +350,7 @@ Test(ipaddr_set, defaults_are_spec_section_4)
 		{ "240.0.0.1", 0 }, { "223.255.255.255", 0 },
 		{ "ff02::1", 1 }, { "ff0e::101", 1 }, { "fe00::1", 0 },
 		{ "255.255.255.255", 1 }, { "255.255.255.254", 0 },
-		/* Private ranges are looked up (SPEC section 4). */
+		/* Private ranges are looked up (ptrtag.1, --exclude). */
 		{ "10.1.2.3", 0 }, { "172.16.0.1", 0 }, { "192.168.1.1", 0 },
 		{ "100.64.0.1", 0 }, { "fc00::1", 0 }, { "fd12:3456::1", 0 },
 		{ "192.0.2.1", 0 }, { "2001:db8::1", 0 },

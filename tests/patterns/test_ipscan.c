@@ -1,5 +1,5 @@
 /*
- * Unit tests of patterns/ipscan: SPEC section 3 and the extraction rules
+ * Unit tests of patterns/ipscan: ptrtag.1, DESCRIPTION and the extraction rules
  * 1-7 of the shared corpus README, on lines written for these tests in
  * the formats of real daemons (documentation address ranges only), plus
  * spans, the cap, NUL bytes and hostile input.
@@ -86,7 +86,7 @@ struct scan_row {
 };
 
 static const struct scan_row scan_rows[] = {
-	/* SPEC 3, taken: bare, bracketed with port, CIDR, zone. */
+	/* ptrtag.1, taken: bare, bracketed with port, CIDR, zone. */
 	{ "peer 203.0.113.45 ok", "203.0.113.45" },
 	{ "listen on [2001:db8::1]:22 now", "2001:db8::1" },
 	{ "route 2001:db8::1/64 via eth1", "2001:db8::1" },
@@ -115,7 +115,7 @@ static const struct scan_row scan_rows[] = {
 	{ "a (2001:db8::22) b", "2001:db8::22" },
 	{ "a \"2001:db8::23\" b", "2001:db8::23" },
 	{ "a '2001:db8::24' b", "2001:db8::24" },
-	/* SPEC 3, not taken. */
+	/* ptrtag.1, not taken. */
 	{ "release 1.2.3.4.5 out", "" },
 	{ "peer a1.2.3.4 seen", "" },
 	{ "bad 256.1.1.1 octet", "" },
@@ -124,7 +124,7 @@ static const struct scan_row scan_rows[] = {
 	{ "at 12:34:56 today", "" },
 	{ "nic 00:1a:2b:3c:4d:5e up", "" },
 	{ "banner OpenSSH_8.9p1 Debian", "" },
-	/* IPv4-mapped is reported as IPv4 (SPEC 3). */
+	/* IPv4-mapped is reported as IPv4 (ptrtag.1). */
 	{ "rip=::ffff:198.51.100.5, lip=::FFFF:198.51.100.6",
 	    "198.51.100.5,198.51.100.6" },
 	/* Rule 1: order of first appearance, each address once. */

@@ -1,5 +1,5 @@
 /*
- * Unit tests of the pattern sets (SPEC section 3, "-p"): every message
+ * Unit tests of the pattern sets (ptrtag.1, DESCRIPTION, "-p"): every message
  * each shipped set under patterns/sets claims in its comments, on lines
  * written for these tests in the daemons' formats (documentation address
  * ranges only), with the roles and helo names expected; lines a set must

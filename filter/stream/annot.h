@@ -1,6 +1,6 @@
 /*
  * annot: writes a line with its annotations into the output buffer in
- * the chosen format (SPEC section 2). The original bytes are never
+ * the chosen format (ptrtag.1, OUTPUT). The original bytes are never
  * changed; annotations go before the "\n" or "\r\n" terminator (kv) or
  * right after each address (inline). Text from DNS reaches the output
  * only after validation, and is quoted wherever a format needs it.
@@ -14,9 +14,6 @@
 #include "lineq.h"
 #include "outbuf.h"
 #include "stats.h"
-
-/* Most addresses one line can carry (--max-ips is at most this). */
-#define ANNOT_SLOTS_MAX	64
 
 /*
  * Append buf[0..len) annotated with slots[0..n) to ob. raw marks bytes

@@ -1,6 +1,6 @@
 /*
  * generic: does a PTR host name look like a provider's generic name for
- * the address it was found for (SPEC section 2, "generic")? The
+ * the address it was found for (ptrtag.1, VERDICTS, "generic")? The
  * heuristic is described at the top of generic.c.
  */
 #ifndef GENERIC_H

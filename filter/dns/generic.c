@@ -1,5 +1,5 @@
 /*
- * generic: the "generic" flag of SPEC section 2.
+ * generic: the "generic" flag of ptrtag.1, VERDICTS.
  *
  * A PTR name is generic when a provider made it for a whole range of
  * addresses instead of someone choosing it for one host. The name is

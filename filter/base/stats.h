@@ -1,5 +1,5 @@
 /*
- * stats: the counters of SPEC section 6, kept by every module and printed
+ * stats: the counters of ptrtag.1, --stats, kept by every module and printed
  * on SIGUSR1 and at exit with --stats.
  */
 #ifndef STATS_H

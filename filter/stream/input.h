@@ -32,7 +32,7 @@ struct input {
 
 /*
  * Take ownership of fds[0..nfds) (closed by input_free, except fd 0).
- * max_line is SPEC's --max-line.
+ * max_line is the --max-line of ptrtag.1.
  */
 void	input_init(struct input *in, int *fds, size_t nfds, size_t max_line);
 void	input_free(struct input *in);

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "annot.h"
+#include "bounds.h"
 #include "cachefile.h"
 #include "lineq.h"
 #include "loop.h"
@@ -243,7 +244,7 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
     uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
-	struct lslot	 slots[ANNOT_SLOTS_MAX];
+	struct lslot	 slots[LINE_ADDRS_MAX];
 	enum verdict	 shed;
 	size_t		 n = 0, i;
 	int		 settled = 1;

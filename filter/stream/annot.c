@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "annot.h"
+#include "bounds.h"
 #include "json.h"
 #include "resolver.h"
 
@@ -312,7 +313,7 @@ static void
 annot_mmexternal(struct outbuf *ob, const char *buf,
     const struct lslot *slots, size_t n, struct stats *st)
 {
-	struct slot_view	sv[ANNOT_SLOTS_MAX];
+	struct slot_view	sv[LINE_ADDRS_MAX];
 
 	if (n == 0) {
 		outbuf_puts(ob, "{}\n");
@@ -327,7 +328,7 @@ static void
 annot_json(struct outbuf *ob, const char *buf, size_t len,
     const struct lslot *slots, size_t n, int raw, struct stats *st)
 {
-	struct slot_view	sv[ANNOT_SLOTS_MAX];
+	struct slot_view	sv[LINE_ADDRS_MAX];
 	size_t			tlen = terminator_len(buf, len);
 	int			lossy;
 
@@ -354,8 +355,8 @@ annot_line(struct outbuf *ob, const struct config *cfg, const char *buf,
 {
 	st->st_lines_out++;
 	st->st_addrs += n;
-	if (n > ANNOT_SLOTS_MAX)
-		n = ANNOT_SLOTS_MAX;
+	if (n > LINE_ADDRS_MAX)
+		n = LINE_ADDRS_MAX;
 	if (cfg->cf_format == CFG_FORMAT_JSON) {
 		annot_json(ob, buf, len, slots, n, raw, st);
 		return;

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
-#include "annot.h"
+#include "bounds.h"
 #include "dnsmsg.h"
 #include "generic.h"
 #include "health.h"
@@ -138,9 +138,7 @@ rsv_create(const struct config *cfg, struct stats *st, char *errbuf,
 	rsv->rs_tokens_ms = now_ms();
 	health_init(&rsv->rs_health, (uint64_t)cfg->cf_timeout_ms *
 	    cfg->cf_tries);
-	rsv->rs_max_pending = 4 * (size_t)cfg->cf_max_inflight;
-	if (rsv->rs_max_pending < 64)
-		rsv->rs_max_pending = 64;
+	rsv->rs_max_pending = pending_bound(cfg->cf_max_inflight);
 	if ((rsv->rs_cache = lru_create(cfg->cf_cache_size, dnsent_drop,
 	    NULL)) == NULL)
 		err(1, NULL);
@@ -556,7 +554,7 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 	 * bring up to --max-ips new addresses past it; shed only beyond
 	 * that margin, which backpressure keeps us from reaching.
 	 */
-	if (rsv->rs_pending >= rsv->rs_max_pending + ANNOT_SLOTS_MAX) {
+	if (rsv->rs_pending >= rsv->rs_max_pending + LINE_ADDRS_MAX) {
 		rsv->rs_stats->st_shed++;
 		*shed = VERDICT_SKIPPED;
 		return NULL;

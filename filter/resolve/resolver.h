@@ -1,8 +1,8 @@
 /*
  * resolver: the DNS cache and the lookups that fill it. The only user of
  * c-ares. For each new address it sends a PTR query, then one A or AAAA
- * query per PTR name (up to --max-names), and settles a verdict (SPEC
- * section 2). Callers acquire pinned cache entries and read their verdict
+ * query per PTR name (up to --max-names), and settles a verdict
+ * (ptrtag.1, VERDICTS). Callers acquire pinned cache entries and read their verdict
  * once it is no longer VERDICT_PENDING.
  */
 #ifndef RESOLVER_H

@@ -66,7 +66,7 @@ struct ipaddr_set {
 int	ipaddr_set_parse(struct ipaddr_set *set, const char *csv,
 	    const char **errstr);
 
-/* Append SPEC section 4's default never-look-up ranges to set. */
+/* Append --exclude's default (ptrtag.1) never-look-up ranges to set. */
 void	ipaddr_set_add_defaults(struct ipaddr_set *set);
 
 /* Returns 1 when ia falls inside any prefix of set, else 0. */

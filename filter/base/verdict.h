@@ -1,5 +1,5 @@
 /*
- * verdict: the fixed vocabulary of SPEC section 2, and its words.
+ * verdict: the fixed vocabulary of ptrtag.1, VERDICTS, and its words.
  */
 #ifndef VERDICT_H
 #define VERDICT_H
@@ -16,7 +16,7 @@ enum verdict {
 };
 #define VERDICT_COUNT	(VERDICT_SKIPPED + 1)
 
-/* The SPEC word for v ("pass", ...); "timeout" for VERDICT_PENDING. */
+/* The man page's word for v ("pass", ...); "timeout" for VERDICT_PENDING. */
 const char	*verdict_name(enum verdict v);
 
 #endif /* VERDICT_H */
