@@ -7,27 +7,23 @@
 
 #include "stats.h"
 
-const char *
-verdict_name(enum verdict v)
+/* The --stats key suffixes, indexed by rcode (stats.h). */
+static const char *const rcode_names[STATS_RCODE_COUNT] = {
+	[STATS_RCODE_NOERROR] = "noerror",
+	[STATS_RCODE_FORMERR] = "formerr",
+	[STATS_RCODE_SERVFAIL] = "servfail",
+	[STATS_RCODE_NXDOMAIN] = "nxdomain",
+	[STATS_RCODE_NOTIMP] = "notimp",
+	[STATS_RCODE_REFUSED] = "refused",
+};
+
+void
+stats_rcode(struct stats *st, unsigned int rcode)
 {
-	switch (v) {
-	case VERDICT_PENDING:
-	case VERDICT_TIMEOUT:
-		return "timeout";
-	case VERDICT_PASS:
-		return "pass";
-	case VERDICT_FAIL:
-		return "fail";
-	case VERDICT_NONE:
-		return "none";
-	case VERDICT_TEMPERROR:
-		return "temperror";
-	case VERDICT_PERMERROR:
-		return "permerror";
-	case VERDICT_SKIPPED:
-		return "skipped";
-	}
-	return "timeout";
+	if (rcode < STATS_RCODE_COUNT)
+		st->st_rcode[rcode]++;
+	else
+		st->st_rcode_other++;
 }
 
 void
@@ -59,10 +55,6 @@ latency_quantile(const struct stats *st, double q)
 	}
 	return (uint64_t)1 << (i < STATS_LAT_BUCKETS ? i : STATS_LAT_BUCKETS - 1);
 }
-
-static const char *const rcode_names[6] = {
-	"noerror", "formerr", "servfail", "nxdomain", "notimp", "refused",
-};
 
 /* Append "key=value" or "\"key\":value" with a separator to buf. */
 static void
@@ -97,7 +89,7 @@ stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
 	put(buf, sizeof(buf), json, "cache_evictions", evictions);
 	put(buf, sizeof(buf), json, "cache_entries", cached);
 	put(buf, sizeof(buf), json, "queries", st->st_queries);
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < STATS_RCODE_COUNT; i++) {
 		snprintf(key, sizeof(key), "rcode_%s", rcode_names[i]);
 		put(buf, sizeof(buf), json, key, st->st_rcode[i]);
 	}
@@ -111,7 +103,7 @@ stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
 	put(buf, sizeof(buf), json, "tcp_retries", st->st_tcp_retries);
 	put(buf, sizeof(buf), json, "lines_late", st->st_late_lines);
 	put(buf, sizeof(buf), json, "pattern_limit", st->st_pattern_limit);
-	for (i = VERDICT_PASS; i < VERDICT_COUNT; i++) {
+	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++) {
 		snprintf(key, sizeof(key), "verdict_%s",
 		    verdict_name((enum verdict)i));
 		put(buf, sizeof(buf), json, key, st->st_verdicts[i]);

@@ -12,6 +12,22 @@
 /* Lookup latency histogram: bucket i counts latencies < 2^i ms. */
 #define STATS_LAT_BUCKETS	20
 
+/*
+ * The DNS response codes counted by name, by their RFC 1035 numbers:
+ * st_rcode[] is indexed by the code itself. Their --stats keys are
+ * "rcode_NAME" (stats.c holds the names); any other code counts in
+ * st_rcode_other.
+ */
+enum stats_rcode {
+	STATS_RCODE_NOERROR = 0,
+	STATS_RCODE_FORMERR = 1,
+	STATS_RCODE_SERVFAIL = 2,
+	STATS_RCODE_NXDOMAIN = 3,
+	STATS_RCODE_NOTIMP = 4,
+	STATS_RCODE_REFUSED = 5,
+	STATS_RCODE_COUNT
+};
+
 struct stats {
 	uint64_t	st_lines_in;
 	uint64_t	st_lines_out;
@@ -20,7 +36,7 @@ struct stats {
 	uint64_t	st_cache_misses;
 	uint64_t	st_cache_neg_hits;	/* hits on none/fail-like entries */
 	uint64_t	st_queries;		/* DNS queries sent */
-	uint64_t	st_rcode[6];		/* answers: NOERROR..REFUSED */
+	uint64_t	st_rcode[STATS_RCODE_COUNT]; /* answers, by rcode */
 	uint64_t	st_rcode_other;
 	uint64_t	st_timeouts;		/* queries that timed out */
 	uint64_t	st_late_lines;		/* written at their deadline */
@@ -35,12 +51,17 @@ struct stats {
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
 };
 
+/* Count one answer with DNS response code rcode (any number). */
+void	stats_rcode(struct stats *st, unsigned int rcode);
+
 /* Count one lookup that took ms milliseconds. */
 void	stats_latency(struct stats *st, uint64_t ms);
 
 /*
- * Write the counters to fd as one key=value line or one JSON object,
- * with gauges supplied by the caller. Async-signal unsafe: call from
+ * Write the counters to fd as one key=value line (json 0) or one JSON
+ * object (json 1), with gauges supplied by the caller. The keys are
+ * those of ptrtag.1, --stats; one per verdict, "verdict_WORD", in the
+ * order of verdict.h. Async-signal unsafe: call from
  * the loop, not from a handler.
  */
 void	stats_print(const struct stats *st, int fd, int json,
