@@ -125,6 +125,54 @@ confine(struct sandbox_plan *sp)
 		errx(1, "%s", errbuf);
 }
 
+/*
+ * The resolver and its cache, filled from the --cache-file when there is
+ * one. A cache file that breaks the rules of ptrtag(1), FILES, is a usage
+ * error.
+ */
+static struct rsv *
+start_resolver(const struct config *cfg, struct stats *st)
+{
+	struct rsv	*rsv;
+	char		 errbuf[256];
+	int		 rc;
+
+	if (cfg->cf_cache_file != NULL &&
+	    cachefile_open(cfg, errbuf, sizeof(errbuf)) == -1)
+		errx(2, "%s", errbuf);
+	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
+		errx(1, "c-ares: %s", ares_strerror(rc));
+	if ((rsv = rsv_create(cfg, st, errbuf, sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	if (cfg->cf_cache_file != NULL)
+		(void)cachefile_load(rsv);
+	return rsv;
+}
+
+/* Never O_NONBLOCK on a shared description: see nbio.h. */
+static void
+setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
+{
+	size_t	i;
+
+	for (i = 0; i < nfds; i++)
+		(void)nbio_setup(fds[i], fds[i] != STDIN_FILENO);
+	(void)nbio_setup(outfd, outfd != STDOUT_FILENO);
+	if (cfg->cf_omprog)
+		(void)nbio_setup(STDOUT_FILENO, 0);
+}
+
+/* Confine the filter, leaving it the files it rewrites (ptrtag.1, SANDBOX). */
+static void
+confine_filter(const struct config *cfg, struct sandbox_plan *sp)
+{
+	if (cfg->cf_output != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_output);
+	if (cfg->cf_cache_file != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_cache_file);
+	confine(sp);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -159,22 +207,9 @@ main(int argc, char **argv)
 	}
 	memset(&st, 0, sizeof(st));
 	lc.lc_outfd = open_output(&cfg);
-	if (cfg.cf_cache_file != NULL &&
-	    cachefile_open(&cfg, errbuf, sizeof(errbuf)) == -1)
-		errx(2, "%s", errbuf);
-	if ((rc = ares_library_init(ARES_LIB_INIT_ALL)) != ARES_SUCCESS)
-		errx(1, "c-ares: %s", ares_strerror(rc));
-	if ((rsv = rsv_create(&cfg, &st, errbuf, sizeof(errbuf))) == NULL)
-		errx(2, "%s", errbuf);
-	if (cfg.cf_cache_file != NULL)
-		(void)cachefile_load(rsv);
-	/* Never O_NONBLOCK on a shared description: see nbio.h. */
-	for (i = 0; i < nfds; i++)
-		(void)nbio_setup(fds[i], fds[i] != STDIN_FILENO);
-	(void)nbio_setup(lc.lc_outfd, lc.lc_outfd != STDOUT_FILENO);
+	rsv = start_resolver(&cfg, &st);
+	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
-	if (cfg.cf_omprog)
-		(void)nbio_setup(STDOUT_FILENO, 0);
 	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
 	lc.lc_cfg = &cfg;
@@ -188,11 +223,7 @@ main(int argc, char **argv)
 	 */
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
-	if (cfg.cf_output != NULL)
-		(void)sandbox_allow_file(&sp, cfg.cf_output);
-	if (cfg.cf_cache_file != NULL)
-		(void)sandbox_allow_file(&sp, cfg.cf_cache_file);
-	confine(&sp);
+	confine_filter(&cfg, &sp);
 	rc = loop_run(&lc);
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)

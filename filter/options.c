@@ -3,19 +3,18 @@
  * text below and the behaviour read the same constants.
  */
 #include <arpa/inet.h>
-#include <ares.h>
 #include <err.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bounds.h"
 #include "dnsmsg.h"
-#include "ipscan.h"
 #include "options.h"
-#include "sandbox.h"
+#include "usage.h"
 
 enum {
 	OPT_TRIES = 256, OPT_MAX_QPS, OPT_MAX_NAMES, OPT_EXCLUDE, OPT_ONLY,
@@ -59,72 +58,6 @@ static const struct option longopts[] = {
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
 };
-
-static void
-usage(void)
-{
-	printf(
-"usage: ptrtag [options] [FILE ...]\n"
-"Append reverse DNS and forward-confirmed reverse DNS (FCrDNS) verdicts\n"
-"for every IPv4/IPv6 address in each log line.\n"
-"\n"
-"Resolution:\n"
-"  -s, --server ADDR[:PORT],...  DNS servers (default: resolv.conf)\n"
-"  -t, --timeout MS        one DNS try (%u)\n"
-"      --tries N           tries per query (%u)\n"
-"  -d, --max-delay MS      longest a line is held back (%u)\n"
-"  -j, --max-inflight N    DNS queries in flight (%u)\n"
-"      --max-qps N         cap on queries per second (0: off)\n"
-"      --max-names N       PTR names followed per address (%u)\n"
-"      --exclude CIDR,...  never look up (adds to defaults; 'none' clears)\n"
-"      --only CIDR,...     look up only these\n"
-"Cache:\n"
-"  -c, --cache-size N      entries (%u)\n"
-"      --min-ttl S / --max-ttl S   clamp positive TTLs (%u / %u)\n"
-"      --neg-ttl S         cap for NXDOMAIN/NODATA caching (%u)\n"
-"      --err-ttl S         caching of transient failures (%u)\n"
-"      --cache-file PATH   load at start, save at exit and on SIGHUP\n"
-"Extraction:\n"
-"  -p, --pattern NAME|FILE which addresses to take (any; sshd, postfix,\n"
-"                          nginx, apache, iptables, haproxy); repeatable\n"
-"      --max-ips N         addresses annotated per line (%u)\n"
-"      --max-line BYTES    longer lines pass untouched (%u)\n"
-"      --extract           print extracted addresses only; no DNS\n"
-"Output:\n"
-"  -f, --format kv|json|inline  output format (kv)\n"
-"      --prefix STR        kv key prefix (%s)\n"
-"  -o, --output FILE       append to FILE; reopened on SIGHUP\n"
-"      --unordered         write each line as soon as it is ready\n"
-"      --stats[=json]      counters to stderr at exit and on SIGUSR1\n"
-"      --omprog            rsyslog omprog confirmations (OK) on stdout\n"
-"      --mmexternal        rsyslog mmexternal: one JSON reply per line\n"
-"      --progress[=never]  progress line when reading files on a tty\n"
-"Confinement (after start-up; see SANDBOX in ptrtag(1)):\n"
-"      --user NAME         run as NAME once everything is open\n"
-"      --no-sandbox        no seccomp filter, Landlock or no_new_privs\n"
-"  -h, --help / -V, --version\n"
-"\n"
-"Verdicts: pass fail none temperror permerror timeout skipped.\n"
-"See ptrtag(1) for details.\n",
-	    CFG_TIMEOUT_MS, CFG_TRIES, CFG_MAX_DELAY_MS, CFG_MAX_INFLIGHT,
-	    CFG_MAX_NAMES, CFG_CACHE_SIZE, CFG_MIN_TTL, CFG_MAX_TTL,
-	    CFG_NEG_TTL, CFG_ERR_TTL, CFG_MAX_IPS, CFG_MAX_LINE, CFG_PREFIX);
-	exit(0);
-}
-
-static void
-version(void)
-{
-	char	landlock[32] = "no Landlock";
-	int	abi;
-
-	/* The sandbox degrades without Landlock; say which one this is. */
-	if ((abi = sandbox_landlock_abi()) > 0)
-		snprintf(landlock, sizeof(landlock), "Landlock ABI %d", abi);
-	printf("ptrtag %s (c-ares %s, %s, %s)\n", PTRTAG_VERSION,
-	    ares_version(NULL), ipscan_library_version(), landlock);
-	exit(0);
-}
 
 /* One line on stderr and exit 2: the usage-error contract. */
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -255,8 +188,8 @@ prefix_option(struct config *cfg, const char *arg)
 {
 	size_t	i, len = strlen(arg);
 
-	if (len > 32)
-		bad("--prefix %s: longer than 32 bytes", arg);
+	if (len > CFG_PREFIX_MAX)
+		bad("--prefix %s: longer than %d bytes", arg, CFG_PREFIX_MAX);
 	for (i = 0; i < len; i++)
 		if (!strchr("abcdefghijklmnopqrstuvwxyz"
 		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-", arg[i]))
@@ -321,159 +254,198 @@ finish(struct config *cfg, int exclude_none)
 		cfg->cf_window_lines = 1;
 }
 
+/* The options that set one uint32_t of struct config in a range. */
+struct number_opt {
+	int		 no_ch;		/* getopt_long's value */
+	const char	*no_flag;	/* as messages name it */
+	size_t		 no_off;	/* offsetof(struct config, ...) */
+	long long	 no_lo, no_hi;
+};
+
+#define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
+
+#define NUMBER(ch, flag, field, lo, hi)					\
+	{ ch, flag, offsetof(struct config, field), lo, hi }
+
+static const struct number_opt number_opts[] = {
+	NUMBER('t', "-t", cf_timeout_ms, CFG_TIMEOUT_MS_LO, CFG_TIMEOUT_MS_HI),
+	NUMBER(OPT_TRIES, "--tries", cf_tries, CFG_TRIES_LO, CFG_TRIES_HI),
+	NUMBER('d', "-d", cf_max_delay_ms, CFG_MAX_DELAY_MS_LO,
+	    CFG_MAX_DELAY_MS_HI),
+	NUMBER('j', "-j", cf_max_inflight, CFG_MAX_INFLIGHT_LO,
+	    CFG_MAX_INFLIGHT_HI),
+	NUMBER(OPT_MAX_QPS, "--max-qps", cf_max_qps, CFG_MAX_QPS_LO,
+	    CFG_MAX_QPS_HI),
+	NUMBER(OPT_MAX_NAMES, "--max-names", cf_max_names, CFG_MAX_NAMES_LO,
+	    CFG_MAX_NAMES_HI),
+	NUMBER('c', "-c", cf_cache_size, CFG_CACHE_SIZE_LO, CFG_CACHE_SIZE_HI),
+	NUMBER(OPT_MIN_TTL, "--min-ttl", cf_min_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	NUMBER(OPT_MAX_TTL, "--max-ttl", cf_max_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	NUMBER(OPT_NEG_TTL, "--neg-ttl", cf_neg_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	NUMBER(OPT_ERR_TTL, "--err-ttl", cf_err_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	NUMBER(OPT_MAX_IPS, "--max-ips", cf_max_ips, CFG_MAX_IPS_LO,
+	    CFG_MAX_IPS_HI),
+	NUMBER(OPT_MAX_LINE, "--max-line", cf_max_line, CFG_MAX_LINE_LO,
+	    CFG_MAX_LINE_HI),
+};
+
+/* The resolver keeps at most DNSMSG_NAMES_MAX names per PTR answer. */
+_Static_assert(CFG_MAX_NAMES_HI == DNSMSG_NAMES_MAX, "--max-names range");
+
+/* The options that only switch an int of struct config on. */
+static const struct {
+	int	 fo_ch;
+	size_t	 fo_off;
+} flag_opts[] = {
+	{ OPT_EXTRACT,	  offsetof(struct config, cf_extract) },
+	{ OPT_UNORDERED,  offsetof(struct config, cf_unordered) },
+	{ OPT_OMPROG,	  offsetof(struct config, cf_omprog) },
+	{ OPT_NO_SANDBOX, offsetof(struct config, cf_no_sandbox) },
+};
+
+/* The options that keep their argument as it is. */
+static const struct {
+	int	 so_ch;
+	size_t	 so_off;
+} string_opts[] = {
+	{ 's',		  offsetof(struct config, cf_servers) },
+	{ 'o',		  offsetof(struct config, cf_output) },
+	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
+	{ OPT_USER,	  offsetof(struct config, cf_user) },
+};
+
+/* What options_parse() remembers between options. */
+struct parse_state {
+	int	ps_exclude_none;
+	int	ps_mmexternal;
+	int	ps_delay_set;
+};
+
+/* Apply ch when a table above has it: 1, else 0. */
+static int
+table_option(struct config *cfg, int ch, const char *arg)
+{
+	char	*base = (char *)cfg;
+	size_t	 i;
+
+	for (i = 0; i < NITEMS(number_opts); i++)
+		if (number_opts[i].no_ch == ch) {
+			*(uint32_t *)(base + number_opts[i].no_off) = number(
+			    number_opts[i].no_flag, arg, number_opts[i].no_lo,
+			    number_opts[i].no_hi);
+			return 1;
+		}
+	for (i = 0; i < NITEMS(flag_opts); i++)
+		if (flag_opts[i].fo_ch == ch) {
+			*(int *)(base + flag_opts[i].fo_off) = 1;
+			return 1;
+		}
+	for (i = 0; i < NITEMS(string_opts); i++)
+		if (string_opts[i].so_ch == ch) {
+			*(const char **)(base + string_opts[i].so_off) = arg;
+			return 1;
+		}
+	return 0;
+}
+
+static void
+stats_option(struct config *cfg, const char *arg)
+{
+	if (arg == NULL)
+		cfg->cf_stats = CFG_STATS_KV;
+	else if (strcmp(arg, "json") == 0)
+		cfg->cf_stats = CFG_STATS_JSON;
+	else
+		bad("--stats=%s: expected --stats or --stats=json", arg);
+}
+
+static void
+progress_option(struct config *cfg, const char *arg)
+{
+	if (arg == NULL || strcmp(arg, "auto") == 0)
+		cfg->cf_progress = CFG_PROGRESS_AUTO;
+	else if (strcmp(arg, "never") == 0)
+		cfg->cf_progress = CFG_PROGRESS_NEVER;
+	else
+		bad("--progress=%s: expected auto or never", arg);
+}
+
+/* The options no table holds. */
+static void
+other_option(struct config *cfg, struct parse_state *ps, int ch,
+    const char *arg, const char *given)
+{
+	switch (ch) {
+	case OPT_EXCLUDE:
+		if (strcmp(arg, "none") == 0) {
+			ps->ps_exclude_none = 1;
+			memset(&cfg->cf_exclude, 0, sizeof(cfg->cf_exclude));
+		} else
+			cidr_option(&cfg->cf_exclude, "--exclude", arg);
+		break;
+	case OPT_ONLY:
+		cidr_option(&cfg->cf_only, "--only", arg);
+		break;
+	case 'f':
+		format_option(cfg, arg);
+		break;
+	case OPT_PREFIX:
+		prefix_option(cfg, arg);
+		break;
+	case OPT_STATS:
+		stats_option(cfg, arg);
+		break;
+	case OPT_PROGRESS:
+		progress_option(cfg, arg);
+		break;
+	case 'p':
+		if (cfg->cf_npatterns == CFG_PATTERNS_MAX)
+			bad("-p: at most %d pattern sets", CFG_PATTERNS_MAX);
+		cfg->cf_patterns[cfg->cf_npatterns++] = arg;
+		break;
+	case OPT_MMEXTERNAL:
+		ps->ps_mmexternal = 1;
+		break;
+	case 'h':
+		usage();
+		exit(0);
+	case 'V':
+		version();
+		exit(0);
+	case ':':
+		bad("option %s needs a value (see ptrtag --help)", given);
+	default:
+		bad("unknown option %s (see ptrtag --help)", given);
+	}
+}
+
 void
 options_parse(int argc, char **argv, struct config *cfg)
 {
-	int	ch, exclude_none = 0, mmexternal = 0, delay_set = 0;
+	struct parse_state	ps;
+	int			ch;
 
 	defaults(cfg);
+	memset(&ps, 0, sizeof(ps));
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, ":s:t:d:j:c:p:f:o:hV", longopts,
 	    NULL)) != -1) {
-		switch (ch) {
-		case 's':
-			cfg->cf_servers = optarg;
-			break;
-		case 't':
-			cfg->cf_timeout_ms = number("-t", optarg, 1, 600000);
-			break;
-		case OPT_TRIES:
-			cfg->cf_tries = number("--tries", optarg, 1, 10);
-			break;
-		case 'd':
-			cfg->cf_max_delay_ms = number("-d", optarg, 0, 3600000);
-			delay_set = 1;
-			break;
-		case 'j':
-			cfg->cf_max_inflight = number("-j", optarg, 1, 65536);
-			break;
-		case OPT_MAX_NAMES:
-			cfg->cf_max_names = number("--max-names", optarg, 1,
-			    DNSMSG_NAMES_MAX);
-			break;
-		case OPT_EXCLUDE:
-			if (strcmp(optarg, "none") == 0) {
-				exclude_none = 1;
-				memset(&cfg->cf_exclude, 0,
-				    sizeof(cfg->cf_exclude));
-			} else
-				cidr_option(&cfg->cf_exclude, "--exclude",
-				    optarg);
-			break;
-		case OPT_ONLY:
-			cidr_option(&cfg->cf_only, "--only", optarg);
-			break;
-		case 'c':
-			cfg->cf_cache_size = number("-c", optarg, 1,
-			    100000000);
-			break;
-		case OPT_MIN_TTL:
-			cfg->cf_min_ttl = number("--min-ttl", optarg, 0,
-			    INT32_MAX);
-			break;
-		case OPT_MAX_TTL:
-			cfg->cf_max_ttl = number("--max-ttl", optarg, 0,
-			    INT32_MAX);
-			break;
-		case OPT_NEG_TTL:
-			cfg->cf_neg_ttl = number("--neg-ttl", optarg, 0,
-			    INT32_MAX);
-			break;
-		case OPT_ERR_TTL:
-			cfg->cf_err_ttl = number("--err-ttl", optarg, 0,
-			    INT32_MAX);
-			break;
-		case OPT_MAX_IPS:
-			cfg->cf_max_ips = number("--max-ips", optarg, 1,
-			    LINE_ADDRS_MAX);
-			break;
-		case OPT_MAX_LINE:
-			cfg->cf_max_line = number("--max-line", optarg, 1,
-			    64 << 20);
-			break;
-		case OPT_EXTRACT:
-			cfg->cf_extract = 1;
-			break;
-		case 'f':
-			format_option(cfg, optarg);
-			break;
-		case OPT_PREFIX:
-			prefix_option(cfg, optarg);
-			break;
-		case 'o':
-			cfg->cf_output = optarg;
-			break;
-		case OPT_UNORDERED:
-			cfg->cf_unordered = 1;
-			break;
-		case OPT_STATS:
-			if (optarg == NULL)
-				cfg->cf_stats = 1;
-			else if (strcmp(optarg, "json") == 0)
-				cfg->cf_stats = 2;
-			else
-				bad("--stats=%s: expected --stats or "
-				    "--stats=json", optarg);
-			break;
-		case 'h':
-			usage();
-			break;
-		case 'V':
-			version();
-			break;
-		case OPT_MAX_QPS:
-			cfg->cf_max_qps = number("--max-qps", optarg, 0,
-			    1000000);
-			break;
-		case OPT_CACHE_FILE:
-			cfg->cf_cache_file = optarg;
-			break;
-		case 'p':
-			if (cfg->cf_npatterns == CFG_PATTERNS_MAX)
-				bad("-p: at most %d pattern sets",
-				    CFG_PATTERNS_MAX);
-			cfg->cf_patterns[cfg->cf_npatterns++] = optarg;
-			break;
-		case OPT_OMPROG:
-			cfg->cf_omprog = 1;
-			break;
-		case OPT_MMEXTERNAL:
-			mmexternal = 1;
-			break;
-		case OPT_PROGRESS:
-			if (optarg == NULL || strcmp(optarg, "auto") == 0)
-				cfg->cf_progress = 0;
-			else if (strcmp(optarg, "never") == 0)
-				cfg->cf_progress = -1;
-			else
-				bad("--progress=%s: expected auto or never",
-				    optarg);
-			break;
-		case OPT_USER:
-			cfg->cf_user = optarg;
-			break;
-		case OPT_NO_SANDBOX:
-			cfg->cf_no_sandbox = 1;
-			break;
-		case ':':
-			bad("option %s needs a value (see ptrtag --help)",
-			    argv[optind - 1]);
-		default:
-			bad("unknown option %s (see ptrtag --help)",
-			    argv[optind - 1]);
-		}
+		if (ch == 'd')
+			ps.ps_delay_set = 1;
+		if (!table_option(cfg, ch, optarg))
+			other_option(cfg, &ps, ch, optarg, argv[optind - 1]);
 	}
 	cfg->cf_files = argv + optind;
-	if (mmexternal) {
+	if (ps.ps_mmexternal) {
 		if (cfg->cf_omprog || cfg->cf_output != NULL)
 			bad("--mmexternal replies on standard output; it takes "
 			    "neither --omprog nor -o");
 		cfg->cf_format = CFG_FORMAT_MMEXTERNAL;
-		if (!delay_set)
+		if (!ps.ps_delay_set)
 			cfg->cf_max_delay_ms = CFG_MMEXTERNAL_DELAY_MS;
 	}
 	if (cfg->cf_omprog && cfg->cf_output == NULL)
 		bad("--omprog needs -o FILE: standard output carries the "
 		    "confirmations");
-	finish(cfg, exclude_none);
+	finish(cfg, ps.ps_exclude_none);
 }

@@ -9,22 +9,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "ipaddr.h"
 
+/*
+ * Each option's default, and for a number its accepted range _LO.._HI
+ * (ptrtag.1, OPTIONS): options.c parses and its --help prints these.
+ */
 #define CFG_TIMEOUT_MS		1000
+#define CFG_TIMEOUT_MS_LO	1
+#define CFG_TIMEOUT_MS_HI	600000
 #define CFG_TRIES		2
+#define CFG_TRIES_LO		1
+#define CFG_TRIES_HI		10
 #define CFG_MAX_DELAY_MS	2000
+#define CFG_MAX_DELAY_MS_LO	0
+#define CFG_MAX_DELAY_MS_HI	3600000
 #define CFG_MAX_INFLIGHT	256
-#define CFG_MAX_QPS		0
+#define CFG_MAX_INFLIGHT_LO	1
+#define CFG_MAX_INFLIGHT_HI	65536
+#define CFG_MAX_QPS		0		/* off */
+#define CFG_MAX_QPS_LO		0
+#define CFG_MAX_QPS_HI		1000000
 #define CFG_MAX_NAMES		4
+#define CFG_MAX_NAMES_LO	1
+#define CFG_MAX_NAMES_HI	16		/* DNSMSG_NAMES_MAX */
 #define CFG_CACHE_SIZE		100000
+#define CFG_CACHE_SIZE_LO	1
+#define CFG_CACHE_SIZE_HI	100000000
+/* --min-ttl, --max-ttl, --neg-ttl, --err-ttl: seconds, one range. */
 #define CFG_MIN_TTL		60
 #define CFG_MAX_TTL		86400
 #define CFG_NEG_TTL		900
 #define CFG_ERR_TTL		30
+#define CFG_TTL_LO		0
+#define CFG_TTL_HI		INT32_MAX
 #define CFG_MAX_IPS		8
+#define CFG_MAX_IPS_LO		1
+#define CFG_MAX_IPS_HI		LINE_ADDRS_MAX
 #define CFG_MAX_LINE		65536
+#define CFG_MAX_LINE_LO		1
+#define CFG_MAX_LINE_HI		(64 << 20)
 #define CFG_PREFIX		"rdns_"
+#define CFG_PREFIX_MAX		32		/* bytes */
+/* -p may be given this many times. */
+#define CFG_PATTERNS_MAX	16
 
 /*
  * The window of lines waiting for lookups: at most this many lines and
@@ -42,10 +71,25 @@ enum cfg_format {
 	CFG_FORMAT_MMEXTERNAL,	/* rsyslog mmexternal replies */
 };
 
+/* --stats: off, or which form (ptrtag.1, --stats). */
+enum cfg_stats {
+	CFG_STATS_OFF = 0,
+	CFG_STATS_KV = 1,
+	CFG_STATS_JSON = 2,
+};
+
+/*
+ * --progress: auto (shown when stderr is a terminal and every input a
+ * regular file) or never. progress_create() reads a negative mode as
+ * never.
+ */
+enum cfg_progress {
+	CFG_PROGRESS_NEVER = -1,
+	CFG_PROGRESS_AUTO = 0,
+};
+
 /* Default --max-delay under --mmexternal: rsyslog waits on every reply. */
 #define CFG_MMEXTERNAL_DELAY_MS	200
-/* -p may be given this many times. */
-#define CFG_PATTERNS_MAX	16
 /* Redraws of the --progress line per second, at most. */
 #define CFG_PROGRESS_HZ		4
 
@@ -74,9 +118,9 @@ struct config {
 	const char		*cf_cache_file;
 	int			 cf_unordered;
 	int			 cf_extract;
-	int			 cf_stats;	/* 0 off, 1 kv, 2 json */
+	enum cfg_stats		 cf_stats;
 	int			 cf_omprog;	/* confirm each line with OK */
-	int			 cf_progress;	/* -1 never, 0 auto */
+	enum cfg_progress	 cf_progress;
 	const char		*cf_user;	/* --user: NULL keeps it */
 	int			 cf_no_sandbox;	/* --no-sandbox */
 	char			**cf_files;	/* NULL-terminated; none: stdin */
