@@ -1,6 +1,8 @@
 /*
- * options: see options.h. Every default comes from config.h, so the help
- * text below and the behaviour read the same constants.
+ * options: see options.h. Every default and range comes from config.h,
+ * which the help text (usage.c) prints too, so the two cannot drift.
+ * Most options are rows of the tables below; other_option() holds the
+ * rest.
  */
 #include <arpa/inet.h>
 #include <err.h>
