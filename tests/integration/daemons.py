@@ -12,7 +12,12 @@ service is started or stopped, and every network socket is on 127.0.0.1.
 - logger()       util-linux logger to a unix socket or UDP on 127.0.0.1
 - zones()        the DNS data every daemon test serves with NSD, and
   expect()       the kv groups ptrtag appends for its addresses
+- MESSAGES       the messages the tests log, with numbered(),
+                 log_messages(), want_line(), check_file() and
+                 check_stop() to send them and check what comes out
+- mail_or_nxdomain()  a Responder handler's answers for 203.0.113.45
 - wait_lines()   poll a file until it holds N lines, bounded
+- run_tests()    dnstest.run_tests() for a daemon test
 - helpers to find, signal and reap the daemons' children (ptrtag
   processes), by pid only
 
@@ -125,15 +130,102 @@ def rdns_json(*ips):
     return out
 
 
+def mail_or_nxdomain(qname, qtype, msg):
+    """A Responder handler (or the end of one) serving one address of
+    zones(): 203.0.113.45's PTR names mail.example.com, whose A record
+    confirms it (pass); every other question gets NXDOMAIN."""
+    if qtype == 'PTR' and qname == dnstest.reverse_name('203.0.113.45'):
+        return dnstest.answer(msg, [('PTR', None, 'mail.example.com')])
+    if qtype == 'A' and qname == 'mail.example.com':
+        return dnstest.answer(msg, [('A', None, '203.0.113.45')])
+    return dnstest.nxdomain(msg, 'example.com')
+
+
+def rdns_props(ips):
+    """The message properties ($!) rsyslog's mmexternal takes from
+    ptrtag's reply for a message with these addresses: "rdns" and
+    "related"; none ({}) for a message without any."""
+    if not ips:
+        return {}
+    hosts = []
+    for ip in ips:
+        host = VERDICTS[ip][1]
+        if host and host not in hosts:
+            hosts.append(host)
+    return {'rdns': rdns_json(*ips),
+            'related': {'ip': list(ips), 'hosts': hosts}}
+
+
+# --------------------------------------------------------------------------
+# Messages the daemon tests log, and what comes out
+
+# ptrtag's timing options where the daemon tests run it against NSD.
+ARGS = '-t 500 --tries 2 -d 3000'
+
+# (message text, addresses ptrtag annotates, in order)
+MESSAGES = [
+    ('Failed password for root from 203.0.113.45 port 22 ssh2',
+     ['203.0.113.45']),
+    ('Accepted publickey for bob from 2001:db8::25 port 22 ssh2',
+     ['2001:db8::25']),
+    ('Invalid user admin from 198.51.100.7 port 4242', ['198.51.100.7']),
+    ('Connection closed by 198.51.100.23 port 1 [preauth]',
+     ['198.51.100.23']),
+    ('pam_unix(sshd:session): session opened for user bob', []),
+    ('Failed password for x from 192.0.2.66 port 3 ssh2 via 203.0.113.46',
+     ['192.0.2.66', '203.0.113.46']),
+]
+
+
+def numbered(prefix, count, start=0, messages=MESSAGES):
+    """[(text, ips)] cycling through messages, each text unique (prefix
+    and number in front)."""
+    out = []
+    for i in range(start, start + count):
+        text, ips = messages[i % len(messages)]
+        out.append(('%s%03d %s' % (prefix, i, text), ips))
+    return out
+
+
+def want_line(text, ips, tag='sshd'):
+    """The line ptrtag writes for a message logged with tag, when the
+    daemon hands it over as "TAG: MESSAGE"."""
+    return expect(('%s: %s\n' % (tag, text)).encode(), *ips)
+
+
+def log_messages(msgs, sock=None, port=None):
+    """Log the texts of msgs ([(text, ips)], as numbered() makes them)
+    with logger(); returns the lines ptrtag writes for them
+    (want_line())."""
+    logger([t for t, _ in msgs], sock=sock, port=port)
+    return [want_line(t, ips) for t, ips in msgs]
+
+
+def check_file(tap, path, wanted, name, timeout=30, context=None):
+    """One case: wait for len(wanted) lines in path, then compare line by
+    line; context(), if given, adds to the diagnostics. Returns (passed,
+    the lines read)."""
+    got = wait_lines(path, len(wanted), timeout)
+    ok = tap.ok(got == wanted, name, lambda: '%s%s' % (
+        dnstest.first_difference(got, wanted),
+        '\n' + context() if context else ''))
+    return ok, got
+
+
+def check_stop(tap, daemon, stops, exits):
+    """Two cases: the daemon stops with status 0 (named stops), and the
+    ptrtag processes it ran are gone with it, nothing left running (named
+    exits)."""
+    children = daemon.children()
+    tap.equal(daemon.stop(), 0, stops)
+    tap.ok(children and not daemon.leftovers(), exits,
+           'children %s, left %s' % (children, daemon.leftovers()))
+
+
 # --------------------------------------------------------------------------
 # Files and waiting
 
-def read_bytes(path):
-    try:
-        with open(path, 'rb') as f:
-            return f.read()
-    except OSError:
-        return b''
+read_bytes = dnstest.read_bytes
 
 
 def read_text(path, limit=4000):
@@ -144,13 +236,8 @@ def read_text(path, limit=4000):
 
 
 def wait_until(predicate, timeout, step=0.05):
-    """Poll predicate() until true or timeout; returns its last value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = predicate()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(step)
+    """dnstest.wait_until, polling the daemons' files every 50 ms."""
+    return dnstest.wait_until(predicate, timeout, step)
 
 
 def wait_lines(path, count, timeout):
@@ -412,20 +499,23 @@ def cleanup_on_signals():
     signal.signal(signal.SIGINT, stop)
 
 
-class Daemon:
+class Daemon(dnstest.Service):
     """A daemon in the foreground, in its own session, with stdout and
     stderr in files of its directory. Subclasses fill argv() and
-    ready()."""
+    ready(). In a with-block: prepare() and start() on entry, stop() on
+    exit (dnstest.Service)."""
 
     name = 'daemon'
     stop_timeout = 15.0
 
-    def __init__(self, directory, startup_timeout=15.0):
+    def __init__(self, directory, conf, startup_timeout=15.0):
         self.dir = directory
         self.startup_timeout = startup_timeout
         self.proc = None
         self.known = []         # (pid, start) of every process seen below
         self.stdout_path = os.path.join(directory, self.name + '.stdout')
+        self.conf_text = conf   # the configuration, written to self.conf
+        self.conf = os.path.join(directory, self.name + '.conf')
 
     def argv(self):
         raise NotImplementedError
@@ -436,23 +526,35 @@ class Daemon:
     def prepare(self):
         """Write configuration, check it; may raise."""
 
+    def write_conf(self, text=None):
+        """Write self.conf_text (replaced by text, when given) to
+        self.conf."""
+        if text is not None:
+            self.conf_text = text
+        with open(self.conf, 'w') as f:
+            f.write(self.conf_text)
+
+    def check_conf(self, argv, what):
+        """Run argv, the daemon's own check of self.conf (named what);
+        raise with its output and the configuration when it fails."""
+        p = subprocess.run(argv, stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, timeout=30)
+        if p.returncode != 0:
+            raise RuntimeError('%s rejects the configuration:\n%s\n--- '
+                               '%s\n%s' % (what,
+                                           p.stdout.decode(errors='replace'),
+                                           self.conf, self.conf_text))
+
     def log(self):
         """Diagnostics: what the daemon said so far."""
         return read_text(self.stdout_path)
 
-    def __enter__(self):
-        dnstest._become_subreaper()
-        try:
-            self.prepare()
-            self.start()
-        except BaseException:
-            self.stop()
-            raise
-        return self
+    def setup(self):
+        self.prepare()
+        self.start()
 
-    def __exit__(self, *exc):
+    def teardown(self):
         self.stop()
-        return False
 
     @property
     def pid(self):
@@ -549,7 +651,30 @@ def find_rsyslogd():
     return lines[0], lines[1]
 
 
-class Rsyslog(Daemon):
+class SyslogDaemon(Daemon):
+    """What rsyslogd and syslog-ng have in common here: the unix sockets
+    (sockets) and UDP ports (udp_ports) the configuration listens on,
+    which ready() waits for, and the daemon's own messages in
+    self.internal_log, which the configuration routes there."""
+
+    def __init__(self, directory, conf, sockets=(), udp_ports=()):
+        super().__init__(directory, conf)
+        self.sockets = list(sockets)
+        self.udp_ports = list(udp_ports)
+        self.internal_log = os.path.join(directory,
+                                         self.name + '-internal.log')
+
+    def listening(self):
+        """Every socket and port of the configuration is there."""
+        return (all(os.path.exists(s) for s in self.sockets) and
+                all(udp_port_bound(p) for p in self.udp_ports))
+
+    def log(self):
+        return '%s\n--- internal log:\n%s' % (
+            read_text(self.stdout_path), read_text(self.internal_log))
+
+
+class Rsyslog(SyslogDaemon):
     """rsyslogd -n with the given configuration text.
 
     The test's configuration should route rsyslog's own messages to
@@ -574,52 +699,33 @@ if $inputname == "rsyslogd" then {{
 
     def __init__(self, directory, conf, sockets=(), udp_ports=(),
                  binary=None):
-        super().__init__(directory)
-        self.conf_text = conf
-        self.sockets = list(sockets)
-        self.udp_ports = list(udp_ports)
-        self.conf = os.path.join(directory, 'rsyslog.conf')
+        super().__init__(directory, conf, sockets, udp_ports)
         self.pidfile = os.path.join(directory, 'rsyslogd.pid')
-        self.internal_log = os.path.join(directory, 'rsyslog-internal.log')
         self.binary, self.moddir = binary or find_rsyslogd()
 
     @classmethod
     def preamble(cls, directory):
         return cls.PREAMBLE.format(
             dir=directory,
-            internal=os.path.join(directory, 'rsyslog-internal.log'))
+            internal=os.path.join(directory, cls.name + '-internal.log'))
 
     def prepare(self):
-        with open(self.conf, 'w') as f:
-            f.write(self.conf_text)
-        p = subprocess.run([self.binary, '-N1', '-f', self.conf,
-                            '-M', self.moddir],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=30)
-        if p.returncode != 0:
-            raise RuntimeError('rsyslogd -N1 rejects the configuration:\n'
-                               '%s\n--- %s\n%s' % (
-                                   p.stdout.decode(errors='replace'),
-                                   self.conf, self.conf_text))
+        self.write_conf()
+        self.check_conf([self.binary, '-N1', '-f', self.conf,
+                         '-M', self.moddir], 'rsyslogd -N1')
 
     def argv(self):
         return [self.binary, '-n', '-f', self.conf, '-i', self.pidfile,
                 '-M', self.moddir]
 
     def ready(self):
-        return (os.path.exists(self.pidfile) and
-                all(os.path.exists(s) for s in self.sockets) and
-                all(udp_port_bound(p) for p in self.udp_ports))
-
-    def log(self):
-        return '%s\n--- internal log:\n%s' % (
-            read_text(self.stdout_path), read_text(self.internal_log))
+        return os.path.exists(self.pidfile) and self.listening()
 
 
 # --------------------------------------------------------------------------
 # syslog-ng
 
-class SyslogNG(Daemon):
+class SyslogNG(SyslogDaemon):
     """syslog-ng -F with its own control socket, persist file and pid
     file. ready() waits for the control socket and every unix socket in
     sockets."""
@@ -629,32 +735,15 @@ class SyslogNG(Daemon):
     CTL = '/usr/sbin/syslog-ng-ctl'
 
     def __init__(self, directory, conf, sockets=(), udp_ports=()):
-        super().__init__(directory)
-        self.conf_text = conf
-        self.sockets = list(sockets)
-        self.udp_ports = list(udp_ports)
-        self.conf = os.path.join(directory, 'syslog-ng.conf')
+        super().__init__(directory, conf, sockets, udp_ports)
         self.pidfile = os.path.join(directory, 'syslog-ng.pid')
         self.control = os.path.join(directory, 'syslog-ng.ctl')
         self.persist = os.path.join(directory, 'syslog-ng.persist')
-        self.internal_log = os.path.join(directory, 'syslog-ng-internal.log')
-
-    def write_conf(self, text=None):
-        if text is not None:
-            self.conf_text = text
-        with open(self.conf, 'w') as f:
-            f.write(self.conf_text)
 
     def prepare(self):
         self.write_conf()
-        p = subprocess.run([self.BINARY, '--syntax-only', '-f', self.conf],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=30)
-        if p.returncode != 0:
-            raise RuntimeError('syslog-ng --syntax-only rejects the '
-                               'configuration:\n%s\n--- %s\n%s' % (
-                                   p.stdout.decode(errors='replace'),
-                                   self.conf, self.conf_text))
+        self.check_conf([self.BINARY, '--syntax-only', '-f', self.conf],
+                        'syslog-ng --syntax-only')
 
     def argv(self):
         return [self.BINARY, '-F', '--no-caps', '-f', self.conf,
@@ -662,9 +751,7 @@ class SyslogNG(Daemon):
 
     def ready(self):
         return (os.path.exists(self.control) and
-                os.path.exists(self.pidfile) and
-                all(os.path.exists(s) for s in self.sockets) and
-                all(udp_port_bound(p) for p in self.udp_ports))
+                os.path.exists(self.pidfile) and self.listening())
 
     def ctl(self, *args, timeout=30):
         """syslog-ng-ctl ARGS -c CONTROL: (rc, output)."""
@@ -672,10 +759,6 @@ class SyslogNG(Daemon):
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            timeout=timeout)
         return p.returncode, p.stdout.decode(errors='replace')
-
-    def log(self):
-        return '%s\n--- internal log:\n%s' % (
-            read_text(self.stdout_path), read_text(self.internal_log))
 
     @staticmethod
     def version():
@@ -698,23 +781,14 @@ class Unbound(Daemon):
     BINARY = '/usr/sbin/unbound'
 
     def __init__(self, directory, conf, port):
-        super().__init__(directory)
-        self.conf_text = conf
+        super().__init__(directory, conf)
         self.port = port
         self.server = '%s:%d' % (LOOPBACK, port)
-        self.conf = os.path.join(directory, 'unbound.conf')
 
     def prepare(self):
-        with open(self.conf, 'w') as f:
-            f.write(self.conf_text)
-        p = subprocess.run(['/usr/sbin/unbound-checkconf', self.conf],
-                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=30)
-        if p.returncode != 0:
-            raise RuntimeError('unbound-checkconf rejects the '
-                               'configuration:\n%s\n--- %s\n%s' % (
-                                   p.stdout.decode(errors='replace'),
-                                   self.conf, self.conf_text))
+        self.write_conf()
+        self.check_conf(['/usr/sbin/unbound-checkconf', self.conf],
+                        'unbound-checkconf')
 
     def argv(self):
         return [self.BINARY, '-d', '-c', self.conf]
@@ -760,6 +834,18 @@ def versions():
     out.append('nsd ' + first_line([dnstest.NSD.BINARY, '-v'],
                                    r'NSD version (\S+)'))
     return ', '.join(out)
+
+
+def run_tests(*groups, show_versions=True, handler_check=True):
+    """dnstest.run_tests() for a daemon test: SIGTERM and SIGINT stop the
+    daemons (cleanup_on_signals()), ptrtag by its absolute path (the
+    daemons run it from their own directories), and with show_versions
+    the daemons' versions as a diagnostic."""
+    cleanup_on_signals()
+    dnstest.run_tests(*groups, absolute=True,
+                      diag=(lambda: 'daemons: ' + versions())
+                      if show_versions else None,
+                      handler_check=handler_check)
 
 
 class TempDir:

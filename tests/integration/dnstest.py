@@ -3,14 +3,21 @@
 Everything here talks only to 127.0.0.1 on ports it picked itself:
 
 - free_port()            a port free for both UDP and TCP on 127.0.0.1
+- Service                the with-block frame of a started server (NSD,
+                         and the daemons of daemons.py)
 - NSD                    a real authoritative server, started fresh per use
 - Responder              a scripted DNS server whose answers a Python handler
                          chooses (reply bytes, silence, or a delayed reply)
 - reply builders         answer(), nxdomain(), nodata(), servfail(), ...
 - query()                a tiny DNS client (used to wait for NSD, and to
                          check the harness itself)
-- run(), Stream          run ptrtag with bounded time, at once or streaming
+- read_bytes(),          a file's contents; polling a condition, bounded
+  wait_until()
+- run(), Stream, Feeder  run ptrtag with bounded time, at once or streaming;
+                         feed its input from a thread
 - TAP                    a minimal TAP producer for meson's 'tap' protocol
+- run_tests()            a test file's main(): the binary checked, cases
+                         run guarded against their server, the plan
 
 Python standard library only.
 """
@@ -361,7 +368,36 @@ def make_zone(origin, records, minimum=300, ttl=300):
     return '\n'.join(lines) + '\n'
 
 
-class NSD:
+class Service:
+    """A server or daemon a test starts in a with-block.
+
+    On entry this process becomes a subreaper (see _become_subreaper())
+    and setup() starts the service; if setup() fails, teardown() undoes
+    what it did before the error goes on. On exit teardown() stops it.
+    Subclasses fill setup() and teardown(); teardown() must cope with a
+    setup() that stopped half-way."""
+
+    def setup(self):
+        raise NotImplementedError
+
+    def teardown(self):
+        raise NotImplementedError
+
+    def __enter__(self):
+        _become_subreaper()
+        try:
+            self.setup()
+        except BaseException:
+            self.teardown()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        self.teardown()
+        return False
+
+
+class NSD(Service):
     """A private NSD serving the given zones on 127.0.0.1:PORT (UDP+TCP).
 
     zones: {zone name: zone file text}. Everything NSD writes lives in a
@@ -385,20 +421,13 @@ class NSD:
         self.dir = None
         self.proc = None
 
-    def __enter__(self):
-        _become_subreaper()
+    def setup(self):
         self.dir = tempfile.mkdtemp(prefix='ptrtag-nsd-')
-        try:
-            self._write_zones()
-            self._start_with_retries()
-        except BaseException:
-            self._stop()
-            raise
-        return self
+        self._write_zones()
+        self._start_with_retries()
 
-    def __exit__(self, *exc):
+    def teardown(self):
         self._stop()
-        return False
 
     def log(self):
         """NSD's log so far (for diagnostics)."""
@@ -676,12 +705,12 @@ class Responder:
 
     def wait_for(self, predicate, timeout):
         """Poll predicate() until true or timeout; returns its last value."""
-        deadline = time.monotonic() + timeout
-        while True:
-            value = predicate()
-            if value or time.monotonic() >= deadline:
-                return value
-            time.sleep(0.01)
+        return wait_until(predicate, timeout)
+
+    def check_handler(self, tap):
+        """One case: the handler raised no exception (.errors is empty)."""
+        tap.ok(not self.errors, 'responder handler raised no exception',
+               '\n'.join(self.errors))
 
     def reset(self):
         with self._lock:
@@ -722,11 +751,17 @@ class Responder:
                 _, _, send, meta = heapq.heappop(self._timers)
             send(meta)
 
+    def udp_received(self, data, peer):
+        """Called with every UDP datagram (and its sender's address)
+        before it is dispatched, in the serving thread; a subclass that
+        records more than .log does overrides it."""
+
     def _on_udp(self):
         try:
             data, peer = self._udp.recvfrom(65535)
         except OSError:
             return
+        self.udp_received(data, peer)
 
         def send(payload):
             try:
@@ -859,6 +894,29 @@ def _soa_zone_for(qname, zone):
 
 def _lower_keys(table):
     return {k.rstrip('.').lower(): v for k, v in (table or {}).items()}
+
+
+# --------------------------------------------------------------------------
+# Files and waiting
+
+def read_bytes(path):
+    """The contents of path, or b'' when it cannot be read (yet)."""
+    try:
+        with open(path, 'rb') as f:
+            return f.read()
+    except OSError:
+        return b''
+
+
+def wait_until(predicate, timeout, step=0.01):
+    """Poll predicate() every step seconds until it is true or timeout
+    has passed; returns its last value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value or time.monotonic() >= deadline:
+            return value
+        time.sleep(step)
 
 
 # --------------------------------------------------------------------------
@@ -1045,6 +1103,44 @@ class Stream:
             self._pump(0.05)
 
 
+class Feeder(threading.Thread):
+    """Writes lines (an iterable of bytes, consumed in this thread) to
+    pipe, a child's standard input, `chunk` lines at a write, then closes
+    it. flush: flush the pipe after each full chunk. .sent counts the
+    bytes written so far (other threads may read it while it runs);
+    .failure holds the OSError that ended it early (the reader went
+    away), if any."""
+
+    def __init__(self, pipe, lines, chunk, flush=False):
+        super().__init__(daemon=True)
+        self.pipe = pipe
+        self.lines = lines
+        self.chunk = chunk
+        self.flush = flush
+        self.sent = 0
+        self.failure = []
+
+    def run(self):
+        try:
+            chunk = []
+            for line in self.lines:
+                chunk.append(line)
+                if len(chunk) == self.chunk:
+                    self._write(chunk, self.flush)
+                    chunk = []
+            self._write(chunk, False)
+            self.pipe.close()
+        except OSError as e:
+            self.failure.append(e)
+
+    def _write(self, chunk, flush):
+        data = b''.join(chunk)
+        self.pipe.write(data)
+        if flush:
+            self.pipe.flush()
+        self.sent += len(data)
+
+
 # --------------------------------------------------------------------------
 # Expected annotations
 
@@ -1172,3 +1268,58 @@ def require_binary(tap, path):
     tap.ok(ok, 'ptrtag binary is present and executable',
            'not found or not executable: %s' % path)
     return ok
+
+
+# --------------------------------------------------------------------------
+# A test file's main()
+
+def run_tests(*groups, absolute=False, diag=None, handler_check=True):
+    """The main() of a test file: a TAP stream, the binary under test
+    (its absolute path with absolute, for daemons that run it from their
+    own directories), one case that it is there; then, if it is, each
+    group in turn; then the plan and the exit status (TAP.finish()).
+
+    A group is a function body(tap, ptrtag), called as is, or a pair
+    (server, cases) for serve_cases(). diag: a function whose text is
+    printed as a diagnostic before the binary is checked."""
+    tap = TAP()
+    ptrtag = ptrtag_path()
+    if absolute:
+        ptrtag = os.path.abspath(ptrtag)
+    if diag is not None:
+        tap.diag(diag())
+    if require_binary(tap, ptrtag):
+        for group in groups:
+            if callable(group):
+                group(tap, ptrtag)
+            else:
+                serve_cases(tap, ptrtag, *group,
+                            handler_check=handler_check)
+    tap.finish()
+
+
+def serve_cases(tap, ptrtag, server, cases, handler_check=True):
+    """Each case guarded (TAP.guard()) as case(tap, ptrtag, server), with
+    server (a Responder or an NSD, not yet started) running and its
+    address printed as a diagnostic; server None: case(tap, ptrtag). A
+    case given as a tuple (function, arguments...) gets those arguments
+    after these. A Responder's group ends with one case that its handler
+    raised no exception (Responder.check_handler()), unless handler_check
+    is false."""
+    if server is None:
+        guard_cases(tap, cases, ptrtag)
+        return
+    with server:
+        tap.diag('%s on %s' % (type(server).__name__, server.server))
+        guard_cases(tap, cases, ptrtag, server)
+        if handler_check and isinstance(server, Responder):
+            server.check_handler(tap)
+
+
+def guard_cases(tap, cases, *args):
+    """tap.guard(case, tap, *args) for each case; a tuple (function,
+    more...) is guarded as function(tap, *args, *more)."""
+    for case in cases:
+        fn, more = (case[0], case[1:]) if isinstance(case, tuple) else \
+            (case, ())
+        tap.guard(fn, tap, *args, *more)

@@ -162,15 +162,11 @@ def check_unreadable_not_first(tap, ptrtag, r):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(nxdomain_everything) as r:
-            tap.guard(check_fixed, tap, ptrtag, r)
-            tap.guard(check_random, tap, ptrtag, r)
-            tap.guard(check_usage_errors, tap, ptrtag, r)
-            tap.guard(check_unreadable_not_first, tap, ptrtag, r)
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(nxdomain_everything),
+         [check_fixed, check_random, check_usage_errors,
+          check_unreadable_not_first]),
+        handler_check=False)
 
 
 if __name__ == '__main__':

@@ -485,18 +485,11 @@ def case_unwritable_dir(tap, ptrtag, r):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(servfail) as r:
-            for case in (case_planted_tmp_symlink, case_not_regular,
-                         case_symlink, case_trust, case_modes,
-                         case_big_file, case_clamp, case_inconsistent,
-                         case_unwritable_dir):
-                tap.guard(case, tap, ptrtag, r)
-            tap.ok(not r.errors, 'responder handler raised no exception',
-                   '\n'.join(r.errors))
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(servfail),
+         [case_planted_tmp_symlink, case_not_regular, case_symlink,
+          case_trust, case_modes, case_big_file, case_clamp,
+          case_inconsistent, case_unwritable_dir]))
 
 
 if __name__ == '__main__':

@@ -36,30 +36,30 @@ def run_demo(ptrtag):
         return None, e.stdout or b'', (e.stderr or b'') + b'[timed out]'
 
 
+def check_demo(tap, ptrtag):
+    rc, out, err = run_demo(ptrtag)
+    tap.equal(rc, 0, 'samples/demo exits 0', 'stderr: %s' %
+              dnstest.short(err, 2000))
+    for verdict in VERDICTS:
+        tap.ok(b' rdns_fcrdns=%s' % verdict.encode() in out,
+               'demo shows verdict %s' % verdict)
+    tap.ok(b' rdns_generic=yes' in out, 'demo shows rdns_generic=yes')
+
+    log_lines = dnstest.split_lines(read('auth.log'))
+    got = dnstest.split_lines(out)
+    tap.ok(len(got) == len(log_lines) and all(
+        g.startswith(l[:-1]) for g, l in zip(got, log_lines)),
+        'each auth.log line comes out once, in order, only added to',
+        lambda: dnstest.first_difference(got, log_lines))
+
+    want = dnstest.split_lines(read('auth.expected'))
+    for i, expected in enumerate(want):
+        tap.equal(got[i] if i < len(got) else None, expected,
+                  'auth.expected line %d' % (i + 1))
+
+
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        rc, out, err = run_demo(ptrtag)
-        tap.equal(rc, 0, 'samples/demo exits 0', 'stderr: %s' %
-                  dnstest.short(err, 2000))
-        for verdict in VERDICTS:
-            tap.ok(b' rdns_fcrdns=%s' % verdict.encode() in out,
-                   'demo shows verdict %s' % verdict)
-        tap.ok(b' rdns_generic=yes' in out, 'demo shows rdns_generic=yes')
-
-        log_lines = dnstest.split_lines(read('auth.log'))
-        got = dnstest.split_lines(out)
-        tap.ok(len(got) == len(log_lines) and all(
-            g.startswith(l[:-1]) for g, l in zip(got, log_lines)),
-            'each auth.log line comes out once, in order, only added to',
-            lambda: dnstest.first_difference(got, log_lines))
-
-        want = dnstest.split_lines(read('auth.expected'))
-        for i, expected in enumerate(want):
-            tap.equal(got[i] if i < len(got) else None, expected,
-                      'auth.expected line %d' % (i + 1))
-    tap.finish()
+    dnstest.run_tests(check_demo)
 
 
 if __name__ == '__main__':

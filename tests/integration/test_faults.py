@@ -322,19 +322,11 @@ def case_dead_resolver(tap, ptrtag, _):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(make_handler()) as r:
-            tap.diag('Responder on %s' % r.server)
-            for case in (case_no_answer_max_delay, case_late_answer_cached,
-                         case_tries_exhausted, case_rcode_failures,
-                         case_coalescing, case_order, case_names,
-                         case_max_names, case_dead_resolver):
-                tap.guard(case, tap, ptrtag, r)
-            tap.ok(not r.errors, 'responder handler raised no exception',
-                   '\n'.join(r.errors))
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(make_handler()),
+         [case_no_answer_max_delay, case_late_answer_cached,
+          case_tries_exhausted, case_rcode_failures, case_coalescing,
+          case_order, case_names, case_max_names, case_dead_resolver]))
 
 
 if __name__ == '__main__':

@@ -286,11 +286,8 @@ def case_dead(tap, ptrtag, kind):
            str(live[-rate:]))
 
 
-def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if not dnstest.require_binary(tap, ptrtag):
-        tap.finish()
+def selected_cases(tap, ptrtag):
+    """The cases named on the command line, or all of them."""
     only = sys.argv[1:]
     cases = [('rcodes', case_rcodes), ('mix', case_attacker_mix),
              ('silent', lambda t, p: case_dead(t, p, 'silent')),
@@ -298,7 +295,10 @@ def main():
     for name, fn in cases:
         if not only or name in only:
             tap.guard(fn, tap, ptrtag)
-    tap.finish()
+
+
+def main():
+    dnstest.run_tests(selected_cases)
 
 
 if __name__ == '__main__':

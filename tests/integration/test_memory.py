@@ -123,26 +123,8 @@ def run_once(ptrtag, server, nlines, cache_size):
 
 def drive(proc, nlines):
     """Feed nlines to proc, count its output, sample its peak RSS."""
-    sent = [0]
-    failure = []
-
-    def writer():
-        try:
-            chunk = []
-            for n in range(nlines):
-                chunk.append(line(n))
-                if len(chunk) == 2000:
-                    data = b''.join(chunk)
-                    proc.stdin.write(data)
-                    sent[0] += len(data)
-                    chunk = []
-            data = b''.join(chunk)
-            proc.stdin.write(data)
-            sent[0] += len(data)
-            proc.stdin.close()
-        except OSError as e:
-            failure.append(e)
-
+    feeder = dnstest.Feeder(proc.stdin, (line(n) for n in range(nlines)),
+                            2000)
     err = []
     done = threading.Event()
     peak = [0]
@@ -163,7 +145,7 @@ def drive(proc, nlines):
             done.wait(0.1)
 
     start = time.monotonic()
-    threads = [threading.Thread(target=writer, daemon=True),
+    threads = [feeder,
                threading.Thread(target=err_reader, daemon=True),
                threading.Thread(target=sampler, daemon=True)]
     for t in threads:
@@ -202,7 +184,7 @@ def drive(proc, nlines):
             pass
     return {
         'rc': proc.returncode, 'lines': out_lines, 'bytes': out_bytes,
-        'in_bytes': sent[0], 'writer': failure, 'secs': secs,
+        'in_bytes': feeder.sent, 'writer': feeder.failure, 'secs': secs,
         'rss': peak[0] * 1024, 'stats': stats, 'stderr': text,
         'last': last.rsplit(b'\n', 2)[-2] if b'\n' in last else last,
     }
@@ -272,26 +254,24 @@ def check(tap, ptrtag, server, cache_size, sizes, asan):
                    '%+.1f%%' % (growth * 100))
 
 
+def all_cases(tap, ptrtag):
+    asan = dnstest.sanitized(ptrtag)
+    scale = 5 if asan else 1
+    big = int(os.environ.get('PTRTAG_MEMTEST_LINES', 2000000 // scale))
+    small = int(os.environ.get('PTRTAG_MEMTEST_SHORT', 400000 // scale))
+    if asan:
+        tap.diag('AddressSanitizer build: RSS bounds not checked')
+    # NSD's response rate limiting would drop most of these queries.
+    with dnstest.NSD(zones(), server_options=[
+            'rrl-ratelimit: 0', 'rrl-whitelist-ratelimit: 0']) as nsd:
+        tap.diag('NSD on %s; %d and %d lines per cache size' % (
+            nsd.server, small, big))
+        tap.guard(check, tap, ptrtag, nsd.server, None, [small, big], asan)
+        tap.guard(check, tap, ptrtag, nsd.server, 10000, [small, big], asan)
+
+
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        asan = dnstest.sanitized(ptrtag)
-        scale = 5 if asan else 1
-        big = int(os.environ.get('PTRTAG_MEMTEST_LINES', 2000000 // scale))
-        small = int(os.environ.get('PTRTAG_MEMTEST_SHORT', 400000 // scale))
-        if asan:
-            tap.diag('AddressSanitizer build: RSS bounds not checked')
-        # NSD's response rate limiting would drop most of these queries.
-        with dnstest.NSD(zones(), server_options=[
-                'rrl-ratelimit: 0', 'rrl-whitelist-ratelimit: 0']) as nsd:
-            tap.diag('NSD on %s; %d and %d lines per cache size' % (
-                nsd.server, small, big))
-            tap.guard(check, tap, ptrtag, nsd.server, None, [small, big],
-                      asan)
-            tap.guard(check, tap, ptrtag, nsd.server, 10000, [small, big],
-                      asan)
-    tap.finish()
+    dnstest.run_tests(all_cases)
 
 
 if __name__ == '__main__':

@@ -235,16 +235,10 @@ def check_json(tap, ptrtag, nsd):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.NSD(build_zones()) as nsd:
-            tap.diag('NSD on %s' % nsd.server)
-            tap.guard(check_annotations, tap, ptrtag, nsd)
-            tap.guard(check_options, tap, ptrtag, nsd)
-            tap.guard(check_json, tap, ptrtag, nsd)
-        tap.guard(check_extract, tap, ptrtag)
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.NSD(build_zones()),
+         [check_annotations, check_options, check_json]),
+        (None, [check_extract]))
 
 
 if __name__ == '__main__':

@@ -32,7 +32,6 @@ import struct
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -607,28 +606,10 @@ def case_backpressure(tap, ptrtag, asan):
 def backpressure_run(proc):
     """Feed 300k lines from a thread; read 2 MB, stall BP_STALL seconds
     (sampling VmRSS and the writer's progress), read the rest."""
-    written = [0]
-    failure = []
-
-    def writer():
-        try:
-            chunk = []
-            for i in range(BP_LINES):
-                chunk.append(bp_line(i)[1])
-                if len(chunk) == 500:
-                    data = b''.join(chunk)
-                    proc.stdin.write(data)
-                    proc.stdin.flush()
-                    written[0] += len(data)
-                    chunk = []
-            data = b''.join(chunk)
-            proc.stdin.write(data)
-            written[0] += len(data)
-            proc.stdin.close()
-        except OSError as e:
-            failure.append(e)
-    th = threading.Thread(target=writer, daemon=True)
-    th.start()
+    feeder = dnstest.Feeder(proc.stdin, (bp_line(i)[1]
+                                         for i in range(BP_LINES)),
+                            500, flush=True)
+    feeder.start()
     out = bytearray()
     fd = proc.stdout.fileno()
     deadline = time.monotonic() + 60
@@ -646,14 +627,14 @@ def backpressure_run(proc):
         out += data
     # Stall.
     stall_start = time.monotonic()
-    at_stall_in = written[0]
+    at_stall_in = feeder.sent
     peak, taken_at = 0, {}
     while time.monotonic() - stall_start < BP_STALL:
         peak = max(peak, vm_rss_kb(proc.pid))
         if time.monotonic() - stall_start > 1.0 and 1.0 not in taken_at:
-            taken_at[1.0] = written[0]
+            taken_at[1.0] = feeder.sent
         time.sleep(0.05)
-    taken_at[BP_STALL] = written[0]
+    taken_at[BP_STALL] = feeder.sent
     at_stall = len(out)
     # Resume.
     while True:
@@ -661,13 +642,14 @@ def backpressure_run(proc):
         if not data:
             break
         out += data
-    th.join(10)
+    feeder.join(10)
     try:
         rc = proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
         rc = proc.wait()
-    return out, written[0], failure, rc, peak, taken_at, at_stall, at_stall_in
+    return (out, feeder.sent, feeder.failure, rc, peak, taken_at, at_stall,
+            at_stall_in)
 
 
 def check_backpressure(tap, asan, out, written, failure, rc, peak, taken_at,
@@ -768,10 +750,11 @@ def case_output_high_water(tap, ptrtag):
             except OSError:
                 pass
             s.write(line)
-            warm = wait_until(lambda: count_lines(out) == 1, 3)
+            warm = dnstest.wait_until(lambda: count_lines(out) == 1, 3)
             s.write(line * 40000)
             done = time.monotonic()
-            wait_until(lambda: count_lines(out) == 40001, 1.0 + NOISE)
+            dnstest.wait_until(lambda: count_lines(out) == 40001,
+                               1.0 + NOISE)
             got = count_lines(out)
             took = time.monotonic() - done
             s.close_stdin()
@@ -833,15 +816,6 @@ def case_window_full_resume(tap, ptrtag):
                                            dnstest.first_difference(
                                                got, want)))
     tap.equal(rc, 0, 'window full behind a slow lookup: exit 0')
-
-
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
 
 
 # ----- cases: hostile answers
@@ -1119,23 +1093,19 @@ def case_hostile(tap, ptrtag):
                'exception', '\n'.join(r.errors))
 
 
+def all_cases(tap, ptrtag):
+    asan = dnstest.sanitized(ptrtag)
+    if asan:
+        tap.diag('AddressSanitizer build: memory bounds not checked')
+    dnstest.guard_cases(tap, [
+        case_dead_resolver, case_dead_short_delay, case_slow_resolver,
+        case_max_qps, case_max_qps_flood, (case_backpressure, asan),
+        case_output_high_water, case_window_full_resume, case_hostile],
+        ptrtag)
+
+
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        asan = dnstest.sanitized(ptrtag)
-        if asan:
-            tap.diag('AddressSanitizer build: memory bounds not checked')
-        tap.guard(case_dead_resolver, tap, ptrtag)
-        tap.guard(case_dead_short_delay, tap, ptrtag)
-        tap.guard(case_slow_resolver, tap, ptrtag)
-        tap.guard(case_max_qps, tap, ptrtag)
-        tap.guard(case_max_qps_flood, tap, ptrtag)
-        tap.guard(case_backpressure, tap, ptrtag, asan)
-        tap.guard(case_output_high_water, tap, ptrtag)
-        tap.guard(case_window_full_resume, tap, ptrtag)
-        tap.guard(case_hostile, tap, ptrtag)
-    tap.finish()
+    dnstest.run_tests(all_cases)
 
 
 if __name__ == '__main__':

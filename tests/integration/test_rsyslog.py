@@ -39,22 +39,11 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
 import daemons                                              # noqa: E402
-from daemons import Rsyslog, expect                         # noqa: E402
+from daemons import (ARGS, Rsyslog, check_file, expect,     # noqa: E402
+                     rdns_props, want_line)
 
-ARGS = '-t 500 --tries 2 -d 3000'
-
-# (message text, addresses ptrtag annotates, in order)
-MESSAGES = [
-    ('Failed password for root from 203.0.113.45 port 22 ssh2',
-     ['203.0.113.45']),
-    ('Accepted publickey for bob from 2001:db8::25 port 22 ssh2',
-     ['2001:db8::25']),
-    ('Invalid user admin from 198.51.100.7 port 4242', ['198.51.100.7']),
-    ('Connection closed by 198.51.100.23 port 1 [preauth]',
-     ['198.51.100.23']),
-    ('pam_unix(sshd:session): session opened for user bob', []),
-    ('Failed password for x from 192.0.2.66 port 3 ssh2 via 203.0.113.46',
-     ['192.0.2.66', '203.0.113.46']),
+# daemons.MESSAGES and one from the loopback address (not annotated).
+MESSAGES = daemons.MESSAGES + [
     ('Accepted password for backup from 127.0.0.1 port 51514 ssh2', []),
 ]
 
@@ -63,16 +52,8 @@ LINE_TEMPLATE = ('template(name="ptrtag_line" type="string" string="'
 
 
 def numbered(prefix, count, start=0):
-    """[(text, ips)] cycling through MESSAGES, each text unique."""
-    out = []
-    for i in range(start, start + count):
-        text, ips = MESSAGES[i % len(MESSAGES)]
-        out.append(('%s%03d %s' % (prefix, i, text), ips))
-    return out
-
-
-def want_line(text, ips, tag='sshd'):
-    return expect(('%s: %s\n' % (tag, text)).encode(), *ips)
+    """daemons.numbered() over MESSAGES."""
+    return daemons.numbered(prefix, count, start, MESSAGES)
 
 
 def inputs(d, sock, udp_port=None):
@@ -99,25 +80,13 @@ def omprog_conf(d, sock, cmd, params='', udp_port=None):
             '}\n' % (cmd, d, params))
 
 
-def check_file(tap, path, wanted, name, timeout=30, context=None):
-    """Wait for len(wanted) lines in path, then compare line by line."""
-    got = daemons.wait_lines(path, len(wanted), timeout)
-    ok = tap.ok(got == wanted, name, lambda: '%s%s' % (
-        dnstest.first_difference(got, wanted),
-        '\n' + context() if context else ''))
-    return ok, got
-
-
 def check_clean_stop(tap, rs, label):
     """rsyslogd stops; the ptrtag child exits by itself at EOF, leaving
     nothing on stderr and no process behind."""
     stderr_path = os.path.join(rs.dir, 'ptrtag.stderr')
-    children = rs.children()
-    rc = rs.stop()
-    tap.equal(rc, 0, '%s: rsyslogd stops cleanly' % label)
-    tap.ok(children and not rs.leftovers(), '%s: the ptrtag child exits '
-           'with rsyslogd, nothing left running' % label,
-           'children %s, left %s' % (children, rs.leftovers()))
+    daemons.check_stop(tap, rs, '%s: rsyslogd stops cleanly' % label,
+                       '%s: the ptrtag child exits with rsyslogd, nothing '
+                       'left running' % label)
     internal = daemons.read_bytes(rs.internal_log)
     tap.ok(b'did not terminate' not in internal,
            '%s: ptrtag ends within omprog closeTimeout at EOF' % label,
@@ -137,13 +106,11 @@ def check_omprog_plain(tap, ptrtag, nsd):
         with Rsyslog(d, omprog_conf(d, sock, cmd, udp_port=port),
                      sockets=[sock], udp_ports=[port]) as rs:
             local = numbered('u', len(MESSAGES))
-            daemons.logger([t for t, _ in local], sock=sock)
-            wanted = [want_line(t, ips) for t, ips in local]
+            wanted = daemons.log_messages(local, sock=sock)
             check_file(tap, out, wanted, 'omprog: messages over the unix '
                        'socket come out annotated, in order', context=rs.log)
             remote = numbered('n', 3)
-            daemons.logger([t for t, _ in remote], port=port)
-            wanted += [want_line(t, ips) for t, ips in remote]
+            wanted += daemons.log_messages(remote, port=port)
             check_file(tap, out, wanted, 'omprog: messages over UDP on '
                        '127.0.0.1 too', context=rs.log)
             tap.equal(len(rs.children()), 1, 'omprog forceSingleInstance: '
@@ -207,16 +174,14 @@ def check_omprog_hup(tap, ptrtag, nsd):
                            'hup.signal="HUP"')
         with Rsyslog(d, conf, sockets=[sock]) as rs:
             before = numbered('a', 5)
-            daemons.logger([t for t, _ in before], sock=sock)
-            want_before = [want_line(t, ips) for t, ips in before]
+            want_before = daemons.log_messages(before, sock=sock)
             check_file(tap, out, want_before, 'HUP: lines before the '
                        'rotation', context=rs.log)
             child = rs.children()
 
             os.rename(out, rotated)
             between = numbered('b', 3)
-            daemons.logger([t for t, _ in between], sock=sock)
-            want_between = [want_line(t, ips) for t, ips in between]
+            want_between = daemons.log_messages(between, sock=sock)
             check_file(tap, rotated, want_before + want_between,
                        'HUP: after the rename and before HUP, lines still '
                        'go to the renamed file (its descriptor)')
@@ -227,8 +192,7 @@ def check_omprog_hup(tap, ptrtag, nsd):
                    'HUP to rsyslogd reaches ptrtag: it reopens -o FILE '
                    '(created anew)', rs.log)
             after = numbered('c', 4)
-            daemons.logger([t for t, _ in after], sock=sock)
-            check_file(tap, out, [want_line(t, ips) for t, ips in after],
+            check_file(tap, out, daemons.log_messages(after, sock=sock),
                        'HUP: new lines go to the new file')
             tap.equal(daemons.read_bytes(rotated),
                       b''.join(want_before + want_between),
@@ -279,11 +243,7 @@ def slow_handler():
         if qtype == 'A' and qname.endswith('.slow.example.com'):
             last = int(qname.split('.')[0][1:])
             return dnstest.answer(msg, [('A', None, SLOW_NET + str(last))])
-        if qtype == 'PTR' and qname == dnstest.reverse_name('203.0.113.45'):
-            return dnstest.answer(msg, [('PTR', None, 'mail.example.com')])
-        if qtype == 'A' and qname == 'mail.example.com':
-            return dnstest.answer(msg, [('A', None, '203.0.113.45')])
-        return dnstest.nxdomain(msg, 'example.com')
+        return daemons.mail_or_nxdomain(qname, qtype, msg)
     return handler
 
 
@@ -465,22 +425,6 @@ def mmexternal_conf(d, sock, cmd, out):
             '}\n' % (cmd, out))
 
 
-def related(ips):
-    hosts = []
-    for ip in ips:
-        host = daemons.VERDICTS[ip][1]
-        if host and host not in hosts:
-            hosts.append(host)
-    return {'ip': list(ips), 'hosts': hosts}
-
-
-def want_props(ips):
-    """What %$!% shows for a message with these addresses."""
-    if not ips:
-        return {}
-    return {'rdns': daemons.rdns_json(*ips), 'related': related(ips)}
-
-
 def parse_mm(line):
     """(message text, $! as a dict) from an output line."""
     text, _, props = line.rstrip(b'\n').partition(b'\t')
@@ -526,7 +470,7 @@ def check_mmexternal(tap, ptrtag, nsd):
                 gtext, props = parse_mm(line)
                 tap.equal((gtext.strip(), props),
                           (('sshd: %s' % text).strip().encode(),
-                           want_props(ips)),
+                           rdns_props(ips)),
                           'mmexternal: $! of %s' % (
                               'the message over --max-line (none)'
                               if text == LONG else
@@ -539,7 +483,7 @@ def check_mmexternal(tap, ptrtag, nsd):
             daemons.logger([t for t, _ in burst], sock=sock)
             got = daemons.wait_lines(out, skip + len(burst), 60)[skip:]
             parsed = [parse_mm(l) for l in got]
-            wanted = [(('sshd: %s' % t).encode(), want_props(ips))
+            wanted = [(('sshd: %s' % t).encode(), rdns_props(ips))
                       for t, ips in burst]
             tap.equal(len(parsed), len(wanted), 'mmexternal burst: 200 '
                       'messages, 200 replies')
@@ -555,10 +499,9 @@ def check_mmexternal(tap, ptrtag, nsd):
             tap.ok(b'mmexternal' not in internal, 'mmexternal: rsyslog '
                    'reports no invalid reply and no restart',
                    daemons.read_text(rs.internal_log))
-            children = rs.children()
-            tap.equal(rs.stop(), 0, 'mmexternal: rsyslogd stops cleanly')
-            tap.ok(children and not rs.leftovers(), 'mmexternal: ptrtag '
-                   'exits with rsyslogd')
+            daemons.check_stop(tap, rs, 'mmexternal: rsyslogd stops '
+                               'cleanly', 'mmexternal: ptrtag exits with '
+                               'rsyslogd')
             tap.equal(daemons.read_bytes(os.path.join(d, 'ptrtag.stderr')),
                       b'', 'mmexternal: nothing on ptrtag\'s stderr')
 
@@ -585,7 +528,7 @@ def check_mmexternal_sigusr1(tap, ptrtag, nsd):
             msgs = before + after
             got = daemons.wait_lines(out, len(msgs), 30)
             parsed = [parse_mm(l) for l in got]
-            wanted = [(('sshd: %s' % t).encode(), want_props(ips))
+            wanted = [(('sshd: %s' % t).encode(), rdns_props(ips))
                       for t, ips in msgs]
             tap.ok(children and parsed == wanted, 'mmexternal: after '
                    'SIGUSR1 each message still carries its own reply',
@@ -635,25 +578,12 @@ def check_mmexternal_delay(tap, ptrtag, r):
 
 
 def main():
-    daemons.cleanup_on_signals()
-    tap = dnstest.TAP()
-    # Absolute: the daemons run ptrtag from their own directories.
-    ptrtag = os.path.abspath(dnstest.ptrtag_path())
-    tap.diag('daemons: ' + daemons.versions())
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.NSD(daemons.zones()) as nsd:
-            tap.guard(check_omprog_plain, tap, ptrtag, nsd)
-            tap.guard(check_omprog_confirm, tap, ptrtag, nsd)
-            tap.guard(check_omprog_hup, tap, ptrtag, nsd)
-            tap.guard(check_mmexternal, tap, ptrtag, nsd)
-            tap.guard(check_mmexternal_sigusr1, tap, ptrtag, nsd)
-        with dnstest.Responder(slow_handler()) as r:
-            tap.guard(check_kill_confirm, tap, ptrtag, r)
-            tap.guard(check_kill_plain, tap, ptrtag, r)
-            tap.guard(check_mmexternal_delay, tap, ptrtag, r)
-            tap.ok(not r.errors, 'responder handler raised no exception',
-                   '\n'.join(r.errors))
-    tap.finish()
+    daemons.run_tests(
+        (dnstest.NSD(daemons.zones()),
+         [check_omprog_plain, check_omprog_confirm, check_omprog_hup,
+          check_mmexternal, check_mmexternal_sigusr1]),
+        (dnstest.Responder(slow_handler()),
+         [check_kill_confirm, check_kill_plain, check_mmexternal_delay]))
 
 
 if __name__ == '__main__':

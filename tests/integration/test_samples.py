@@ -179,28 +179,14 @@ def check_rsyslog_omprog(tap, ptrtag, nsd):
                           'the second rotation', context=rs.log)
             tap.equal(rs.children(), child, 'rsyslog sample: one ptrtag '
                       'throughout, reopening its file, never restarted')
-            children = rs.children()
-            tap.equal(rs.stop(), 0, 'rsyslog sample: rsyslogd stops')
-            tap.ok(children and not rs.leftovers(), 'rsyslog sample: '
-                   'ptrtag exits with rsyslogd')
+            daemons.check_stop(tap, rs, 'rsyslog sample: rsyslogd stops',
+                               'rsyslog sample: ptrtag exits with rsyslogd')
             tap.equal(daemons.read_bytes(os.path.join(d, 'ptrtag.err')),
                       b'', 'rsyslog sample: ptrtag\'s error log is empty')
 
 
 # --------------------------------------------------------------------------
 # rsyslog sample, mmexternal way
-
-def rdns_props(ips):
-    if not ips:
-        return {}
-    hosts = []
-    for ip in ips:
-        host = daemons.VERDICTS[ip][1]
-        if host and host not in hosts:
-            hosts.append(host)
-    return {'rdns': daemons.rdns_json(*ips),
-            'related': {'ip': list(ips), 'hosts': hosts}}
-
 
 def check_rsyslog_mmexternal(tap, ptrtag, nsd):
     with daemons.TempDir('ptrtag-sample-') as d:
@@ -224,7 +210,7 @@ def check_rsyslog_mmexternal(tap, ptrtag, nsd):
                           ({'message': text,
                             # rsyslog's programname stops at a '/'
                             'program': tag.split('/')[0]},
-                           rdns_props(ips)),
+                           daemons.rdns_props(ips)),
                           'rsyslog sample (mmexternal): %s' % text[:40])
                 tap.ok(RFC3339.match(str(obj.get('timestamp')).encode())
                        and obj.get('host'), 'rsyslog sample (mmexternal): '
@@ -232,11 +218,9 @@ def check_rsyslog_mmexternal(tap, ptrtag, nsd):
             internal = daemons.read_bytes(rs.internal_log)
             tap.ok(b'mmexternal' not in internal, 'rsyslog sample '
                    '(mmexternal): no invalid reply', rs.log())
-            children = rs.children()
-            tap.equal(rs.stop(), 0, 'rsyslog sample (mmexternal): '
-                      'rsyslogd stops')
-            tap.ok(children and not rs.leftovers(), 'rsyslog sample '
-                   '(mmexternal): ptrtag exits with rsyslogd')
+            daemons.check_stop(tap, rs, 'rsyslog sample (mmexternal): '
+                               'rsyslogd stops', 'rsyslog sample '
+                               '(mmexternal): ptrtag exits with rsyslogd')
 
 
 # --------------------------------------------------------------------------
@@ -299,10 +283,9 @@ source s_src { unix-dgram("%s"); };
             tap.ok(got == want, 'syslog-ng sample (program() source): '
                    'appended lines arrive enriched, in order',
                    lambda: dnstest.first_difference(got, want))
-            children = sng.children()
-            tap.equal(sng.stop(), 0, 'syslog-ng sample: syslog-ng stops')
-            tap.ok(children and not sng.leftovers(), 'syslog-ng sample: '
-                   'ptrtag (and tail) exit with syslog-ng')
+            daemons.check_stop(tap, sng, 'syslog-ng sample: syslog-ng '
+                               'stops', 'syslog-ng sample: ptrtag (and tail) '
+                               'exit with syslog-ng')
             tap.equal(daemons.read_bytes(os.path.join(d, 'ptrtag.err')),
                       b'', 'syslog-ng sample: nothing on ptrtag\'s stderr')
 
@@ -433,18 +416,10 @@ def check_unbound(tap, ptrtag):
 
 
 def main():
-    daemons.cleanup_on_signals()
-    tap = dnstest.TAP()
-    # Absolute: the daemons run ptrtag from their own directories.
-    ptrtag = os.path.abspath(dnstest.ptrtag_path())
-    tap.diag('daemons: ' + daemons.versions())
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.NSD(daemons.zones()) as nsd:
-            tap.guard(check_rsyslog_omprog, tap, ptrtag, nsd)
-            tap.guard(check_rsyslog_mmexternal, tap, ptrtag, nsd)
-            tap.guard(check_syslog_ng, tap, ptrtag, nsd)
-        tap.guard(check_unbound, tap, ptrtag)
-    tap.finish()
+    daemons.run_tests(
+        (dnstest.NSD(daemons.zones()),
+         [check_rsyslog_omprog, check_rsyslog_mmexternal, check_syslog_ng]),
+        (None, [check_unbound]))
 
 
 if __name__ == '__main__':

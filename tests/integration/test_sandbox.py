@@ -26,7 +26,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
-from dnstest import kv, annotate                            # noqa: E402
+from dnstest import kv, annotate, read_bytes                # noqa: E402
 
 IP, HOST = '192.0.2.10', 'mail.example.com'
 HANDLER = dnstest.table_handler(ptr={IP: [HOST]}, a={HOST: [IP]})
@@ -42,14 +42,6 @@ def status(pid):
             key, _, value = line.partition(':')
             fields[key] = ' '.join(value.split())
     return fields
-
-
-def read_file(path):
-    try:
-        with open(path, 'rb') as f:
-            return f.read()
-    except OSError:
-        return None
 
 
 def base_args(r):
@@ -83,14 +75,14 @@ def check_landlock(tap, ptrtag, r):
         target = os.path.join(other, 'elsewhere.log')
         with dnstest.Stream([ptrtag] + base_args(r) + ['-o', out]) as s:
             s.write(b'first\n')
-            r.wait_for(lambda: read_file(out) == b'first\n', 10)
+            r.wait_for(lambda: read_bytes(out) == b'first\n', 10)
             os.rename(out, out + '.1')
             os.symlink(target, out)
             s.proc.send_signal(signal.SIGHUP)
             r.wait_for(lambda: b'reopen' in s.err or s._pump(0.05), 5)
             s.write(b'second\n')
             rotated = r.wait_for(
-                lambda: read_file(out + '.1') == b'first\nsecond\n', 10)
+                lambda: read_bytes(out + '.1') == b'first\nsecond\n', 10)
             s.close_stdin()
             rc = s.wait(10)
         tap.ok(not os.path.exists(target), 'Landlock: the reopen through '
@@ -99,7 +91,7 @@ def check_landlock(tap, ptrtag, r):
                'Landlock: the refused reopen is one warning (EACCES)',
                s.err)
         tap.ok(rotated, 'Landlock: lines keep going to the open file',
-               read_file(out + '.1'))
+               read_bytes(out + '.1'))
         tap.equal(rc, 0, 'Landlock: exit 0', dnstest.short(s.err))
 
 
@@ -112,21 +104,21 @@ def check_hup_and_cache(tap, ptrtag, r):
         argv = [ptrtag] + base_args(r) + ['-o', out, '--cache-file', cache]
         with dnstest.Stream(argv) as s:
             s.write(LINE)
-            before = r.wait_for(lambda: read_file(out) == WANT, 10)
+            before = r.wait_for(lambda: read_bytes(out) == WANT, 10)
             os.rename(out, out + '.1')
             s.proc.send_signal(signal.SIGHUP)
-            saved = r.wait_for(lambda: (read_file(cache) or b'').count(
+            saved = r.wait_for(lambda: read_bytes(cache).count(
                 IP.encode()) == 1, 10)
             s.write(LINE)
-            after = r.wait_for(lambda: read_file(out) == WANT, 10)
+            after = r.wait_for(lambda: read_bytes(out) == WANT, 10)
             s.close_stdin()
             rc = s.wait(10)
-        tap.ok(before, 'sandbox: the first line in -o', read_file(out))
+        tap.ok(before, 'sandbox: the first line in -o', read_bytes(out))
         tap.ok(saved, 'sandbox: SIGHUP saves the cache file in its own '
-               'directory', read_file(cache))
-        tap.ok(after and read_file(out + '.1') == WANT, 'sandbox: SIGHUP '
+               'directory', read_bytes(cache))
+        tap.ok(after and read_bytes(out + '.1') == WANT, 'sandbox: SIGHUP '
                'reopens -o (a new file after the rename), each line once',
-               (read_file(out + '.1'), read_file(out)))
+               (read_bytes(out + '.1'), read_bytes(out)))
         tap.equal((rc, sorted(os.listdir(state))), (0, ['cache']),
                   'sandbox: exit 0, the cache saved with no temporary '
                   'file left', dnstest.short(s.err))
@@ -148,13 +140,13 @@ def check_user(tap, ptrtag, r):
         argv = [ptrtag] + base_args(r) + ['-o', out, '--user', 'nobody']
         with dnstest.Stream(argv) as s:
             s.write(LINE)
-            first = r.wait_for(lambda: read_file(out) == WANT, 10)
+            first = r.wait_for(lambda: read_bytes(out) == WANT, 10)
             st = status(s.proc.pid)
             os.rename(out, out + '.1')
             s.proc.send_signal(signal.SIGHUP)
             r.wait_for(lambda: os.path.exists(out), 10)
             s.write(LINE)
-            second = r.wait_for(lambda: read_file(out) == WANT, 10)
+            second = r.wait_for(lambda: read_bytes(out) == WANT, 10)
             owner = os.stat(out).st_uid if second else None
             s.close_stdin()
             rc = s.wait(10)
@@ -165,7 +157,7 @@ def check_user(tap, ptrtag, r):
         groups = set(st.get('Groups', '').split()) - {str(pw.pw_gid)}
         tap.equal(groups, set(), '--user nobody: no group of root kept',
                   st.get('Groups'))
-        tap.ok(first, '--user nobody: lines in -o', read_file(out + '.1'))
+        tap.ok(first, '--user nobody: lines in -o', read_bytes(out + '.1'))
         tap.ok(second and owner == pw.pw_uid, '--user nobody: SIGHUP '
                'creates the new -o file as nobody', (owner, s.err))
         tap.equal(rc, 0, '--user nobody: exit 0', dnstest.short(s.err))
@@ -183,16 +175,11 @@ def check_unknown_user(tap, ptrtag):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(HANDLER) as r:
-            tap.guard(check_status, tap, ptrtag, r)
-            tap.guard(check_landlock, tap, ptrtag, r)
-            tap.guard(check_hup_and_cache, tap, ptrtag, r)
-            tap.guard(check_user, tap, ptrtag, r)
-        tap.guard(check_unknown_user, tap, ptrtag)
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(HANDLER),
+         [check_status, check_landlock, check_hup_and_cache, check_user]),
+        (None, [check_unknown_user]),
+        handler_check=False)
 
 
 if __name__ == '__main__':

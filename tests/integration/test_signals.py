@@ -77,15 +77,6 @@ def expect(line, ip, pending=False):
     return annotate(line, kv(ip, 'pass', host_for(ip)))
 
 
-def wait_until(predicate, timeout):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(0.01)
-    return True
-
-
 def dead_port():
     """A port on 127.0.0.1 with nothing listening (checked with TCP; UDP
     queries to it are refused at once)."""
@@ -282,8 +273,9 @@ def case_sighup_logrotate(tap, ptrtag, r):
             cache_before = os.path.exists(cache)
             os.rename(out, rotated)
             s.proc.send_signal(signal.SIGHUP)
-            reopened = wait_until(lambda: os.path.exists(out), 2)
-            cache_after = wait_until(lambda: os.path.exists(cache), 2)
+            reopened = dnstest.wait_until(lambda: os.path.exists(out), 2)
+            cache_after = dnstest.wait_until(
+                lambda: os.path.exists(cache), 2)
             after_index = len(timed.sent)
             timed.pace(lines[count // 2:], rate)
             s.close_stdin()
@@ -504,20 +496,12 @@ def case_cache_file(tap, ptrtag, r):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(World()) as r:
-            tap.guard(case_stop_signal, tap, ptrtag, r, signal.SIGTERM, 1)
-            tap.guard(case_stop_signal, tap, ptrtag, r, signal.SIGINT, 2)
-            tap.guard(case_second_signal, tap, ptrtag, r)
-            tap.guard(case_sighup_logrotate, tap, ptrtag, r)
-            tap.guard(case_sigusr1, tap, ptrtag, r)
-            tap.guard(case_stats_json, tap, ptrtag, r)
-            tap.guard(case_cache_file, tap, ptrtag, r)
-            tap.ok(not r.errors, 'responder handler raised no exception',
-                   '\n'.join(r.errors))
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(World()),
+         [(case_stop_signal, signal.SIGTERM, 1),
+          (case_stop_signal, signal.SIGINT, 2),
+          case_second_signal, case_sighup_logrotate, case_sigusr1,
+          case_stats_json, case_cache_file]))
 
 
 if __name__ == '__main__':

@@ -362,30 +362,28 @@ def proc_hidden_prefix():
     return prefix if p.returncode == 0 else None
 
 
+def all_cases(tap, ptrtag):
+    with dnstest.Responder(Switch(alive=False)) as dead:
+        for jobs in (1, None):
+            for kind in ('file', 'pipe'):
+                tap.guard(case_never_answers, tap, ptrtag, dead, jobs, kind)
+        tap.guard(case_pipe_backlog, tap, ptrtag, dead)
+    with dnstest.Responder(Switch(alive=True)) as live:
+        tap.guard(case_slow_reader, tap, ptrtag, live)
+        tap.guard(case_nonblock, tap, ptrtag, live, 'SIGKILL')
+        tap.guard(case_nonblock, tap, ptrtag, live, 'second SIGINT')
+        prefix = proc_hidden_prefix()
+        if prefix is None:
+            tap.skip('/proc hidden: the fallback',
+                     'no private mount namespace here')
+        else:
+            tap.guard(case_nonblock, tap, ptrtag, live, 'SIGKILL', prefix,
+                      ' (/proc hidden)')
+        live.check_handler(tap)
+
+
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(Switch(alive=False)) as dead:
-            for jobs in (1, None):
-                for kind in ('file', 'pipe'):
-                    tap.guard(case_never_answers, tap, ptrtag, dead, jobs,
-                              kind)
-            tap.guard(case_pipe_backlog, tap, ptrtag, dead)
-        with dnstest.Responder(Switch(alive=True)) as live:
-            tap.guard(case_slow_reader, tap, ptrtag, live)
-            tap.guard(case_nonblock, tap, ptrtag, live, 'SIGKILL')
-            tap.guard(case_nonblock, tap, ptrtag, live, 'second SIGINT')
-            prefix = proc_hidden_prefix()
-            if prefix is None:
-                tap.skip('/proc hidden: the fallback',
-                         'no private mount namespace here')
-            else:
-                tap.guard(case_nonblock, tap, ptrtag, live, 'SIGKILL',
-                          prefix, ' (/proc hidden)')
-            tap.ok(not live.errors, 'responder handler raised no exception',
-                   '\n'.join(live.errors))
-    tap.finish()
+    dnstest.run_tests(all_cases)
 
 
 if __name__ == '__main__':

@@ -166,17 +166,10 @@ def check_closed_output(tap, ptrtag, r):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.Responder(make_handler()) as r:
-            tap.guard(check_interactive, tap, ptrtag, r)
-            tap.guard(check_files, tap, ptrtag, r)
-            tap.guard(check_sigterm, tap, ptrtag, r)
-            tap.guard(check_closed_output, tap, ptrtag, r)
-            tap.ok(not r.errors, 'responder handler raised no exception',
-                   '\n'.join(r.errors))
-    tap.finish()
+    dnstest.run_tests(
+        (dnstest.Responder(make_handler()),
+         [check_interactive, check_files, check_sigterm,
+          check_closed_output]))
 
 
 if __name__ == '__main__':

@@ -32,35 +32,9 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
 import daemons                                              # noqa: E402
-from daemons import SyslogNG, expect                        # noqa: E402
+from daemons import (ARGS, SyslogNG, check_file, expect,    # noqa: E402
+                     numbered, want_line)
 from test_resilience import Switch                          # noqa: E402
-
-ARGS = '-t 500 --tries 2 -d 3000'
-
-MESSAGES = [
-    ('Failed password for root from 203.0.113.45 port 22 ssh2',
-     ['203.0.113.45']),
-    ('Accepted publickey for bob from 2001:db8::25 port 22 ssh2',
-     ['2001:db8::25']),
-    ('Invalid user admin from 198.51.100.7 port 4242', ['198.51.100.7']),
-    ('Connection closed by 198.51.100.23 port 1 [preauth]',
-     ['198.51.100.23']),
-    ('pam_unix(sshd:session): session opened for user bob', []),
-    ('Failed password for x from 192.0.2.66 port 3 ssh2 via 203.0.113.46',
-     ['192.0.2.66', '203.0.113.46']),
-]
-
-
-def numbered(prefix, count, start=0):
-    out = []
-    for i in range(start, start + count):
-        text, ips = MESSAGES[i % len(MESSAGES)]
-        out.append(('%s%03d %s' % (prefix, i, text), ips))
-    return out
-
-
-def want_line(text, ips):
-    return expect(('sshd: %s\n' % text).encode(), *ips)
 
 
 def variants(text, ips):
@@ -103,20 +77,10 @@ log { source(s_test); destination(d_ptrtag); };
 ''' % (sock, port, cmd, 'yes' if keep_alive else 'no')
 
 
-def check_file(tap, path, wanted, name, timeout=30, context=None):
-    got = daemons.wait_lines(path, len(wanted), timeout)
-    return tap.ok(got == wanted, name, lambda: '%s%s' % (
-        dnstest.first_difference(got, wanted),
-        '\n' + context() if context else ''))
-
-
 def check_stop(tap, sng, label):
-    children = sng.children()
-    rc = sng.stop()
-    tap.equal(rc, 0, '%s: syslog-ng stops cleanly' % label)
-    tap.ok(children and not sng.leftovers(), '%s: ptrtag exits with '
-           'syslog-ng, nothing left running' % label,
-           'children %s, left %s' % (children, sng.leftovers()))
+    daemons.check_stop(tap, sng, '%s: syslog-ng stops cleanly' % label,
+                       '%s: ptrtag exits with syslog-ng, nothing left '
+                       'running' % label)
     stderr = daemons.read_bytes(os.path.join(sng.dir, 'ptrtag.stderr'))
     tap.equal(stderr, b'', '%s: nothing on ptrtag\'s stderr' % label)
 
@@ -154,14 +118,12 @@ def check_destination(tap, ptrtag, nsd):
         with SyslogNG(d, program_conf(d, sock, port, cmd, True),
                       sockets=[sock], udp_ports=[port]) as sng:
             local = numbered('u', 12)
-            daemons.logger([t for t, _ in local], sock=sock)
-            wanted = [want_line(t, ips) for t, ips in local]
+            wanted = daemons.log_messages(local, sock=sock)
             check_file(tap, out, wanted, 'program() destination: messages '
                        'over the unix socket come out annotated, in order',
                        context=sng.log)
             remote = numbered('n', 3)
-            daemons.logger([t for t, _ in remote], port=port)
-            wanted += [want_line(t, ips) for t, ips in remote]
+            wanted += daemons.log_messages(remote, port=port)
             check_file(tap, out, wanted, 'program() destination: messages '
                        'over UDP on 127.0.0.1 too', context=sng.log)
             first = sng.children()
@@ -170,8 +132,7 @@ def check_destination(tap, ptrtag, nsd):
             rc, text = sng.ctl('reload')
             tap.equal(rc, 0, 'syslog-ng-ctl reload succeeds', text)
             more = numbered('r', 6)
-            daemons.logger([t for t, _ in more], sock=sock)
-            wanted += [want_line(t, ips) for t, ips in more]
+            wanted += daemons.log_messages(more, sock=sock)
             check_file(tap, out, wanted, 'after syslog-ng-ctl reload: '
                        'messages still come out, none lost',
                        context=sng.log)
@@ -207,8 +168,7 @@ def check_destination_restart(tap, ptrtag, nsd):
         with SyslogNG(d, program_conf(d, sock, port, cmd, False),
                       sockets=[sock], udp_ports=[port]) as sng:
             msgs = numbered('a', 6)
-            daemons.logger([t for t, _ in msgs], sock=sock)
-            wanted = [want_line(t, ips) for t, ips in msgs]
+            wanted = daemons.log_messages(msgs, sock=sock)
             check_file(tap, out, wanted, 'keep-alive(no): messages before '
                        'the reload', context=sng.log)
             first = sng.children()
@@ -225,8 +185,7 @@ def check_destination_restart(tap, ptrtag, nsd):
                    'keep-alive(no): the old ptrtag has exited (SIGTERM) '
                    'within 3 s')
             msgs = numbered('b', 6)
-            daemons.logger([t for t, _ in msgs], sock=sock)
-            wanted += [want_line(t, ips) for t, ips in msgs]
+            wanted += daemons.log_messages(msgs, sock=sock)
             check_file(tap, out, wanted, 'keep-alive(no): after a quiescent '
                        'reload nothing is lost; the new ptrtag appends',
                        context=sng.log)
@@ -349,19 +308,12 @@ log { source(s_ptrtag); destination(d_file); };
 
 
 def main():
-    daemons.cleanup_on_signals()
-    tap = dnstest.TAP()
-    # Absolute: the daemons run ptrtag from their own directories.
-    ptrtag = os.path.abspath(dnstest.ptrtag_path())
-    tap.diag('daemons: ' + daemons.versions())
-    if dnstest.require_binary(tap, ptrtag):
-        with dnstest.NSD(daemons.zones()) as nsd:
-            tap.guard(check_destination, tap, ptrtag, nsd)
-            tap.guard(check_destination_restart, tap, ptrtag, nsd)
-            tap.guard(check_source, tap, ptrtag, nsd)
-        with dnstest.Responder(Switch(alive=True, delay=0.05)) as r:
-            tap.guard(check_reloads_lose_nothing, tap, ptrtag, r)
-    tap.finish()
+    daemons.run_tests(
+        (dnstest.NSD(daemons.zones()),
+         [check_destination, check_destination_restart, check_source]),
+        (dnstest.Responder(Switch(alive=True, delay=0.05)),
+         [check_reloads_lose_nothing]),
+        handler_check=False)
 
 
 if __name__ == '__main__':

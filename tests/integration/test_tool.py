@@ -95,11 +95,7 @@ def progress_handler():
         if qtype == 'PTR' and qname.endswith('.2.0.192.in-addr.arpa'):
             return ('delay', 0.01 * (int(qname.split('.')[0]) - 99),
                     dnstest.nxdomain(msg, 'in-addr.arpa'))
-        if qtype == 'PTR' and qname == dnstest.reverse_name('203.0.113.45'):
-            return dnstest.answer(msg, [('PTR', None, 'mail.example.com')])
-        if qtype == 'A' and qname == 'mail.example.com':
-            return dnstest.answer(msg, [('A', None, '203.0.113.45')])
-        return dnstest.nxdomain(msg, 'example.com')
+        return daemons.mail_or_nxdomain(qname, qtype, msg)
     return handler
 
 
@@ -232,7 +228,9 @@ def check_version(tap, ptrtag):
     tap.equal((rc2, out2), (0, out), '-V prints the same as --version')
 
 
-def check_mandoc(tap):
+def check_mandoc(tap, _ptrtag):
+    """ptrtag.1 passes mandoc -T lint and renders (the binary is not
+    run)."""
     mandoc = shutil.which('mandoc')
     if not tap.ok(mandoc, 'mandoc is installed (tests/deps)'):
         return
@@ -312,17 +310,10 @@ def check_install(tap, ptrtag):
 
 
 def main():
-    daemons.cleanup_on_signals()
-    tap = dnstest.TAP()
-    # Absolute: the daemons run ptrtag from their own directories.
-    ptrtag = os.path.abspath(dnstest.ptrtag_path())
-    if dnstest.require_binary(tap, ptrtag):
-        tap.guard(check_progress, tap, ptrtag)
-        tap.guard(check_help, tap, ptrtag)
-        tap.guard(check_version, tap, ptrtag)
-        tap.guard(check_mandoc, tap)
-        tap.guard(check_install, tap, ptrtag)
-    tap.finish()
+    daemons.run_tests(
+        (None, [check_progress, check_help, check_version, check_mandoc,
+                check_install]),
+        show_versions=False)
 
 
 if __name__ == '__main__':

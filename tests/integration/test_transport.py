@@ -83,20 +83,9 @@ class Wire(dnstest.Responder):
             s.close()
         return False
 
-    def _on_udp(self):
-        try:
-            data, peer = self._udp.recvfrom(65535)
-        except OSError:
-            return
+    def udp_received(self, data, peer):
         with self._lock:
             self.udp_seen.append((peer[1], raw_qname(data)))
-
-        def send(payload):
-            try:
-                self._udp.sendto(payload, peer)
-            except OSError:
-                pass
-        self._dispatch(data, 'udp', send)
 
     def _on_tcp(self, conn):
         if self.tcp_mode not in ('reset', 'close'):
@@ -442,14 +431,9 @@ def case_twenty_servers(tap, ptrtag):
 
 
 def main():
-    tap = dnstest.TAP()
-    ptrtag = dnstest.ptrtag_path()
-    if dnstest.require_binary(tap, ptrtag):
-        for case in (case_tcp_isolation, case_ports_and_case,
-                     case_burst_j1024, case_poisoning, case_port_known,
-                     case_twenty_servers):
-            tap.guard(case, tap, ptrtag)
-    tap.finish()
+    dnstest.run_tests(
+        (None, [case_tcp_isolation, case_ports_and_case, case_burst_j1024,
+                case_poisoning, case_port_known, case_twenty_servers]))
 
 
 if __name__ == '__main__':
