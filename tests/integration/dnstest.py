@@ -1155,7 +1155,7 @@ def kv(ip, verdict, host=None, prefix='rdns_'):
 
 def annotate(line, *groups):
     """line (with its terminator, if any) with groups inserted before the
-    terminator, the way SPEC 2 says kv output looks."""
+    terminator, the way ptrtag.1 says kv output looks."""
     if line.endswith(b'\r\n'):
         body, term = line[:-2], b'\r\n'
     elif line.endswith(b'\n'):

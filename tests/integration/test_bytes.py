@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Byte preservation (SPEC 5) and usage errors (SPEC 1).
+"""Byte preservation and usage errors (ptrtag.1).
 
 "Every input byte is written exactly once, in input order, annotations
 only added. A final line without a newline is written without one. Lines

@@ -5,7 +5,7 @@ It runs the demo exactly as a user would (the README's first command),
 then checks: exit 0; every input line of samples/auth.log comes out once,
 in order, with annotations only added; the five DNS verdicts pass, fail,
 none, permerror and temperror all appear; and each line equals
-samples/auth.expected, the output SPEC 2 prescribes for these zones.
+samples/auth.expected, the output ptrtag.1 prescribes for these zones.
 """
 
 import os

@@ -7,7 +7,7 @@ The Responder records every query, so the cases can also assert how many
 queries ptrtag sent: one per address however many lines carry it
 (coalescing), none when the answer is cached, exactly --tries when nobody
 answers. The last case points ptrtag at a server that never answers and
-checks that the stream keeps flowing (SPEC 5: back-off, --max-delay).
+checks that the stream keeps flowing (ptrtag.1: back-off, --max-delay).
 """
 
 import os
@@ -283,7 +283,7 @@ def verdict_of(line):
 
 
 def case_dead_resolver(tap, ptrtag, _):
-    """SPEC 5: a dead resolver never stalls the stream. Nothing answers;
+    """ptrtag.1: a dead resolver never stalls the stream. Nothing answers;
     200 lines with 200 different addresses all come out promptly, each
     with a failure verdict (timeout, temperror or skipped: back-off), and
     then 20 lines written one by one each come out within about

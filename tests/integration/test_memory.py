@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""SPEC 5: "Memory stays bounded whatever the input: the cache by
---cache-size, the lines waiting for lookups by a window".
+"""ptrtag.1, Guarantees: memory stays bounded whatever the input, the
+cache by -c and the lines waiting for lookups by a window.
 
 ptrtag reads a stream with as many distinct addresses as lines/2, half
 IPv4 (10.x.y.z) and half IPv6 (2001:db8::/32), from a private NSD whose
@@ -37,7 +37,7 @@ import dnstest                                              # noqa: E402
 HOST = 'host-pool-customer.dyn.example.com'
 V6_ZONE = '8.b.d.0.1.0.0.2.ip6.arpa'
 
-# The bound. Per cache entry: the entry (LRU links, red-black node, key,
+# The bound. Per cache entry: the entry (LRU links, hash chain, key,
 # expiry, verdict) plus its host name (a 35-byte allocation) and the
 # allocator's overhead: measured about 190 bytes; 300 allowed. Fixed: the
 # window (at most 8 MiB of lines; these short lines fill only its 4096

@@ -8,7 +8,7 @@ for UDP that NSD truncates (so ptrtag must retry over TCP), several PTR
 records per address, IPv6 reverse zones.
 
 Every line goes through one ptrtag run; each line is its own TAP case with
-the exact expected output (SPEC 2: kv groups before the line terminator).
+the exact expected output (ptrtag.1: kv groups before the line terminator).
 Then the options that select addresses or shape the output (--exclude,
 --only, --max-ips, --prefix, --max-line, -f inline, -f json), and
 --extract, which must send no DNS at all.
@@ -128,7 +128,7 @@ CASES = [
 ]
 
 # --extract: canonical addresses, tab-separated, one output line per input
-# line (SPEC 1). None of these addresses is in the default exclude list.
+# line (ptrtag.1). None of these addresses is in the default exclude list.
 EXTRACT_CASES = [
     (b'from 203.0.113.45 port 22 to [2001:DB8::25]:22 and 203.0.113.45\n',
      b'203.0.113.45\t2001:db8::25\n'),
@@ -177,7 +177,7 @@ def check_extract(tap, ptrtag):
         tap.equal(spy.count(), 0, '--extract sends no DNS query')
 
 
-# Options that change which addresses are annotated and how (SPEC 1, 2, 4):
+# Options that change which addresses are annotated and how (ptrtag.1):
 # (case name, extra args, input line, expected output line)
 LINE_TWO = b'sshd[9]: relay 198.51.100.7 via 203.0.113.45 port 7\n'
 OPTION_CASES = [
@@ -216,7 +216,7 @@ def check_options(tap, ptrtag, nsd):
 
 
 def check_json(tap, ptrtag, nsd):
-    """-f json: one object per line, message carried exactly (SPEC 2)."""
+    """-f json: one object per line, message carried exactly (ptrtag.1)."""
     line = b'sshd[9]: Accepted publickey from 203.0.113.45 port 7\r\n'
     rc, out, err = dnstest.run(ptrtag, ['-s', nsd.server, '-f', 'json'] +
                                ARGS, line, timeout=20)
@@ -230,7 +230,7 @@ def check_json(tap, ptrtag, nsd):
         got = [json.loads(text) for text in out.splitlines()]
     except ValueError as e:
         got = 'not JSON (%s): %s' % (e, dnstest.short(out))
-    tap.equal((rc, got), (0, [want]), '-f json: the SPEC 2 object',
+    tap.equal((rc, got), (0, [want]), '-f json: the documented object',
               'stderr: %s' % dnstest.short(err))
 
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """ptrtag when the resolver is dead, slow, rate-capped or hostile, and when
-the reader of its output stalls (SPEC 5: "No line is held longer than
---max-delay", "A dead or unreachable resolver never stalls the stream",
-"Memory stays bounded ... backpressure", "PTR text from DNS is untrusted").
+the reader of its output stalls (ptrtag.1, Guarantees: no line
+waits longer than -d, a dead resolver never stalls the stream, memory
+stays bounded through backpressure, text from DNS is untrusted).
 
 Every case runs its own ptrtag against a scripted Responder on 127.0.0.1.
 The timed cases write lines at a steady rate, each carrying its sequence
@@ -46,7 +46,7 @@ HOST_SUFFIX = 'fwd.example.net'
 
 
 # The address spelled in letters that are neither digits nor hex digits
-# (so the name does not look generic, SPEC 2) and form none of the
+# (so the name does not look generic, ptrtag.1) and form none of the
 # generic tokens: 0-9 -> g-o and q, '.' -> x, ':' -> y.
 _SPELL = str.maketrans('0123456789.:', 'ghijklmnoqxy')
 _UNSPELL = str.maketrans('ghijklmnoqxy', '0123456789.:')
@@ -732,7 +732,7 @@ def case_output_high_water(tap, ptrtag):
     buffered; once that output is written, those lines must be taken
     without waiting for more input:
     (a) a burst of 40000 such lines, then input pauses: within
-        --max-delay every one is in the file (SPEC 5: when input stops,
+        --max-delay every one is in the file (ptrtag.1, Guarantees: when input stops,
         every line that is ready has been written);
     (b) a FILE argument of 100000 such lines: ptrtag writes them all and
         exits 0 at end of input."""
@@ -786,7 +786,7 @@ def case_window_full_resume(tap, ptrtag):
     window (4096 lines) fills behind the slow line with about 900 lines
     left in ptrtag's input buffer, and input then stays idle. When the
     answer comes, all 5001 lines must come out: the buffered ones may not
-    wait for more input (SPEC 5: when input stops, every line that is
+    wait for more input (ptrtag.1, Guarantees: when input stops, every line that is
     ready has been written). The lines are short (8 bytes), so the 4096
     lines written when the answer comes fit in the output pipe at once."""
     slow_ip = '192.0.2.202'

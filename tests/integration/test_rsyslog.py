@@ -5,7 +5,7 @@ rsyslogd runs from Debian's package, unpacked by get-rsyslog, with its own
 configuration, sockets and pid file in a temporary directory; messages come
 in with util-linux `logger` over a unix socket or UDP on 127.0.0.1, and
 ptrtag asks a private NSD (or a scripted responder where a test needs
-slow answers). Each output line is checked against the exact text SPEC 2
+slow answers). Each output line is checked against the exact text ptrtag.1
 prescribes.
 
 1. omprog without confirmations: ptrtag -o FILE gets every message, in

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""SPEC 6 signals and the --cache-file of SPEC 1, against a scripted
+"""The signals and the --cache-file of ptrtag.1, against a scripted
 Responder on 127.0.0.1.
 
 - SIGTERM / SIGINT with many lines queued behind lookups nobody answers:

@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """ptrtag as a streaming filter (tail -F | ptrtag).
 
-SPEC 5: "When input stops for a moment, every line that is ready has
-already been written: nothing waits for a buffer to fill", and "a final
-line without a newline is written without one". These cases keep ptrtag's
+ptrtag.1, Guarantees: when input pauses, every line that is ready has
+been written (nothing waits for a buffer to fill), and a final line
+without a newline is written without one. These cases keep ptrtag's
 stdin open and read its output with deadlines, so a program that buffers
 its output until EOF or until a buffer fills fails them.
 
-Also the file arguments of SPEC 1 (FILEs read in order, '-' for stdin,
--o FILE appending) and the signals of SPEC 6 (SIGTERM flushes the queue
+Also the file arguments of ptrtag.1 (FILEs read in order, '-' for stdin,
+-o FILE appending) and the signals of ptrtag.1 (SIGTERM flushes the queue
 within a second; a closed output ends ptrtag quietly).
 """
 
@@ -117,7 +117,7 @@ def check_files(tap, ptrtag, r):
 
 
 def check_sigterm(tap, ptrtag, r):
-    """SPEC 6: SIGTERM stops reading and writes every queued line within
+    """ptrtag.1: SIGTERM stops reading and writes every queued line within
     one second, unfinished lookups as timeout, then exit 0."""
     argv = [ptrtag, '-s', r.server, '-t', '3000', '--tries', '2',
             '-d', '10000']
@@ -142,7 +142,7 @@ def check_sigterm(tap, ptrtag, r):
 
 
 def check_closed_output(tap, ptrtag, r):
-    """SPEC 6: SIGPIPE is ignored and a closed output ends ptrtag quietly
+    """ptrtag.1: SIGPIPE is ignored and a closed output ends ptrtag quietly
     (as with `ptrtag | head -1`): it exits on its own, not killed by a
     signal, with nothing on stderr."""
     argv = [ptrtag, '-s', r.server] + ARGS

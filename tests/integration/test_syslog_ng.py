@@ -5,7 +5,7 @@ syslog-ng runs from Debian's syslog-ng-core in the foreground with its own
 configuration, control socket, persist file and pid file in a temporary
 directory; messages come in with util-linux `logger` over a unix socket or
 UDP on 127.0.0.1; ptrtag asks a private NSD. Output lines are checked
-against the exact text SPEC 2 prescribes.
+against the exact text ptrtag.1 prescribes.
 
 - program("exec ptrtag -o FILE") destination: every message, in order,
   annotated; ptrtag exits when syslog-ng stops.
@@ -195,7 +195,7 @@ def check_destination_restart(tap, ptrtag, nsd):
                 lambda: sng.ctl('reload'), 'keep-alive(no) flowing',
                 expect_loss=True)
             # Lines ptrtag still held at SIGTERM come out at once with
-            # the lookups unfinished (SPEC 6): verdict timeout.
+            # the lookups unfinished (ptrtag.1): verdict timeout.
             index = {}
             for i, (text, ips) in enumerate(numbered('f', 150)):
                 for line in variants(text, ips):

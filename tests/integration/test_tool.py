@@ -305,7 +305,7 @@ def check_install(tap, ptrtag):
                   'every set of patterns/sets/')
         for name in ('sshd.pat', 'postfix.pat', 'nginx.pat', 'iptables.pat',
                      'haproxy.pat'):
-            tap.ok(name in installed, 'pattern set %s installed (SPEC 3)' %
+            tap.ok(name in installed, 'pattern set %s installed (ptrtag.1)' %
                    name)
 
 
