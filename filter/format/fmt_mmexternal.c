@@ -1,7 +1,8 @@
 /*
- * fmt_mmexternal: replies to rsyslog's mmexternal (ptrtag.1, DESCRIPTION, --mmexternal):
- * one line per message naming only what changes, the enrichment as
- * message variables under "$!", or "{}" when the message has none.
+ * fmt_mmexternal: replies to rsyslog's mmexternal (ptrtag.1,
+ * DESCRIPTION, --mmexternal): one line per message naming only what
+ * changes, the enrichment as message variables under "$!", or "{}" when
+ * the message has none.
  */
 #include "fmtint.h"
 #include "format.h"
