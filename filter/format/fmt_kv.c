@@ -105,9 +105,15 @@ void
 fmt_kv(struct outbuf *ob, const char *prefix, const struct fmt_line *fl,
     struct fmt_result *fr)
 {
-	size_t	i, t = lineterm_start(fl->fl_buf, fl->fl_len);
-	size_t	plen = strlen(prefix);
+	size_t	i, t, plen;
 
+	if (fl->fl_n == 0) {
+		/* Most lines: one copy, nothing to insert. */
+		outbuf_append(ob, fl->fl_buf, fl->fl_len);
+		return;
+	}
+	plen = strlen(prefix);
+	t = lineterm_start(fl->fl_buf, fl->fl_len);
 	outbuf_append(ob, fl->fl_buf, t);
 	for (i = 0; i < fl->fl_n; i++) {
 		fmt_count(fr, &fl->fl_addrs[i]);
