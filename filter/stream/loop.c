@@ -26,9 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "annot.h"
 #include "bounds.h"
 #include "cachefile.h"
+#include "emit.h"
 #include "lineq.h"
 #include "loop.h"
 #include "nbio.h"
@@ -145,7 +145,7 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	if (ln->ln_nslots > 0 && now >= ln->ln_deadline_ms &&
 	    !line_settled(ln))
 		lc->lc_stats->st_late_lines++;
-	annot_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
+	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
 	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
@@ -267,7 +267,7 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	}
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
-		annot_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
+		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
 		    lc->lc_stats);
 		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);

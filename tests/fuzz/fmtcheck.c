@@ -1,7 +1,7 @@
 /*
- * fmtcheck: parse annot_line's output back and compare it with what the
+ * fmtcheck: parse fmt_line's output back and compare it with what the
  * case expects (see fuzz_format.c). Written from ptrtag.1, OUTPUT, and
- * annot.h, without looking at how annot.c builds the text.
+ * format.h, without looking at how filter/format builds the text.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +233,7 @@ fz_check_inline(const struct fz_case *fc, const char *out, size_t olen)
 		out = "";
 	/* Deleting each inserted "[...]" must give back the line. */
 	for (i = 0; i < fc->fc_n; i++) {
-		eo = fc->fc_slots[i].ls_eo;
+		eo = fc->fc_addrs[i].fa_eo;
 		FZ_CHECK(eo >= off && eo <= fc->fc_len);
 		seg = eo - off;
 		FZ_CHECK(olen - pos >= seg);
@@ -327,7 +327,7 @@ json_endpoint(const struct fz_case *fc, const struct jv *root,
 
 	o = jv_member(root, name);
 	for (i = 0; i < fc->fc_n; i++)
-		if (fc->fc_slots[i].ls_role == role)
+		if ((int)fc->fc_addrs[i].fa_role == role)
 			break;
 	if (i == fc->fc_n) {
 		FZ_CHECK(o == NULL);

@@ -1,16 +1,19 @@
 /*
- * fuzz_format: annot_line in one output format (FZ_FORMAT, set by
- * meson.build) with a hostile line and a hostile PTR host name.
+ * fuzz_format: fmt_line (filter/format/format.h) in one output format
+ * (FZ_FORMAT, set by meson.build) with a hostile line and a hostile PTR
+ * host name.
  *
  * Input: [ctrl][flags][hl][host: hl bytes][line: the rest]. ctrl picks
  * the verdict (bits 0-2), no host (3), a raw line (4), verdicts rotating
  * per slot (5), every odd slot shed (6) and rotating src/dst roles (7);
  * flags picks the generic flag (bit 0), a claimed HELO name before each
  * address (1) and a different host on odd slots (2). The host may hold
- * any byte; as a C string it ends at its first NUL. Slots are the
- * addresses ipscan finds in the line, as the loop builds them.
+ * any byte; as a C string it ends at its first NUL. The views are the
+ * addresses ipscan finds in the line, as the stream layer builds them;
+ * the result must count exactly the addresses given.
  *
- * The output is parsed back by code written here, never by annot.c:
+ * The output is parsed back by code written here, never by the format
+ * layer's:
  * kv and inline must give back the original line exactly once the
  * annotations are removed, and every annotation must decode to exactly
  * the expected values with no raw control byte, quote or newline; json
@@ -23,13 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "annot.h"
 #include "config.h"
+#include "format.h"
 #include "ipscan.h"
-#include "lineq.h"
 #include "outbuf.h"
-#include "resolver.h"
-#include "stats.h"
 
 #include "fuzzcheck.h"
 #include "fuzzformat.h"
@@ -74,13 +74,15 @@ helo_span(const char *line, size_t so, size_t *hso, size_t *heo)
 	*heo = e;
 }
 
-/* Build the slots and their cache entries as the loop would. */
+/*
+ * Build the views as the stream layer would: one per address ipscan
+ * finds, in order, answered as ctrl and flags say.
+ */
 static size_t
-build_slots(struct fz_case *fc)
+build_addrs(struct fz_case *fc)
 {
 	struct ipmatch	 m[LINE_ADDRS_MAX];
-	struct lslot	*ls;
-	struct dnsent	*de;
+	struct fmt_addr	*fa;
 	size_t		 i, n;
 	int		 rc;
 
@@ -89,31 +91,31 @@ build_slots(struct fz_case *fc)
 	rc = ipscan_line(scanner(), fc->fc_line, fc->fc_len, m,
 	    LINE_ADDRS_MAX);
 	n = rc > 0 ? (size_t)rc : 0;
-	memset(fc->fc_slots, 0, sizeof(fc->fc_slots));
-	memset(fc->fc_ents, 0, sizeof(fc->fc_ents));
+	memset(fc->fc_addrs, 0, sizeof(fc->fc_addrs));
 	for (i = 0; i < n; i++) {
-		ls = &fc->fc_slots[i];
-		de = &fc->fc_ents[i];
-		ls->ls_addr = m[i].im_addr;
-		ls->ls_role = (uint8_t)(fc->fc_ctrl & 0x80 ? i % 3 :
-		    (size_t)m[i].im_role);
-		ls->ls_so = m[i].im_so;
-		ls->ls_eo = m[i].im_eo;
+		fa = &fc->fc_addrs[i];
+		fc->fc_ips[i] = m[i].im_addr;
+		fa->fa_addr = &fc->fc_ips[i];
+		fa->fa_role = fc->fc_ctrl & 0x80 ? (enum ipscan_role)(i % 3) :
+		    m[i].im_role;
+		fa->fa_so = m[i].im_so;
+		fa->fa_eo = m[i].im_eo;
 		if (fc->fc_flags & 0x02)
-			helo_span(fc->fc_line, ls->ls_so, &ls->ls_helo_so,
-			    &ls->ls_helo_eo);
-		ls->ls_verdict = (uint8_t)((fc->fc_ctrl + i) % VERDICT_COUNT);
-		if ((fc->fc_ctrl & 0x40) && i % 2 == 1)
-			continue;	/* shed: ls_ent stays NULL */
-		de->de_addr = m[i].im_addr;
-		de->de_verdict = (uint8_t)((fc->fc_ctrl & 0x07) +
-		    (fc->fc_ctrl & 0x20 ? i : 0)) % VERDICT_COUNT;
-		de->de_generic = (uint8_t)(fc->fc_flags & 0x01);
+			helo_span(fc->fc_line, fa->fa_so, &fa->fa_helo_so,
+			    &fa->fa_helo_eo);
+		if ((fc->fc_ctrl & 0x40) && i % 2 == 1) {
+			/* shed: its own verdict, no answer */
+			fa->fa_verdict = (enum verdict)((fc->fc_ctrl + i) %
+			    VERDICT_COUNT);
+			continue;
+		}
+		fa->fa_verdict = (enum verdict)(((fc->fc_ctrl & 0x07) +
+		    (fc->fc_ctrl & 0x20 ? i : 0)) % VERDICT_COUNT);
+		fa->fa_generic = fc->fc_flags & 0x01;
 		if (!(fc->fc_ctrl & 0x08))
-			de->de_host = (fc->fc_flags & 0x04) && i % 2 == 1 &&
+			fa->fa_host = (fc->fc_flags & 0x04) && i % 2 == 1 &&
 			    fc->fc_host[0] != '\0' ? fc->fc_host + 1 :
 			    fc->fc_host;
-		ls->ls_ent = de;
 	}
 	return n;
 }
@@ -144,47 +146,42 @@ model_helo(const char *line, size_t so, size_t eo, const char *host)
 	return "match";
 }
 
-/* What the output must say about each slot. */
+/* What the output must say about each address. */
 static void
 expect(struct fz_case *fc)
 {
-	const struct lslot	*ls;
+	const struct fmt_addr	*fa;
 	struct fz_expect	*ex;
 	size_t			 i;
 
 	for (i = 0; i < fc->fc_n; i++) {
-		ls = &fc->fc_slots[i];
+		fa = &fc->fc_addrs[i];
 		ex = &fc->fc_expect[i];
 		memset(ex, 0, sizeof(*ex));
-		FZ_CHECK(ipaddr_ntop(&ls->ls_addr, ex->ex_ip,
+		FZ_CHECK(ipaddr_ntop(fa->fa_addr, ex->ex_ip,
 		    sizeof(ex->ex_ip)) > 0);
-		if (ls->ls_ent == NULL)
-			ex->ex_verdict = ls->ls_verdict;
-		else if (ls->ls_ent->de_verdict == VERDICT_PENDING)
-			ex->ex_verdict = VERDICT_TIMEOUT;
-		else {
-			ex->ex_verdict = ls->ls_ent->de_verdict;
-			ex->ex_host = ls->ls_ent->de_host;
-			ex->ex_generic = ls->ls_ent->de_generic != 0;
-		}
+		ex->ex_verdict = (int)fa->fa_verdict;
+		ex->ex_host = fa->fa_host;
+		ex->ex_generic = fa->fa_generic != 0;
 		ex->ex_word = fz_words[ex->ex_verdict];
-		if (ls->ls_helo_eo > ls->ls_helo_so)
-			ex->ex_helo = model_helo(fc->fc_line, ls->ls_helo_so,
-			    ls->ls_helo_eo, ex->ex_host);
+		if (fa->fa_helo_eo > fa->fa_helo_so)
+			ex->ex_helo = model_helo(fc->fc_line, fa->fa_helo_so,
+			    fa->fa_helo_eo, ex->ex_host);
 	}
 }
 
+/* The result counts every address given, each under its verdict. */
 static void
-check_stats(const struct fz_case *fc, const struct stats *st)
+check_result(const struct fz_case *fc, const struct fmt_result *fr)
 {
-	uint64_t	want[VERDICT_COUNT];
-	size_t		i;
+	size_t	want[VERDICT_COUNT];
+	size_t	i;
 
 	memset(want, 0, sizeof(want));
 	for (i = 0; i < fc->fc_n; i++)
 		want[fc->fc_expect[i].ex_verdict]++;
-	FZ_CHECK(st->st_lines_out == 1 && st->st_addrs == fc->fc_n);
-	FZ_CHECK(memcmp(want, st->st_verdicts, sizeof(want)) == 0);
+	FZ_CHECK(fr->fr_addrs == fc->fc_n);
+	FZ_CHECK(memcmp(want, fr->fr_verdicts, sizeof(want)) == 0);
 }
 
 /* Split the input; host and line become exact-size heap copies. */
@@ -219,11 +216,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct fz_case	 fc;
 	struct config		 cfg;
+	struct fmt_line		 fl;
+	struct fmt_result	 fr;
 	struct outbuf		 ob;
-	struct stats		 st;
 
 	split(&fc, data, size);
-	fc.fc_n = build_slots(&fc);
+	fc.fc_n = build_addrs(&fc);
 	expect(&fc);
 
 	memset(&cfg, 0, sizeof(cfg));
@@ -231,12 +229,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.cf_prefix = CFG_PREFIX;
 	cfg.cf_max_ips = LINE_ADDRS_MAX;
 	cfg.cf_max_line = CFG_MAX_LINE;
-	memset(&st, 0, sizeof(st));
+	fl.fl_buf = fc.fc_line;
+	fl.fl_len = fc.fc_len;
+	fl.fl_raw = fc.fc_raw;
+	fl.fl_addrs = fc.fc_addrs;
+	fl.fl_n = fc.fc_n;
 	outbuf_init(&ob, CFG_OUT_HIGH);
-	annot_line(&ob, &cfg, fc.fc_line, fc.fc_len, fc.fc_slots, fc.fc_n,
-	    fc.fc_raw, &st);
+	fmt_line(&ob, &cfg, &fl, &fr);
 	FZ_CHECK(ob.ob_off == 0 && ob.ob_len <= ob.ob_cap);
-	check_stats(&fc, &st);
+	check_result(&fc, &fr);
 
 	if (cfg.cf_format == CFG_FORMAT_KV)
 		fz_check_kv(&fc, ob.ob_buf, ob.ob_len);

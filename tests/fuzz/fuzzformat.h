@@ -1,6 +1,6 @@
 /*
  * fuzzformat: one case of the fuzz_format_* targets and the checkers
- * that parse annot_line's output back (fmtcheck.c).
+ * that parse fmt_line's output back (fmtcheck.c).
  */
 #ifndef FUZZFORMAT_H
 #define FUZZFORMAT_H
@@ -8,13 +8,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "annot.h"
 #include "bounds.h"
+#include "format.h"
 #include "ipaddr.h"
-#include "lineq.h"
-#include "resolver.h"
 
-/* What the output must say about one slot. */
+/* What the output must say about one address. */
 struct fz_expect {
 	char		 ex_ip[IPADDR_STRMAX];
 	const char	*ex_host;	/* NULL: no host member */
@@ -32,8 +30,8 @@ struct fz_case {
 	char			*fc_line;	/* exactly fc_len bytes */
 	size_t			 fc_len;
 	size_t			 fc_n;
-	struct lslot		 fc_slots[LINE_ADDRS_MAX];
-	struct dnsent		 fc_ents[LINE_ADDRS_MAX];
+	struct fmt_addr		 fc_addrs[LINE_ADDRS_MAX];
+	struct ipaddr		 fc_ips[LINE_ADDRS_MAX];	/* fa_addr */
 	struct fz_expect	 fc_expect[LINE_ADDRS_MAX];
 };
 

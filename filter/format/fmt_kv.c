@@ -1,0 +1,123 @@
+/*
+ * fmt_kv: the kv format of ptrtag.1, OUTPUT. The line's content, then
+ * " PREFIXkey=value" pairs per address, then the line's own terminator.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "fmtint.h"
+#include "format.h"
+#include "lineterm.h"
+
+/* 1 for the bytes that force a kv value into quotes. */
+static const unsigned char kv_special[256] = {
+	[0x00] = 1, [0x01] = 1, [0x02] = 1, [0x03] = 1, [0x04] = 1,
+	[0x05] = 1, [0x06] = 1, [0x07] = 1, [0x08] = 1, [0x09] = 1,
+	[0x0a] = 1, [0x0b] = 1, [0x0c] = 1, [0x0d] = 1, [0x0e] = 1,
+	[0x0f] = 1, [0x10] = 1, [0x11] = 1, [0x12] = 1, [0x13] = 1,
+	[0x14] = 1, [0x15] = 1, [0x16] = 1, [0x17] = 1, [0x18] = 1,
+	[0x19] = 1, [0x1a] = 1, [0x1b] = 1, [0x1c] = 1, [0x1d] = 1,
+	[0x1e] = 1, [0x1f] = 1, [' '] = 1, ['"'] = 1, ['='] = 1,
+	['\\'] = 1, [0x7f] = 1,
+};
+
+static int
+kv_needs_quotes(const char *s, size_t len)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+	size_t			 i;
+
+	if (len == 0)
+		return 1;
+	for (i = 0; i < len; i++)
+		if (kv_special[u[i]])
+			return 1;
+	return 0;
+}
+
+void
+fmt_kv_value(struct outbuf *ob, const char *s, size_t len)
+{
+	char	hex[5];
+	size_t	i;
+
+	if (!kv_needs_quotes(s, len)) {
+		outbuf_append(ob, s, len);
+		return;
+	}
+	outbuf_putc(ob, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			outbuf_putc(ob, '\\');
+			outbuf_putc(ob, (char)c);
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(hex, sizeof(hex), "\\x%02x", c);
+			outbuf_append(ob, hex, 4);
+		} else
+			outbuf_putc(ob, (char)c);
+	}
+	outbuf_putc(ob, '"');
+}
+
+/* Append " PREFIXkey=" (key given with its '='). */
+static void
+kv_key(struct outbuf *ob, const char *prefix, size_t plen, const char *key,
+    size_t klen)
+{
+	outbuf_putc(ob, ' ');
+	outbuf_append(ob, prefix, plen);
+	outbuf_append(ob, key, klen);
+}
+
+/* A pair whose value is our own text (address, verdict word, flag). */
+#define KV_OWN(ob, pfx, plen, key, val)					\
+	do {								\
+		kv_key(ob, pfx, plen, key "=", sizeof(key));		\
+		outbuf_puts(ob, val);					\
+	} while (0)
+
+/* The pairs of one address. */
+static void
+kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
+    const struct fmt_addr *fa)
+{
+	char		 ip[IPADDR_STRMAX];
+	const char	*helo = fmt_helo(line, fa);
+	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
+
+	kv_key(ob, pfx, plen, "ip=", 3);
+	outbuf_append(ob, ip, iplen);
+	if (fa->fa_host != NULL) {
+		/* Validated already; quoted anyway if it ever must. */
+		kv_key(ob, pfx, plen, "host=", 5);
+		fmt_kv_value(ob, fa->fa_host, strlen(fa->fa_host));
+	}
+	KV_OWN(ob, pfx, plen, "fcrdns", verdict_name(fa->fa_verdict));
+	if (fa->fa_generic)
+		KV_OWN(ob, pfx, plen, "generic", "yes");
+	if (helo != NULL)
+		KV_OWN(ob, pfx, plen, "helo", helo);
+}
+
+void
+fmt_kv(struct outbuf *ob, const char *prefix, const struct fmt_line *fl,
+    struct fmt_result *fr)
+{
+	size_t	i, t, plen;
+
+	if (fl->fl_n == 0) {
+		/* Most lines: one copy, nothing to insert. */
+		outbuf_append(ob, fl->fl_buf, fl->fl_len);
+		return;
+	}
+	plen = strlen(prefix);
+	t = lineterm_start(fl->fl_buf, fl->fl_len);
+	outbuf_append(ob, fl->fl_buf, t);
+	for (i = 0; i < fl->fl_n; i++) {
+		fmt_count(fr, &fl->fl_addrs[i]);
+		kv_addr(ob, prefix, plen, fl->fl_buf, &fl->fl_addrs[i]);
+	}
+	outbuf_append(ob, fl->fl_buf + t, fl->fl_len - t);
+}

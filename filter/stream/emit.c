@@ -1,0 +1,58 @@
+/*
+ * emit: see emit.h.
+ */
+#include "bounds.h"
+#include "emit.h"
+#include "format.h"
+#include "resolver.h"
+
+/* What the output says about one slot, read from its pinned entry. */
+static void
+slot_view(const struct lslot *ls, struct fmt_addr *fa)
+{
+	const struct dnsent	*de = ls->ls_ent;
+
+	fa->fa_addr = &ls->ls_addr;
+	fa->fa_role = (enum ipscan_role)ls->ls_role;
+	fa->fa_host = NULL;
+	fa->fa_generic = 0;
+	fa->fa_so = ls->ls_so;
+	fa->fa_eo = ls->ls_eo;
+	fa->fa_helo_so = ls->ls_helo_so;
+	fa->fa_helo_eo = ls->ls_helo_eo;
+	if (de == NULL)
+		fa->fa_verdict = (enum verdict)ls->ls_verdict;
+	else if (de->de_verdict == VERDICT_PENDING)
+		fa->fa_verdict = VERDICT_TIMEOUT;
+	else {
+		fa->fa_verdict = (enum verdict)de->de_verdict;
+		fa->fa_host = de->de_host;
+		fa->fa_generic = de->de_generic;
+	}
+}
+
+void
+emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
+    size_t len, const struct lslot *slots, size_t n, int raw,
+    struct stats *st)
+{
+	struct fmt_addr		fa[LINE_ADDRS_MAX];
+	struct fmt_line		fl;
+	struct fmt_result	fr;
+	size_t			i;
+
+	if (n > LINE_ADDRS_MAX)
+		n = LINE_ADDRS_MAX;
+	for (i = 0; i < n; i++)
+		slot_view(&slots[i], &fa[i]);
+	fl.fl_buf = buf;
+	fl.fl_len = len;
+	fl.fl_raw = raw;
+	fl.fl_addrs = fa;
+	fl.fl_n = n;
+	fmt_line(ob, cfg, &fl, &fr);
+	st->st_lines_out++;
+	st->st_addrs += fr.fr_addrs;
+	for (i = 0; i < VERDICT_COUNT; i++)
+		st->st_verdicts[i] += fr.fr_verdicts[i];
+}

@@ -1,0 +1,166 @@
+/*
+ * fmt_kv: the kv format of ptrtag.1, OUTPUT from views: pairs before the
+ * terminator, the prefix, quoting of values, generic and helo, and what
+ * the formatter reports.
+ */
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "fmttest.h"
+
+TestSuite(fmt_kv, .init = ft_setup, .fini = ft_teardown);
+
+Test(fmt_kv, pass_goes_before_newline)
+{
+	const char	*line = "from 203.0.113.45 port 22\n";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "203.0.113.45", 5, VERDICT_PASS, "mail.example.com");
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("from 203.0.113.45 port 22 rdns_ip=203.0.113.45 "
+	    "rdns_host=mail.example.com rdns_fcrdns=pass\n");
+	cr_expect_eq(ft_res.fr_addrs, 1);
+	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 1);
+}
+
+Test(fmt_kv, crlf_kept_and_no_host_omitted)
+{
+	const char	*line = "x 198.51.100.7\r\n";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "198.51.100.7", 2, VERDICT_NONE, NULL);
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("x 198.51.100.7 rdns_ip=198.51.100.7 "
+	    "rdns_fcrdns=none\r\n");
+}
+
+Test(fmt_kv, timeout_and_skipped_without_terminator)
+{
+	const char	*line = "a 192.0.2.1 b 2001:db8::1";
+	struct fmt_addr	 fa[2];
+
+	ft_addr(&fa[0], "192.0.2.1", 2, VERDICT_TIMEOUT, NULL);
+	ft_addr(&fa[1], "2001:db8::1", 14, VERDICT_SKIPPED, NULL);
+	ft_run(CFG_FORMAT_KV, line, strlen(line), fa, 2, 0);
+	ft_expect("a 192.0.2.1 b 2001:db8::1 rdns_ip=192.0.2.1 "
+	    "rdns_fcrdns=timeout rdns_ip=2001:db8::1 rdns_fcrdns=skipped");
+	cr_expect_eq(ft_res.fr_addrs, 2);
+	cr_expect_eq(ft_res.fr_verdicts[VERDICT_TIMEOUT], 1);
+	cr_expect_eq(ft_res.fr_verdicts[VERDICT_SKIPPED], 1);
+	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 0);
+}
+
+Test(fmt_kv, prefix_changes_every_key)
+{
+	const char	*line = "192.0.2.9\n";
+	struct fmt_addr	 fa;
+
+	ft_cfg.cf_prefix = "ptr.";
+	ft_addr(&fa, "192.0.2.9", 0, VERDICT_FAIL, "h.example");
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("192.0.2.9 ptr.ip=192.0.2.9 ptr.host=h.example "
+	    "ptr.fcrdns=fail\n");
+}
+
+Test(fmt_kv, line_without_addresses_is_untouched)
+{
+	const char	line[] = "bin\0ary \xff\xfe\r\n";
+
+	ft_run(CFG_FORMAT_KV, line, sizeof(line) - 1, NULL, 0, 0);
+	ft_expect_bytes(line, sizeof(line) - 1);
+	cr_expect_eq(ft_res.fr_addrs, 0);
+}
+
+Test(fmt_kv, raw_piece_passes_through)
+{
+	const char	*line = "a piece of an overlong line";
+
+	ft_run(CFG_FORMAT_KV, line, strlen(line), NULL, 0, 1);
+	ft_expect(line);
+}
+
+struct quote_case {
+	const char	*in;
+	const char	*out;
+};
+
+Test(fmt_kv, values_are_quoted_when_needed)
+{
+	static const struct quote_case cases[] = {
+		{ "plain.example", "plain.example" },
+		{ "a b", "\"a b\"" },
+		{ "a=b", "\"a=b\"" },
+		{ "say \"hi\"", "\"say \\\"hi\\\"\"" },
+		{ "back\\slash", "\"back\\\\slash\"" },
+		{ "nl\nesc\x1b", "\"nl\\x0aesc\\x1b\"" },
+		{ "del\x7f", "\"del\\x7f\"" },
+		{ "", "\"\"" },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ft_teardown();
+		ft_setup();
+		fmt_kv_value(&ft_ob, cases[i].in, strlen(cases[i].in));
+		ft_expect(cases[i].out);
+	}
+}
+
+Test(fmt_kv, hostile_host_is_quoted)
+{
+	const char	*line = "192.0.2.3\n";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "192.0.2.3", 0, VERDICT_PASS, "a b\n rdns_fcrdns=pass");
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("192.0.2.3 rdns_ip=192.0.2.3 "
+	    "rdns_host=\"a b\\x0a rdns_fcrdns=pass\" rdns_fcrdns=pass\n");
+}
+
+Test(fmt_kv, generic_and_helo_follow_fcrdns)
+{
+	const char	*line = "reject: RCPT from x[192.0.2.77]: "
+	    "helo=<192-0-2-77.DYN.example.net.>\n";
+	const char	*helo = "192-0-2-77.DYN.example.net.";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "192.0.2.77", 20, VERDICT_PASS,
+	    "192-0-2-77.dyn.example.net");
+	fa.fa_generic = 1;
+	fa.fa_helo_so = (size_t)(strstr(line, helo) - line);
+	fa.fa_helo_eo = fa.fa_helo_so + strlen(helo);
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("reject: RCPT from x[192.0.2.77]: "
+	    "helo=<192-0-2-77.DYN.example.net.> rdns_ip=192.0.2.77 "
+	    "rdns_host=192-0-2-77.dyn.example.net rdns_fcrdns=pass "
+	    "rdns_generic=yes rdns_helo=match\n");
+}
+
+Test(fmt_kv, helo_mismatch_and_without_host)
+{
+	const char	*line = "helo=<mail.example.org> 192.0.2.5 192.0.2.6\n";
+	struct fmt_addr	 fa[2];
+
+	ft_addr(&fa[0], "192.0.2.5", 23, VERDICT_FAIL, "mail.example.com");
+	ft_addr(&fa[1], "192.0.2.6", 33, VERDICT_NONE, NULL);
+	fa[0].fa_helo_so = fa[1].fa_helo_so = 6;
+	fa[0].fa_helo_eo = fa[1].fa_helo_eo = 22;
+	ft_run(CFG_FORMAT_KV, line, strlen(line), fa, 2, 0);
+	ft_expect("helo=<mail.example.org> 192.0.2.5 192.0.2.6 "
+	    "rdns_ip=192.0.2.5 rdns_host=mail.example.com rdns_fcrdns=fail "
+	    "rdns_helo=mismatch rdns_ip=192.0.2.6 rdns_fcrdns=none "
+	    "rdns_helo=mismatch\n");
+}
+
+Test(fmt_kv, helo_match_ignores_one_trailing_dot_of_host)
+{
+	const char	*line = "HELO Mx.Example.ORG 192.0.2.8\n";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "192.0.2.8", 20, VERDICT_PASS, "mx.example.org.");
+	fa.fa_helo_so = 5;
+	fa.fa_helo_eo = 19;
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("HELO Mx.Example.ORG 192.0.2.8 rdns_ip=192.0.2.8 "
+	    "rdns_host=mx.example.org. rdns_fcrdns=pass rdns_helo=match\n");
+}
