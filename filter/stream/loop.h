@@ -8,6 +8,7 @@
 #include "config.h"
 #include "input.h"
 #include "ipscan.h"
+#include "loopsig.h"	/* loop_signals() */
 #include "progress.h"
 #include "resolver.h"
 #include "stats.h"
@@ -21,12 +22,6 @@ struct loop_ctx {
 	int			 lc_outfd;
 	struct progress		*lc_progress;	/* NULL: none */
 };
-
-/*
- * Block SIGINT, SIGTERM, SIGHUP and SIGUSR1 outside the wait and install
- * flag-setting handlers; ignore SIGPIPE. Call once before loop_run().
- */
-void	loop_signals(void);
 
 /*
  * Run until input ends and every line is written, or a stop signal's
