@@ -1,6 +1,9 @@
 /*
  * loop: the single-threaded event loop, the only place that blocks
- * (ppoll over input, output and the c-ares sockets).
+ * (ppoll over input, output and the c-ares sockets). It takes lines from
+ * input.c, scans them, starts their lookups, holds them in the window
+ * (lineq.c) and hands them to the output side (output.c); the signals it
+ * acts on are loopsig.c's (ptrtag(1), SIGNALS).
  */
 #ifndef LOOP_H
 #define LOOP_H

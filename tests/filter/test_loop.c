@@ -1,6 +1,5 @@
 /*
- * The event loop (filter/stream/loop.c) and its output side (output.c),
- * driven through pipes and files with a resolver whose one server
+ * The event loop (filter/stream/loop.c), driven through pipes and files with a resolver whose one server
  * (127.0.0.1:9, the discard port) never answers: lines without
  * addresses, or with --exclude'd ones, must come out byte for byte and
  * in order; a line with an address waits for its lookup's deadline and
@@ -24,7 +23,6 @@
 #include "loop.h"
 #include "nbio.h"
 #include "options.h"
-#include "output.h"
 #include "util.h"
 
 /* Everything one loop_run needs, set up as main() does. */
@@ -268,76 +266,4 @@ Test(loop, a_stop_signal_writes_what_was_read, .timeout = 30)
 	free(out);
 	close(in[1]);
 	close(outfd);
-}
-
-Test(output, open_appends_and_creates, .timeout = 10)
-{
-	char		path[] = "/tmp/test_output.XXXXXX";
-	struct stat	sb;
-	int		fd;
-
-	cr_assert_neq(fd = mkstemp(path), -1);
-	cr_assert_eq(write(fd, "old\n", 4), 4);
-	close(fd);
-	cr_assert_neq(fd = output_open(path), -1);
-	cr_assert_eq(write(fd, "new\n", 4), 4);
-	close(fd);
-	cr_assert_eq(stat(path, &sb), 0);
-	cr_expect_eq(sb.st_size, 8, "appended, not truncated");
-	unlink(path);
-	cr_assert_neq(fd = output_open(path), -1);
-	cr_assert_eq(fstat(fd, &sb), 0);
-	cr_expect_eq(sb.st_mode & 0777, 0644 & ~umask(022));
-	close(fd);
-	unlink(path);
-	errno = 0;
-	cr_expect_eq(output_open("/nonexistent/dir/file"), -1);
-	cr_expect_eq(errno, ENOENT);
-}
-
-Test(output, states_name_how_the_output_ended, .timeout = 10)
-{
-	struct outbuf	data;
-	struct output	op;
-	int		p[2], ro;
-
-	signal(SIGPIPE, SIG_IGN);
-	outbuf_init(&data, 1024);
-	cr_assert_eq(pipe(p), 0);
-	output_init(&op, &data, p[1], NULL, 0, now_ms());
-	cr_expect_eq(op.op_state, OUTPUT_OPEN);
-	outbuf_append(&data, "x\n", 2);
-	output_line_done(&op, "x\n", 2, 0);
-	cr_expect_eq(output_flush(&op), 0);
-	cr_expect(output_idle(&op));
-	close(p[0]);
-	outbuf_append(&data, "y\n", 2);
-	cr_expect_eq(output_flush(&op), -1);
-	cr_expect_eq(op.op_state, OUTPUT_CLOSED);
-	cr_expect_eq(output_status(&op), 0);
-	output_free(&op);
-	cr_assert_neq(ro = open("/dev/null", O_RDONLY), -1);
-	output_init(&op, &data, ro, NULL, 0, now_ms());
-	cr_expect_eq(output_flush(&op), -1);
-	cr_expect_eq(op.op_state, OUTPUT_FAILED);
-	cr_expect_eq(output_status(&op), 1);
-	output_free(&op);
-	outbuf_free(&data);
-	close(p[1]);
-	close(ro);
-}
-
-Test(output, stall_clock, .timeout = 10)
-{
-	struct outbuf	data;
-	struct output	op;
-
-	outbuf_init(&data, 1024);
-	output_init(&op, &data, STDOUT_FILENO, NULL, 0, 1000);
-	output_stall_start(&op, 2000);
-	cr_expect_eq(output_stall_wait(&op, 2000), OUTPUT_STALL_MS);
-	cr_expect_eq(output_stall_wait(&op, 2000 + OUTPUT_STALL_MS - 1), 1);
-	cr_expect_eq(output_stall_wait(&op, 2000 + OUTPUT_STALL_MS), 0);
-	output_free(&op);
-	outbuf_free(&data);
 }
