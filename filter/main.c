@@ -23,6 +23,7 @@
 #include "loop.h"
 #include "nbio.h"
 #include "options.h"
+#include "output.h"
 #include "resolver.h"
 #include "sandbox.h"
 #include "stats.h"
@@ -82,19 +83,18 @@ make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 	    dirs, 1, errbuf, errlen);
 }
 
+/* --extract: the inputs in turn, through the filter's framing. */
 static int
 run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
     size_t nfds)
 {
-	size_t	i;
+	struct input	in;
 
-	for (i = 0; i < nfds; i++)
-		if (extract_run(sc, fds[i], STDOUT_FILENO, cfg->cf_max_ips,
-		    cfg->cf_max_line) == -1) {
-			if (errno == EPIPE)
-				return 0;
-			err(1, "extract");
-		}
+	input_init(&in, fds, nfds, cfg->cf_max_line);
+	if (extract_run(sc, &in, STDOUT_FILENO, cfg->cf_max_ips) == -1 &&
+	    errno != EPIPE)
+		err(1, "extract");
+	input_free(&in);
 	return 0;
 }
 
@@ -105,9 +105,7 @@ open_output(const struct config *cfg)
 
 	if (cfg->cf_output == NULL)
 		return STDOUT_FILENO;
-	fd = open(cfg->cf_output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644);
-	if (fd == -1)
+	if ((fd = output_open(cfg->cf_output)) == -1)
 		errx(2, "%s: %s", cfg->cf_output, strerror(errno));
 	return fd;
 }
@@ -199,10 +197,6 @@ main(int argc, char **argv)
 		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);
 		ipscan_free(sc);
-		for (i = 0; i < nfds; i++)
-			if (fds[i] != STDIN_FILENO)
-				close(fds[i]);
-		free(fds);
 		return rc;
 	}
 	memset(&st, 0, sizeof(st));

@@ -547,6 +547,14 @@ int
 ipscan_line(struct ipscan *sc, const char *buf, size_t len,
     struct ipmatch *out, size_t max)
 {
+	return ipscan_line_keep(sc, buf, len, out, max, NULL, NULL);
+}
+
+int
+ipscan_line_keep(struct ipscan *sc, const char *buf, size_t len,
+    struct ipmatch *out, size_t max,
+    int (*keep)(const struct ipaddr *, const void *), const void *arg)
+{
 	size_t	off = 0, n = 0, i;
 	int	rc;
 
@@ -556,6 +564,8 @@ ipscan_line(struct ipscan *sc, const char *buf, size_t len,
 		rc = ipscan_next(sc, buf, len, &off, &out[n]);
 		if (rc <= 0)
 			return rc == 0 ? (int)n : -1;
+		if (keep != NULL && !keep(&out[n].im_addr, arg))
+			continue;
 		for (i = 0; i < n; i++)
 			if (ipaddr_cmp(&out[i].im_addr, &out[n].im_addr) == 0)
 				break;

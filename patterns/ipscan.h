@@ -63,6 +63,16 @@ int		 ipscan_line(struct ipscan *sc, const char *buf, size_t len,
 		    struct ipmatch *out, size_t max);
 
 /*
+ * ipscan_line, skipping every address for which keep(addr, arg) returns
+ * 0 before it is counted or compared (the filter's --exclude and --only
+ * of ptrtag.1). keep NULL keeps every address.
+ */
+int		 ipscan_line_keep(struct ipscan *sc, const char *buf,
+		    size_t len, struct ipmatch *out, size_t max,
+		    int (*keep)(const struct ipaddr *, const void *),
+		    const void *arg);
+
+/*
  * 1 when, on the line of the last walk ipscan_next started (*off == 0),
  * a pattern reached a match limit (ptrtag.1, -p): the walk then yields
  * the addresses of the built-in scanner, as "-p any" finds them, and

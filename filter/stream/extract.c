@@ -1,42 +1,35 @@
 /*
- * extract: the --extract mode, a plain read/scan/write loop.
+ * extract: the --extract mode: input_next() hands out the lines, each is
+ * scanned where it lies in the input buffer, and the answers gather in
+ * an outbuf written out after every read.
  *
- * Lines that fit in one read are scanned where they lie in the input
- * chunk; only a line that straddles reads is copied into the carry
- * buffer, which never grows past max_line + 1 bytes (the text plus a
- * possible '\r'). Once a line outgrows that, the rest of its bytes are
- * dropped until its '\n' and it is answered with an empty line.
+ * An overlong line reaches us as raw pieces (input.h); the first piece
+ * opens it (xt_open) and it is answered with one empty line when its
+ * '\n' comes, or when its descriptor ends.
  */
 #include <errno.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
 
 #include "extract.h"
+#include "input.h"
 #include "ipaddr.h"
 #include "ipscan.h"
+#include "line.h"
+#include "outbuf.h"
 
-/* Bytes asked of one read(2), and the size of the output buffer. */
-#define EXTRACT_CHUNK	65536
-#define EXTRACT_OUTCAP	65536
-/* Room one address and its separator take in the output buffer. */
-#define EXTRACT_ADDRMAX	(IPADDR_STRMAX + 1)
+/* Flush before the output buffer grows past this within one read. */
+#define EXTRACT_OUT_HIGH	65536
 
 struct extract {
 	struct ipscan	*xt_sc;
+	struct input	*xt_in;
 	struct ipmatch	*xt_match;	/* xt_nmatch slots */
 	size_t		 xt_nmatch;
-	size_t		 xt_max_line;
-	size_t		 xt_limit;	/* carry limit: max_line + 1 */
-	char		*xt_carry;	/* a line cut by a read */
-	size_t		 xt_len;
-	size_t		 xt_cap;
-	int		 xt_skip;	/* this line is over max_line */
+	int		 xt_open;	/* raw pieces of a line went past */
 	int		 xt_outfd;
-	char		*xt_out;	/* EXTRACT_OUTCAP bytes */
-	size_t		 xt_outlen;
+	struct outbuf	 xt_out;
 };
 
 /* Wait until fd is ready for events; EINTR is not an error here. */
@@ -56,187 +49,130 @@ extract_wait(int fd, short events)
 static int
 extract_flush(struct extract *xt)
 {
-	size_t	off = 0;
-	ssize_t	n;
-
-	while (off < xt->xt_outlen) {
-		n = write(xt->xt_outfd, xt->xt_out + off, xt->xt_outlen - off);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (extract_wait(xt->xt_outfd, POLLOUT) == -1)
-					return -1;
-				continue;
-			}
+	for (;;) {
+		switch (outbuf_flush(&xt->xt_out, xt->xt_outfd)) {
+		case OUTBUF_DONE:
+			return 0;
+		case OUTBUF_AGAIN:
+			if (extract_wait(xt->xt_outfd, POLLOUT) == -1)
+				return -1;
+			break;
+		case OUTBUF_EPIPE:
+			errno = EPIPE;
+			return -1;
+		default:
 			return -1;
 		}
-		off += (size_t)n;
 	}
-	xt->xt_outlen = 0;
-	return 0;
-}
-
-/* Append up to EXTRACT_ADDRMAX bytes, flushing first when full. */
-static int
-extract_put(struct extract *xt, const char *p, size_t len)
-{
-	if (EXTRACT_OUTCAP - xt->xt_outlen < len && extract_flush(xt) == -1)
-		return -1;
-	memcpy(xt->xt_out + xt->xt_outlen, p, len);
-	xt->xt_outlen += len;
-	return 0;
 }
 
 /*
- * Answer one input line of len bytes ('\n' excluded). A matcher error
- * on the line is not an I/O error: the line just gets no addresses.
+ * Answer one line: the addresses of p[0..len) (terminator excluded), or
+ * none when p is NULL. A matcher error on the line is not an I/O error:
+ * the line just gets no addresses.
  */
-static int
-extract_line(struct extract *xt, const char *line, size_t len, int overlong)
+static void
+extract_answer(struct extract *xt, const char *p, size_t len)
 {
-	char	text[EXTRACT_ADDRMAX];
+	char	text[IPADDR_STRMAX];
 	size_t	tlen;
 	int	i, n = 0;
 
-	if (len > 0 && line[len - 1] == '\r')
-		len--;
-	if (!overlong && len <= xt->xt_max_line)
-		n = ipscan_line(xt->xt_sc, line, len, xt->xt_match,
-		    xt->xt_nmatch);
+	if (p != NULL)
+		n = ipscan_line(xt->xt_sc, p, line_text_len(p, len),
+		    xt->xt_match, xt->xt_nmatch);
 	for (i = 0; i < n; i++) {
-		tlen = ipaddr_ntop(&xt->xt_match[i].im_addr, text + 1,
-		    sizeof(text) - 1);
-		text[0] = '\t';
-		if (extract_put(xt, i == 0 ? text + 1 : text,
-		    i == 0 ? tlen : tlen + 1) == -1)
-			return -1;
+		if (i > 0)
+			outbuf_putc(&xt->xt_out, '\t');
+		tlen = ipaddr_ntop(&xt->xt_match[i].im_addr, text,
+		    sizeof(text));
+		outbuf_append(&xt->xt_out, text, tlen);
 	}
-	return extract_put(xt, "\n", 1);
+	outbuf_putc(&xt->xt_out, '\n');
 }
 
-/*
- * Add len bytes to the carried partial line. Past the limit the line
- * is marked overlong and its bytes are dropped from then on.
- */
-static int
-extract_carry(struct extract *xt, const char *p, size_t len)
+/* One unit from input_next(). */
+static void
+extract_unit(struct extract *xt, const char *p, size_t len, int raw)
 {
-	size_t	 cap;
-	char	*nbuf;
-
-	if (xt->xt_skip || len == 0)
-		return 0;
-	if (len > xt->xt_limit - xt->xt_len) {
-		xt->xt_skip = 1;
-		xt->xt_len = 0;
-		return 0;
-	}
-	if (xt->xt_len + len > xt->xt_cap) {
-		cap = xt->xt_cap > 0 ? xt->xt_cap : 4096;
-		while (cap < xt->xt_len + len)
-			cap = cap > xt->xt_limit / 2 ? xt->xt_limit : cap * 2;
-		if ((nbuf = realloc(xt->xt_carry, cap)) == NULL)
-			return -1;
-		xt->xt_carry = nbuf;
-		xt->xt_cap = cap;
-	}
-	memcpy(xt->xt_carry + xt->xt_len, p, len);
-	xt->xt_len += len;
-	return 0;
+	if (line_ended(p, len)) {
+		extract_answer(xt, raw || xt->xt_open ? NULL : p, len);
+		xt->xt_open = 0;
+	} else if (!raw)
+		extract_answer(xt, p, len);	/* a descriptor's last line */
+	else
+		xt->xt_open = 1;
 }
 
-/* Answer the carried line and start a new one. */
+/* Answer every unit buffered. Returns 0, or -1 with errno set. */
 static int
-extract_carry_done(struct extract *xt)
+extract_units(struct extract *xt)
 {
-	int	rc;
+	const char	*p;
+	size_t		 len;
+	int		 raw;
 
-	rc = extract_line(xt, xt->xt_carry, xt->xt_len, xt->xt_skip);
-	xt->xt_len = 0;
-	xt->xt_skip = 0;
-	return rc;
-}
-
-/* Split one chunk of input into lines and answer the complete ones. */
-static int
-extract_chunk(struct extract *xt, const char *p, size_t len)
-{
-	const char	*end = p + len, *nl;
-
-	while (p < end) {
-		nl = memchr(p, '\n', (size_t)(end - p));
-		if (nl == NULL)
-			return extract_carry(xt, p, (size_t)(end - p));
-		if (xt->xt_len == 0 && !xt->xt_skip) {
-			if (extract_line(xt, p, (size_t)(nl - p),
-			    (size_t)(nl - p) > xt->xt_limit) == -1)
-				return -1;
-		} else if (extract_carry(xt, p, (size_t)(nl - p)) == -1 ||
-		    extract_carry_done(xt) == -1)
+	while (input_next(xt->xt_in, &p, &len, &raw)) {
+		extract_unit(xt, p, len, raw);
+		if (outbuf_pending(&xt->xt_out) >= EXTRACT_OUT_HIGH &&
+		    extract_flush(xt) == -1)
 			return -1;
-		p = nl + 1;
 	}
 	return 0;
 }
 
 /* Read, scan and write until end of input. */
 static int
-extract_loop(struct extract *xt, int infd, char *chunk)
+extract_loop(struct extract *xt)
 {
-	ssize_t	n;
-
 	for (;;) {
-		n = read(infd, chunk, EXTRACT_CHUNK);
-		if (n == -1) {
-			if (errno == EINTR)
-				continue;
-			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				if (extract_wait(infd, POLLIN) == -1)
-					return -1;
-				continue;
-			}
+		if (extract_units(xt) == -1 || extract_flush(xt) == -1)
+			return -1;
+		switch (input_read(xt->xt_in)) {
+		case INPUT_DATA:
+			break;
+		case INPUT_AGAIN:
+			if (extract_wait(input_fd(xt->xt_in), POLLIN) == -1)
+				return -1;
+			break;
+		case INPUT_EOF:
+			/* A descriptor ended, and with it any open line. */
+			if (extract_units(xt) == -1)
+				return -1;
+			if (xt->xt_open)
+				extract_answer(xt, NULL, 0);
+			xt->xt_open = 0;
+			if (input_drained(xt->xt_in))
+				return extract_flush(xt);
+			break;
+		default:
 			return -1;
 		}
-		if (n == 0)
-			break;
-		if (extract_chunk(xt, chunk, (size_t)n) == -1 ||
-		    extract_flush(xt) == -1)
-			return -1;
 	}
-	/* A final line without '\n' still gets its output line. */
-	if ((xt->xt_len > 0 || xt->xt_skip) && extract_carry_done(xt) == -1)
-		return -1;
-	return extract_flush(xt);
 }
 
 int
-extract_run(struct ipscan *sc, int infd, int outfd, size_t max_ips,
-    size_t max_line)
+extract_run(struct ipscan *sc, struct input *in, int outfd, size_t max_ips)
 {
-	struct extract	 xt;
-	char		*chunk;
-	int		 rc = -1, saved;
+	struct extract	xt;
+	size_t		max_line = input_max_line(in);
+	int		rc = -1, saved;
 
-	memset(&xt, 0, sizeof(xt));
 	xt.xt_sc = sc;
+	xt.xt_in = in;
 	xt.xt_outfd = outfd;
-	xt.xt_max_line = max_line;
-	xt.xt_limit = max_line < SIZE_MAX ? max_line + 1 : SIZE_MAX;
+	xt.xt_open = 0;
+	outbuf_init(&xt.xt_out, EXTRACT_OUT_HIGH);
 	/* A line of L bytes holds at most L / 2 + 1 distinct addresses. */
 	xt.xt_nmatch = max_ips < max_line / 2 + 1 ? max_ips : max_line / 2 + 1;
 	xt.xt_match = reallocarray(NULL, xt.xt_nmatch > 0 ? xt.xt_nmatch : 1,
 	    sizeof(*xt.xt_match));
-	xt.xt_out = malloc(EXTRACT_OUTCAP);
-	chunk = malloc(EXTRACT_CHUNK);
-	if (xt.xt_match == NULL || xt.xt_out == NULL || chunk == NULL)
+	if (xt.xt_match == NULL)
 		errno = ENOMEM;
 	else
-		rc = extract_loop(&xt, infd, chunk);
+		rc = extract_loop(&xt);
 	saved = errno;
-	free(chunk);
-	free(xt.xt_out);
-	free(xt.xt_carry);
+	outbuf_free(&xt.xt_out);
 	free(xt.xt_match);
 	errno = saved;
 	return rc;

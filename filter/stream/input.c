@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "line.h"
 #include "nbio.h"
 #include "util.h"
 
@@ -50,6 +51,24 @@ input_fd(const struct input *in)
 	return in->in_fds[in->in_cur];
 }
 
+uint64_t
+input_bytes(const struct input *in)
+{
+	return in->in_bytes;
+}
+
+size_t
+input_max_line(const struct input *in)
+{
+	return in->in_max_line;
+}
+
+int
+input_drained(const struct input *in)
+{
+	return in->in_eof && in->in_start == in->in_end;
+}
+
 int
 input_read(struct input *in)
 {
@@ -85,18 +104,6 @@ input_read(struct input *in)
 	}
 }
 
-/* Length of the line without its "\n" or "\r\n" terminator. */
-static size_t
-content_len(const char *p, size_t len)
-{
-	if (len > 0 && p[len - 1] == '\n') {
-		len--;
-		if (len > 0 && p[len - 1] == '\r')
-			len--;
-	}
-	return len;
-}
-
 /* Hand out in_buf[in_start..in_start+len) and advance. */
 static int
 take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
@@ -104,7 +111,7 @@ take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
 {
 	*p = in->in_buf + in->in_start;
 	*plen = len;
-	*praw = raw || content_len(*p, len) > in->in_max_line;
+	*praw = raw || line_text_len(*p, len) > in->in_max_line;
 	in->in_start += len;
 	return 1;
 }

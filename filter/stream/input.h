@@ -2,12 +2,17 @@
  * input: reassembles lines from a sequence of descriptors read in turn.
  * Line bytes are always (pointer, length); nothing here treats log data
  * as a C string. Memory is bounded: a line longer than the cap is handed
- * out in raw pieces as it streams past and never buffered whole.
+ * out in raw pieces as it streams past and never buffered whole. Where a
+ * line ends and what its text is follow filter/base/line.h.
+ *
+ * The fields of struct input are private to input.c (the struct is
+ * public only so callers can hold one): other modules use the functions.
  */
 #ifndef INPUT_H
 #define INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct input {
 	int	*in_fds;	/* owned; read in order */
@@ -39,6 +44,15 @@ void	input_free(struct input *in);
 
 /* Descriptor to poll for reading, or -1 at end of all input. */
 int	input_fd(const struct input *in);
+
+/* Bytes read so far, all descriptors together (ptrtag(1), --progress). */
+uint64_t input_bytes(const struct input *in);
+
+/* The --max-line given to input_init(). */
+size_t	input_max_line(const struct input *in);
+
+/* 1 when every descriptor is exhausted and every byte handed out. */
+int	input_drained(const struct input *in);
 
 /*
  * One read(2) from the current descriptor into free buffer space.

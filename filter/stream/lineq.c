@@ -46,6 +46,12 @@ lineq_head(const struct lineq *q)
 	return TAILQ_FIRST(&q->lq_lines);
 }
 
+struct line *
+lineq_next(const struct line *ln)
+{
+	return TAILQ_NEXT(ln, ln_entry);
+}
+
 void
 lineq_remove(struct lineq *q, struct line *ln)
 {

@@ -2,7 +2,8 @@
  * lineq: the ordered window of lines read but not yet written. Each line
  * owns a copy of its bytes and one slot per address it will be annotated
  * with. Deadlines rise in input order, so only the head ever needs a
- * deadline check.
+ * deadline check. The fields of struct lineq are private to lineq.c;
+ * a struct line's are the caller's to read.
  */
 #ifndef LINEQ_H
 #define LINEQ_H
@@ -56,8 +57,9 @@ struct line	*lineq_push(struct lineq *q, const char *buf, size_t len,
 		    const struct lslot *slots, size_t nslots, int raw,
 		    uint64_t deadline_ms);
 
-/* First line, or NULL. */
+/* First line, or NULL; the line after ln, or NULL. */
 struct line	*lineq_head(const struct lineq *q);
+struct line	*lineq_next(const struct line *ln);
 
 /* Unlink ln and free it; its slots' pins must already be released. */
 void		 lineq_remove(struct lineq *q, struct line *ln);

@@ -2,25 +2,23 @@
  * loop: see loop.h. One iteration:
  *   1. write out the head lines that are ready (all lookups settled, or
  *      deadline passed, or stopping);
- *   2. flush the output buffer;
+ *   2. flush the output buffer (output.c);
  *   3. build the poll set: input only while the window and the output
  *      buffer have room (backpressure), output only when bytes wait,
  *      then every DNS socket (the set grows to fit them);
- *   4. ppoll with signals unblocked, until the earliest of the c-ares
- *      timer and the head line's deadline;
+ *   4. ppoll with signals unblocked (loopsig.c), until the earliest of
+ *      the c-ares timer and the head line's deadline;
  *   5. let c-ares run its callbacks, then read and scan new input.
  *
  * A stop signal (SIGTERM, SIGINT) ends reading: every byte already read,
  * and what the input holds at that moment, is framed into lines and
  * written (take_rest), then the loop only writes until the output is
- * empty or the reader stalls (ptrtag(1), STOPPING).
+ * empty or the reader stalls (ptrtag(1), Stopping).
  */
 #include <errno.h>
 #include <err.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,87 +29,33 @@
 #include "emit.h"
 #include "lineq.h"
 #include "loop.h"
+#include "loopsig.h"
 #include "nbio.h"
 #include "outbuf.h"
+#include "output.h"
 #include "util.h"
 
 #define LOOP_PFD_FIXED		3	/* input, output, confirmations */
 /* At a stop, read for at most this long and this many bytes. */
 #define LOOP_STOP_READ_MS	500
 #define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
-/* At a stop, give up when the reader takes no byte for this long. */
-#define LOOP_STALL_MS		5000
-
-static volatile sig_atomic_t	sig_stop, sig_hup, sig_usr1;
-static sigset_t			wait_mask;
-
-static void
-on_signal(int sig)
-{
-	switch (sig) {
-	case SIGINT:
-	case SIGTERM:
-		if (sig_stop)
-			_exit(1);	/* second signal: at once */
-		sig_stop = 1;
-		break;
-	case SIGHUP:
-		sig_hup = 1;
-		break;
-	case SIGUSR1:
-		sig_usr1 = 1;
-		break;
-	}
-}
-
-void
-loop_signals(void)
-{
-	struct sigaction	sa;
-	sigset_t		block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGUSR1, &sa, NULL);
-	sigemptyset(&block);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGUSR1);
-	sigprocmask(SIG_BLOCK, &block, &wait_mask);
-	sigdelset(&wait_mask, SIGINT);
-	sigdelset(&wait_mask, SIGTERM);
-	sigdelset(&wait_mask, SIGHUP);
-	sigdelset(&wait_mask, SIGUSR1);
-}
 
 /* Everything the loop owns besides the caller's context. */
 struct loop_state {
 	struct loop_ctx	*ls_ctx;
 	struct lineq	 ls_q;
-	struct outbuf	 ls_out;
+	struct outbuf	 ls_out;	/* annotated lines, drained by ls_o */
+	struct output	 ls_o;
 	int		 ls_stopping;
-	uint64_t	 ls_last_write;	/* while stopping: output moved */
-	int		 ls_output_gone;
-	struct outbuf	 ls_confirm;	/* --omprog: "OK" lines for stdout */
 	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
 	size_t		 ls_npfd;
-	uint64_t	 ls_lines_done;	/* whole lines appended to ls_out */
-	uint64_t	 ls_lines_confirmed;
 };
 
 /* Count a unit handed to the output if it completes a line. */
 static void
 count_done(struct loop_state *s, const char *buf, size_t len, int raw)
 {
-	if (!raw || (len > 0 && buf[len - 1] == '\n'))
-		s->ls_lines_done++;
+	output_line_done(&s->ls_o, buf, len, raw);
 }
 
 static int
@@ -167,56 +111,52 @@ drain(struct loop_state *s, uint64_t now)
 	if (!s->ls_ctx->lc_cfg->cf_unordered)
 		return;
 	for (ln = lineq_head(&s->ls_q); ln != NULL; ln = next) {
-		next = TAILQ_NEXT(ln, ln_entry);
+		next = lineq_next(ln);
 		if (line_settled(ln))
 			emit(s, ln, now);
 	}
 }
 
+/* Not --exclude'd, and inside --only when it is given (ptrtag(1)). */
 static int
-excluded(const struct config *cfg, const struct ipaddr *ia)
+wanted(const struct ipaddr *ia, const void *arg)
 {
+	const struct config	*cfg = arg;
+
 	if (ipaddr_set_match(&cfg->cf_exclude, ia))
-		return 1;
-	return cfg->cf_only.is_count > 0 &&
-	    !ipaddr_set_match(&cfg->cf_only, ia);
+		return 0;
+	return cfg->cf_only.is_count == 0 ||
+	    ipaddr_set_match(&cfg->cf_only, ia);
 }
 
-/* Find the line's addresses: distinct, not excluded, at most max_ips. */
+/* Find the line's addresses: distinct, wanted, at most max_ips. */
 static size_t
 scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 {
-	const struct config	*cfg = lc->lc_cfg;
-	struct ipmatch		 m;
-	size_t			 off = 0, n = 0, i;
-	int			 rc;
+	struct ipmatch	m[LINE_ADDRS_MAX];
+	size_t		max = lc->lc_cfg->cf_max_ips, i;
+	int		n;
 
-	while (n < cfg->cf_max_ips &&
-	    (rc = ipscan_next(lc->lc_scan, p, len, &off, &m)) == 1) {
-		if (excluded(cfg, &m.im_addr))
-			continue;
-		for (i = 0; i < n; i++)
-			if (ipaddr_cmp(&slots[i].ls_addr, &m.im_addr) == 0)
-				break;
-		if (i < n)
-			continue;
-		memset(&slots[n], 0, sizeof(slots[n]));
-		slots[n].ls_addr = m.im_addr;
-		slots[n].ls_role = (uint8_t)m.im_role;
-		slots[n].ls_so = m.im_so;
-		slots[n].ls_eo = m.im_eo;
-		slots[n].ls_helo_so = m.im_helo_so;
-		slots[n].ls_helo_eo = m.im_helo_eo;
-		n++;
-	}
+	if (max > LINE_ADDRS_MAX)
+		max = LINE_ADDRS_MAX;
+	n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted, lc->lc_cfg);
 	/* Scanned by the built-in scanner instead (ptrtag.1, -p). */
 	if (ipscan_limited(lc->lc_scan))
 		lc->lc_stats->st_pattern_limit++;
-	if (n < cfg->cf_max_ips && rc == -1) {
+	if (n == -1) {
 		lc->lc_stats->st_scan_errors++;
 		return 0;
 	}
-	return n;
+	for (i = 0; i < (size_t)n; i++) {
+		memset(&slots[i], 0, sizeof(slots[i]));
+		slots[i].ls_addr = m[i].im_addr;
+		slots[i].ls_role = (uint8_t)m[i].im_role;
+		slots[i].ls_so = m[i].im_so;
+		slots[i].ls_eo = m[i].im_eo;
+		slots[i].ls_helo_so = m[i].im_helo_so;
+		slots[i].ls_helo_eo = m[i].im_helo_eo;
+	}
+	return (size_t)n;
 }
 
 /*
@@ -314,7 +254,7 @@ take_rest(struct loop_state *s, uint64_t now)
 	struct input	*in = s->ls_ctx->lc_in;
 	const char	*p;
 	size_t		 len;
-	uint64_t	 start = in->in_bytes;
+	uint64_t	 start = input_bytes(in);
 	int		 raw, rc = INPUT_DATA;
 
 	for (;;) {
@@ -322,7 +262,7 @@ take_rest(struct loop_state *s, uint64_t now)
 			take_line(s, p, len, raw, now);
 		if (rc == INPUT_AGAIN || rc == INPUT_ERROR ||
 		    input_fd(in) == -1 || !nbio_streams(input_fd(in)) ||
-		    in->in_bytes - start >= LOOP_STOP_READ_MAX ||
+		    input_bytes(in) - start >= LOOP_STOP_READ_MAX ||
 		    now_ms() - now >= LOOP_STOP_READ_MS)
 			break;
 		rc = input_read(in);
@@ -331,116 +271,44 @@ take_rest(struct loop_state *s, uint64_t now)
 		take_line(s, p, len, 1, now);
 }
 
-/*
- * Write ob to fd. Returns OUTBUF_DONE or OUTBUF_AGAIN, or -1 when the
- * loop must end: the reader went away (quietly) or the write failed
- * (after a warning naming what).
- */
-static int
-flush_to(struct loop_state *s, struct outbuf *ob, int fd, const char *what)
-{
-	size_t	before = outbuf_pending(ob);
-	int	rc;
-
-	rc = outbuf_flush(ob, fd);
-	if (outbuf_pending(ob) < before)
-		s->ls_last_write = now_ms();
-	switch (rc) {
-	case OUTBUF_DONE:
-	case OUTBUF_AGAIN:
-		return rc;
-	case OUTBUF_EPIPE:
-		s->ls_output_gone = 1;
-		return -1;
-	default:
-		warn("%s", what);
-		s->ls_output_gone = 2;
-		return -1;
-	}
-}
-
-/*
- * --omprog: once lines have reached the -o file, confirm each with "OK"
- * on stdout, as rsyslog's omprog confirmMessages expects.
- */
-static int
-confirm_lines(struct loop_state *s)
-{
-	if (!s->ls_ctx->lc_cfg->cf_omprog)
-		return 0;
-	for (; s->ls_lines_confirmed < s->ls_lines_done;
-	    s->ls_lines_confirmed++)
-		outbuf_append(&s->ls_confirm, "OK\n", 3);
-	return flush_to(s, &s->ls_confirm, STDOUT_FILENO, "stdout") == -1 ?
-	    -1 : 0;
-}
-
-/* Step 2. Returns 0, or -1 when the loop must end (output gone). */
-static int
-flush_output(struct loop_state *s)
-{
-	switch (flush_to(s, &s->ls_out, s->ls_ctx->lc_outfd, "output")) {
-	case OUTBUF_DONE:
-		return confirm_lines(s);
-	case OUTBUF_AGAIN:
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-static void
-reopen_output(struct loop_state *s)
-{
-	const struct config	*cfg = s->ls_ctx->lc_cfg;
-	int			 fd;
-
-	if (cfg->cf_output == NULL)
-		return;
-	(void)flush_output(s);
-	fd = open(cfg->cf_output, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
-	    0644);
-	if (fd == -1) {
-		warn("reopen %s", cfg->cf_output);
-		return;
-	}
-	close(s->ls_ctx->lc_outfd);
-	s->ls_ctx->lc_outfd = fd;
-	(void)nbio_setup(fd, 1);
-}
-
 /* --mmexternal: stdout and stderr carry replies only (ptrtag(1)). */
-static int
-stats_quiet(const struct config *cfg)
+static void
+print_stats(const struct loop_ctx *lc)
 {
-	return cfg->cf_format == CFG_FORMAT_MMEXTERNAL;
+	if (lc->lc_cfg->cf_format == CFG_FORMAT_MMEXTERNAL)
+		return;
+	stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats == 2,
+	    rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
+	    rsv_cached(lc->lc_rsv));
 }
 
+/* The signals that came since the last wait (ptrtag(1), SIGNALS). */
 static void
 handle_signals(struct loop_state *s, uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
 
-	if (sig_usr1) {
-		sig_usr1 = 0;
-		if (!stats_quiet(lc->lc_cfg))
-			stats_print(lc->lc_stats, STDERR_FILENO,
-			    lc->lc_cfg->cf_stats == 2,
-			    rsv_inflight(lc->lc_rsv),
-			    rsv_evictions(lc->lc_rsv), rsv_cached(lc->lc_rsv));
-	}
-	if (sig_hup) {
-		sig_hup = 0;
-		reopen_output(s);
+	if (loopsig_take(LOOPSIG_USR1))
+		print_stats(lc);
+	if (loopsig_take(LOOPSIG_HUP)) {
+		output_reopen(&s->ls_o);
+		lc->lc_outfd = s->ls_o.op_fd;
 		if (lc->lc_cfg->cf_cache_file != NULL)
 			(void)cachefile_save(lc->lc_rsv,
 			    lc->lc_cfg->cf_cache_file);
 	}
-	if (sig_stop && !s->ls_stopping) {
+	if (loopsig_take(LOOPSIG_STOP) && !s->ls_stopping) {
 		s->ls_stopping = 1;
-		s->ls_last_write = now;
+		output_stall_start(&s->ls_o, now);
 		take_rest(s, now);
 	}
+}
+
+/* t lowered to d when d comes first; t < 0 means no timeout yet. */
+static int64_t
+earliest(int64_t t, int64_t d)
+{
+	return t < 0 || d < t ? d : t;
 }
 
 /* Step 4's timeout: earliest of c-ares' timer and the head deadline. */
@@ -448,41 +316,26 @@ static int
 poll_timeout(struct loop_state *s, uint64_t now)
 {
 	struct line	*ln;
-	int64_t		 t, d;
+	int64_t		 t;
 
 	t = rsv_timeout_ms(s->ls_ctx->lc_rsv);
-	if ((ln = lineq_head(&s->ls_q)) != NULL) {
-		d = ln->ln_deadline_ms > now ?
-		    (int64_t)(ln->ln_deadline_ms - now) : 0;
-		if (t < 0 || d < t)
-			t = d;
-	}
-	if (s->ls_ctx->lc_progress != NULL) {
-		d = progress_wait_ms(s->ls_ctx->lc_progress, now);
-		if (t < 0 || d < t)
-			t = d;
-	}
-	if (s->ls_stopping) {
-		d = s->ls_last_write + LOOP_STALL_MS > now ?
-		    (int64_t)(s->ls_last_write + LOOP_STALL_MS - now) : 0;
-		if (t < 0 || d < t)
-			t = d;
-	}
+	if ((ln = lineq_head(&s->ls_q)) != NULL)
+		t = earliest(t, ln->ln_deadline_ms > now ?
+		    (int64_t)(ln->ln_deadline_ms - now) : 0);
+	if (s->ls_ctx->lc_progress != NULL)
+		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
+	if (s->ls_stopping)
+		t = earliest(t, output_stall_wait(&s->ls_o, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
-/* One wait and the work it enables. Returns -1 to end the loop. */
+/* Step 3: fill the poll set; returns its size, *ares_first the DNS part. */
 static int
-iterate(struct loop_state *s)
+build_pollset(struct loop_state *s, int *in_slot, int *ares_first)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
-	struct pollfd	*pfd;
-	struct timespec	 ts, *tsp = NULL;
-	uint64_t	 now;
-	int		 nfd = 0, in_slot = -1, out_slot = -1, t, rc;
-	int		 conf_slot = -1;
-	int		 ares_first;
 	size_t		 need;
+	int		 nfd = 0, i;
 
 	/* Room for every DNS socket, however many (ptrtag(1), DNS TRANSPORT). */
 	need = LOOP_PFD_FIXED + (size_t)rsv_npollfds(lc->lc_rsv);
@@ -490,119 +343,130 @@ iterate(struct loop_state *s)
 		s->ls_pfd = xreallocarray(s->ls_pfd, need, sizeof(*s->ls_pfd));
 		s->ls_npfd = need;
 	}
-	pfd = s->ls_pfd;
+	*in_slot = -1;
 	if (input_fd(lc->lc_in) != -1 && may_take(s)) {
-		in_slot = nfd;
-		pfd[nfd].fd = input_fd(lc->lc_in);
-		pfd[nfd++].events = POLLIN;
+		*in_slot = nfd;
+		s->ls_pfd[nfd].fd = input_fd(lc->lc_in);
+		s->ls_pfd[nfd++].events = POLLIN;
 	}
-	if (outbuf_pending(&s->ls_out) > 0) {
-		out_slot = nfd;
-		pfd[nfd].fd = lc->lc_outfd;
-		pfd[nfd++].events = POLLOUT;
-	}
-	if (outbuf_pending(&s->ls_confirm) > 0) {
-		conf_slot = nfd;
-		pfd[nfd].fd = STDOUT_FILENO;
-		pfd[nfd++].events = POLLOUT;
-	}
-	ares_first = nfd;
-	nfd += rsv_pollfds(lc->lc_rsv, pfd + nfd, (int)s->ls_npfd - nfd);
-	for (t = 0; t < ares_first; t++)
-		pfd[t].revents = 0;
+	nfd += output_pollfds(&s->ls_o, s->ls_pfd + nfd);
+	*ares_first = nfd;
+	for (i = 0; i < nfd; i++)
+		s->ls_pfd[i].revents = 0;
+	return nfd + rsv_pollfds(lc->lc_rsv, s->ls_pfd + nfd,
+	    (int)s->ls_npfd - nfd);
+}
+
+/* One wait and the work it enables. Returns -1 to end the loop. */
+static int
+iterate(struct loop_state *s)
+{
+	struct loop_ctx	*lc = s->ls_ctx;
+	struct timespec	 ts, *tsp = NULL;
+	uint64_t	 now;
+	int		 nfd, in_slot, ares_first, t, rc;
+
+	nfd = build_pollset(s, &in_slot, &ares_first);
 	if ((t = poll_timeout(s, now_ms())) >= 0) {
 		ts.tv_sec = t / 1000;
 		ts.tv_nsec = (long)(t % 1000) * 1000000;
 		tsp = &ts;
 	}
-	rc = ppoll(pfd, (nfds_t)nfd, tsp, &wait_mask);
+	rc = ppoll(s->ls_pfd, (nfds_t)nfd, tsp, loopsig_wait_mask());
 	if (rc == -1 && errno != EINTR)
 		err(1, "ppoll");
 	if (rc == -1)
 		return 0;
 	now = now_ms();
-	rsv_process(lc->lc_rsv, pfd + ares_first, nfd - ares_first, now);
-	if (out_slot != -1 && pfd[out_slot].revents != 0 &&
-	    flush_output(s) == -1)
+	rsv_process(lc->lc_rsv, s->ls_pfd + ares_first, nfd - ares_first,
+	    now);
+	/* The output's descriptors follow the input's slot, if any. */
+	if (output_polled(&s->ls_o, s->ls_pfd + (in_slot + 1)) == -1)
 		return -1;
-	if (conf_slot != -1 && pfd[conf_slot].revents != 0 &&
-	    confirm_lines(s) == -1)
-		return -1;
-	if (in_slot != -1 && pfd[in_slot].revents != 0) {
-		rc = input_read(lc->lc_in);
-		if (rc == INPUT_ERROR)
+	if (in_slot != -1 && s->ls_pfd[in_slot].revents != 0) {
+		if (input_read(lc->lc_in) == INPUT_ERROR)
 			err(1, "input");
 		take_input(s, now);
 	}
 	return 0;
 }
 
+/*
+ * One turn before the wait. Returns 1 to turn again at once, -1 to end
+ * the loop, 0 to wait in iterate().
+ */
+static int
+turn(struct loop_state *s)
+{
+	struct loop_ctx	*lc = s->ls_ctx;
+	uint64_t	 now = now_ms();
+
+	handle_signals(s, now);
+	progress_tick(lc->lc_progress, now, input_bytes(lc->lc_in),
+	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
+	if (!s->ls_stopping)
+		take_input(s, now);
+	drain(s, now);
+	if (outbuf_pending(&s->ls_out) > 0 && output_flush(&s->ls_o) == -1)
+		return -1;
+	/*
+	 * Input already buffered that the window and the output buffer now
+	 * have room for: take it before waiting, since nothing in the poll
+	 * set would wake us for it.
+	 */
+	if (may_take(s) && input_ready(lc->lc_in))
+		return 1;
+	if (lineq_empty(&s->ls_q) && output_idle(&s->ls_o) &&
+	    (s->ls_stopping || input_drained(lc->lc_in)))
+		return -1;
+	if (s->ls_stopping && output_stall_wait(&s->ls_o, now) == 0) {
+		output_give_up(&s->ls_o);
+		return -1;
+	}
+	return 0;
+}
+
+/* The loop ended: write what is left if the output is still there. */
+static void
+finish(struct loop_state *s)
+{
+	struct loop_ctx	*lc = s->ls_ctx;
+	struct line	*ln;
+
+	if (s->ls_o.op_state == OUTPUT_OPEN) {
+		/* The output ended early: write what is left once. */
+		while ((ln = lineq_head(&s->ls_q)) != NULL)
+			emit(s, ln, now_ms());
+		(void)output_flush(&s->ls_o);
+	}
+	while ((ln = lineq_head(&s->ls_q)) != NULL) {
+		release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
+		lineq_remove(&s->ls_q, ln);
+	}
+}
+
 int
 loop_run(struct loop_ctx *lc)
 {
 	struct loop_state	 s;
-	uint64_t		 now;
+	int			 rc;
 
 	memset(&s, 0, sizeof(s));
 	s.ls_ctx = lc;
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
-	outbuf_init(&s.ls_confirm, CFG_OUT_HIGH);
-	if (lc->lc_cfg->cf_omprog) {
-		/* The first "OK" says we are ready for messages. */
-		outbuf_append(&s.ls_confirm, "OK\n", 3);
-		(void)confirm_lines(&s);
-	}
-	for (;;) {
-		now = now_ms();
-		handle_signals(&s, now);
-		progress_tick(lc->lc_progress, now, lc->lc_in->in_bytes,
-		    lc->lc_stats, rsv_inflight(lc->lc_rsv));
-		if (!s.ls_stopping)
-			take_input(&s, now);
-		drain(&s, now);
-		if (outbuf_pending(&s.ls_out) > 0 && flush_output(&s) == -1)
+	output_init(&s.ls_o, &s.ls_out, lc->lc_outfd, lc->lc_cfg->cf_output,
+	    lc->lc_cfg->cf_omprog, now_ms());
+	while ((rc = turn(&s)) != -1)
+		if (rc == 0 && iterate(&s) == -1)
 			break;
-		/*
-		 * Input already buffered that the window and the output
-		 * buffer now have room for: take it before waiting, since
-		 * nothing in the poll set would wake us for it.
-		 */
-		if (may_take(&s) && input_ready(lc->lc_in))
-			continue;
-		if (lineq_empty(&s.ls_q) && outbuf_pending(&s.ls_out) == 0 &&
-		    outbuf_pending(&s.ls_confirm) == 0 &&
-		    (s.ls_stopping || (lc->lc_in->in_eof &&
-		    lc->lc_in->in_start == lc->lc_in->in_end)))
-			break;
-		if (s.ls_stopping && now >= s.ls_last_write + LOOP_STALL_MS) {
-			warnx("output: the reader took nothing for %d s after "
-			    "the stop signal; %zu bytes not written",
-			    LOOP_STALL_MS / 1000, outbuf_pending(&s.ls_out));
-			s.ls_output_gone = 2;
-			break;
-		}
-		if (iterate(&s) == -1)
-			break;
-	}
-	if (!s.ls_output_gone) {
-		/* The output ended early: write what is left once. */
-		while (lineq_head(&s.ls_q) != NULL)
-			emit(&s, lineq_head(&s.ls_q), now_ms());
-		(void)flush_output(&s);
-	}
-	while (lineq_head(&s.ls_q) != NULL) {
-		release_slots(lc->lc_rsv, lineq_head(&s.ls_q)->ln_slots,
-		    lineq_head(&s.ls_q)->ln_nslots);
-		lineq_remove(&s.ls_q, lineq_head(&s.ls_q));
-	}
+	finish(&s);
+	rc = output_status(&s.ls_o);
+	output_free(&s.ls_o);
 	outbuf_free(&s.ls_out);
-	outbuf_free(&s.ls_confirm);
 	free(s.ls_pfd);
-	if (lc->lc_cfg->cf_stats && !stats_quiet(lc->lc_cfg))
-		stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats ==
-		    2, rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
-		    rsv_cached(lc->lc_rsv));
-	return s.ls_output_gone == 2 ? 1 : 0;
+	if (lc->lc_cfg->cf_stats)
+		print_stats(lc);
+	return rc;
 }

@@ -1,6 +1,9 @@
 /*
  * loop: the single-threaded event loop, the only place that blocks
- * (ppoll over input, output and the c-ares sockets).
+ * (ppoll over input, output and the c-ares sockets). It takes lines from
+ * input.c, scans them, starts their lookups, holds them in the window
+ * (lineq.c) and hands them to the output side (output.c); the signals it
+ * acts on are loopsig.c's (ptrtag(1), SIGNALS).
  */
 #ifndef LOOP_H
 #define LOOP_H
@@ -8,6 +11,7 @@
 #include "config.h"
 #include "input.h"
 #include "ipscan.h"
+#include "loopsig.h"	/* loop_signals() */
 #include "progress.h"
 #include "resolver.h"
 #include "stats.h"
@@ -21,12 +25,6 @@ struct loop_ctx {
 	int			 lc_outfd;
 	struct progress		*lc_progress;	/* NULL: none */
 };
-
-/*
- * Block SIGINT, SIGTERM, SIGHUP and SIGUSR1 outside the wait and install
- * flag-setting handlers; ignore SIGPIPE. Call once before loop_run().
- */
-void	loop_signals(void);
 
 /*
  * Run until input ends and every line is written, or a stop signal's

@@ -1,7 +1,8 @@
 /*
- * Tests of filter/extract (--extract): the scanner driven over whole
- * streams through read(2) and write(2), with line framing, the
- * --max-line and --max-ips limits, partial reads and I/O errors.
+ * Tests of filter/stream/extract (--extract): the scanner driven over
+ * whole streams framed by input.c and written through outbuf.c, with
+ * line framing, the --max-line and --max-ips limits, partial reads,
+ * several inputs in turn and I/O errors.
  */
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -17,6 +18,7 @@
 #include <criterion/criterion.h>
 
 #include "extract.h"
+#include "input.h"
 #include "ipscan.h"
 
 static struct ipscan	*sc;
@@ -80,6 +82,36 @@ slurp(int fd, size_t *lenp)
 	return buf;
 }
 
+/*
+ * extract_run over the descriptors in[0..n) (duplicated: the input owns
+ * and closes its copies); errno as extract_run left it.
+ */
+static int
+extract_fds(const int *in, size_t n, int outfd, size_t max_ips,
+    size_t max_line)
+{
+	struct input	 inp;
+	int		*fds, rc, saved;
+	size_t		 i;
+
+	fds = calloc(n, sizeof(*fds));
+	cr_assert_not_null(fds);
+	for (i = 0; i < n; i++)
+		cr_assert_gt(fds[i] = dup(in[i]), 0);
+	input_init(&inp, fds, n, max_line);
+	rc = extract_run(sc, &inp, outfd, max_ips);
+	saved = errno;
+	input_free(&inp);
+	errno = saved;
+	return rc;
+}
+
+static int
+extract_fd(int infd, int outfd, size_t max_ips, size_t max_line)
+{
+	return extract_fds(&infd, 1, outfd, max_ips, max_line);
+}
+
 /* Run extract_run over in[0..len) from a file; return the output. */
 static char *
 run_on(const char *in, size_t len, size_t max_ips, size_t max_line)
@@ -90,7 +122,7 @@ run_on(const char *in, size_t len, size_t max_ips, size_t max_line)
 
 	infd = temp_with(in, len);
 	outfd = temp_with("", 0);
-	cr_assert_eq(extract_run(sc, infd, outfd, max_ips, max_line), 0,
+	cr_assert_eq(extract_fd(infd, outfd, max_ips, max_line), 0,
 	    "extract_run: %s", strerror(errno));
 	out = slurp(outfd, &outlen);
 	close(infd);
@@ -263,7 +295,7 @@ run_through_pipe(const char *data, size_t len, size_t step, size_t max_line)
 	}
 	close(p[1]);
 	outfd = temp_with("", 0);
-	cr_assert_eq(extract_run(sc, p[0], outfd, 8, max_line), 0);
+	cr_assert_eq(extract_fd(p[0], outfd, 8, max_line), 0);
 	close(p[0]);
 	cr_assert_eq(waitpid(pid, &status, 0), pid);
 	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -296,7 +328,7 @@ Test(extract, read_error_is_reported)
 	cr_assert_neq(dirfd, -1);
 	outfd = temp_with("", 0);
 	errno = 0;
-	cr_expect_eq(extract_run(sc, dirfd, outfd, 8, 65536), -1);
+	cr_expect_eq(extract_fd(dirfd, outfd, 8, 65536), -1);
 	cr_expect_eq(errno, EISDIR);
 	close(dirfd);
 	close(outfd);
@@ -310,7 +342,7 @@ Test(extract, write_error_is_reported)
 	outfd = open("/dev/null", O_RDONLY);
 	cr_assert_neq(outfd, -1);
 	errno = 0;
-	cr_expect_eq(extract_run(sc, infd, outfd, 8, 65536), -1);
+	cr_expect_eq(extract_fd(infd, outfd, 8, 65536), -1);
 	cr_expect_eq(errno, EBADF);
 	close(infd);
 	close(outfd);
@@ -325,8 +357,31 @@ Test(extract, closed_reader_gives_epipe)
 	close(p[0]);
 	infd = temp_with("192.0.2.1\n", 10);
 	errno = 0;
-	cr_expect_eq(extract_run(sc, infd, p[1], 8, 65536), -1);
+	cr_expect_eq(extract_fd(infd, p[1], 8, 65536), -1);
 	cr_expect_eq(errno, EPIPE);
 	close(infd);
 	close(p[1]);
+}
+
+Test(extract, inputs_in_turn_end_their_lines)
+{
+	int	 fds[3], outfd;
+	char	*got, *line;
+	size_t	 len;
+
+	/* An unterminated line, an overlong one, then a plain file. */
+	line = long_line(300000);
+	fds[0] = temp_with("a 192.0.2.1\nb 192.0.2.2", 23);
+	fds[1] = temp_with(line, strlen(line));
+	fds[2] = temp_with("c 192.0.2.3\n", 12);
+	outfd = temp_with("", 0);
+	cr_assert_eq(extract_fds(fds, 3, outfd, 8, 65536), 0);
+	got = slurp(outfd, &len);
+	cr_expect_str_eq(got, "192.0.2.1\n192.0.2.2\n\n192.0.2.3\n");
+	free(got);
+	free(line);
+	close(fds[0]);
+	close(fds[1]);
+	close(fds[2]);
+	close(outfd);
 }
