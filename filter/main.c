@@ -182,7 +182,7 @@ main(int argc, char **argv)
 	struct rsv	*rsv;
 	struct sandbox_plan sp;
 	char		 errbuf[256];
-	size_t		 nfds, i;
+	size_t		 nfds;
 	int		*fds, rc;
 
 	options_parse(argc, argv, &cfg);

@@ -10,7 +10,7 @@
 #include "fmtint.h"
 #include "format.h"
 #include "json.h"
-#include "lineterm.h"
+#include "line.h"
 
 /* "key":"value" with the value as a JSON string, after a ',' unless first. */
 static void
@@ -127,7 +127,7 @@ void
 fmt_json(struct outbuf *ob, const struct fmt_line *fl, struct fmt_result *fr)
 {
 	struct fmt_ips	ips;
-	size_t		t = lineterm_start(fl->fl_buf, fl->fl_len);
+	size_t		t = line_text_len(fl->fl_buf, fl->fl_len);
 
 	outbuf_puts(ob, "{\"message\":");
 	fr->fr_lossy = json_string(ob, fl->fl_buf, t);

@@ -7,7 +7,7 @@
 
 #include "fmtint.h"
 #include "format.h"
-#include "lineterm.h"
+#include "line.h"
 
 /* 1 for the bytes that force a kv value into quotes. */
 static const unsigned char kv_special[256] = {
@@ -113,7 +113,7 @@ fmt_kv(struct outbuf *ob, const char *prefix, const struct fmt_line *fl,
 		return;
 	}
 	plen = strlen(prefix);
-	t = lineterm_start(fl->fl_buf, fl->fl_len);
+	t = line_text_len(fl->fl_buf, fl->fl_len);
 	outbuf_append(ob, fl->fl_buf, t);
 	for (i = 0; i < fl->fl_n; i++) {
 		fmt_count(fr, &fl->fl_addrs[i]);

@@ -6,7 +6,7 @@
  */
 #include "fmtint.h"
 #include "format.h"
-#include "lineterm.h"
+#include "line.h"
 
 void
 fmt_mmexternal(struct outbuf *ob, const struct fmt_line *fl,
@@ -15,7 +15,7 @@ fmt_mmexternal(struct outbuf *ob, const struct fmt_line *fl,
 	struct fmt_ips	ips;
 
 	/* A piece of an overlong line is one message only once. */
-	if (fl->fl_raw && lineterm_start(fl->fl_buf, fl->fl_len) ==
+	if (fl->fl_raw && line_text_len(fl->fl_buf, fl->fl_len) ==
 	    fl->fl_len)
 		return;
 	if (fl->fl_n == 0) {

@@ -2,7 +2,7 @@
  * format: writes one line with its annotations into an output buffer in
  * the format --format chose (ptrtag.1, OUTPUT). The original bytes are
  * never changed; annotations go before the "\n" or "\r\n" terminator
- * (kv, lineterm.h), right after each address (inline), or into a JSON
+ * (kv, line.h), right after each address (inline), or into a JSON
  * object per line (json, mmexternal). Text from DNS is escaped or
  * quoted wherever a format needs it.
  *
