@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "hostname.h"
 #include "ipaddr.h"
 
 #define DNSMSG_HDRLEN		12
@@ -347,8 +348,7 @@ dnsmsg_chain(const struct dnsmsg_msg *m, const char *qname,
 /*
  * Write dn as lower-case dotted text without the trailing dot into out
  * (DNSMSG_HOST_MAX + 1 bytes: a 255-byte wire name is at most 253 text
- * bytes). Every raw label byte must be a letter, digit, '-' or '_', so a
- * '.' inside a label can never pass as a label boundary. Returns the
+ * bytes). Every raw label byte must pass hostname_byte(), so a '.' inside a label can never pass as a label boundary. Returns the
  * text length, or -1 on any other byte.
  */
 static int
@@ -362,8 +362,7 @@ dnsmsg_name_to_host(const struct dnsmsg_name *dn, char *out)
 			out[o++] = '.';
 		for (i = 0; i < n; i++) {
 			c = dnsmsg_lower(dn->dn_wire[pos++]);
-			if (!((c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || c == '-' || c == '_'))
+			if (!hostname_byte(c))
 				return -1;
 			out[o++] = (char)c;
 		}
@@ -381,7 +380,7 @@ dnsmsg_add_host(const struct dnsmsg_name *dn, struct dnsmsg_result *res)
 	int	 n;
 
 	if ((n = dnsmsg_name_to_host(dn, host)) == -1 ||
-	    !dnsmsg_valid_host(host, (size_t)n)) {
+	    !hostname_valid(host, (size_t)n)) {
 		res->dr_nbad++;
 		return;
 	}
@@ -516,57 +515,4 @@ dnsmsg_ptrname(const struct ipaddr *ia, char *buf, size_t bufsz)
 	}
 	memcpy(buf + o, "ip6.arpa", sizeof("ip6.arpa"));
 	return o + sizeof("ip6.arpa") - 1;
-}
-
-/* 1 when the label [p, p + n) is made of decimal digits only. */
-static int
-dnsmsg_all_digits(const char *p, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
-}
-
-/*
- * Beyond the byte and label rules, a host must not read as an address to
- * anything: not to inet_pton, nor to inet_aton's shorthand ("10.1",
- * "0x7f.1"), and its last label must not be all digits (RFC 1123 section
- * 2.1: top-level names are alphabetic), which also catches "010.0.0.1".
- */
-int
-dnsmsg_valid_host(const char *name, size_t len)
-{
-	struct in6_addr	 a6;
-	struct in_addr	 a4;
-	char		 buf[DNSMSG_HOST_MAX + 1];
-	size_t		 i, label = 0;
-	char		 c;
-
-	if (name == NULL || len == 0 || len > DNSMSG_HOST_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		c = name[i];
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-		if (++label > DNSMSG_LABEL_MAX)
-			return 0;
-	}
-	if (label == 0 || dnsmsg_all_digits(name + len - label, label))
-		return 0;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, &a4) == 1 ||
-	    inet_pton(AF_INET6, buf, &a6) == 1 || inet_aton(buf, &a4) != 0)
-		return 0;
-	return 1;
 }

@@ -10,12 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostname.h"
 #include "ipaddr.h"
 
 /* Longest reverse name: 32 nibbles + "ip6.arpa", NUL included. */
 #define DNSMSG_PTRNAME_MAX	74
-/* Longest host name we accept, without the trailing dot (RFC 1035). */
-#define DNSMSG_HOST_MAX		253
+/* Longest host name kept (hostname.h). */
+#define DNSMSG_HOST_MAX		HOSTNAME_MAX
 /* At most this many PTR names are kept from one answer. */
 #define DNSMSG_NAMES_MAX	16
 
@@ -31,13 +32,6 @@
  * bufsz < DNSMSG_PTRNAME_MAX.
  */
 size_t	dnsmsg_ptrname(const struct ipaddr *ia, char *buf, size_t bufsz);
-
-/*
- * Returns 1 when name[0..len) is a usable host name: only letters,
- * digits, '-', '_' and '.', 1..253 bytes, no empty label, no label over
- * 63 bytes, and not itself an IPv4 or IPv6 literal. Else 0.
- */
-int	dnsmsg_valid_host(const char *name, size_t len);
 
 /* Summary of one answer message, filled by the parsers below. */
 struct dnsmsg_result {
@@ -62,7 +56,7 @@ struct dnsmsg_result {
  * Parse an answer to a PTR query for qname (no trailing dot). Answer RRs
  * are used when their owner is qname or the target of a CNAME chain
  * starting at qname (RFC 2317 classless delegation), at most 8 links.
- * Names that fail dnsmsg_valid_host (or do not expand) count in dr_nbad.
+ * Names that fail hostname_valid (or do not expand) count in dr_nbad.
  * Returns 0, or -1 when the message is malformed (short header, bad
  * offsets, compression loop, name over 255 bytes in a used RR).
  */

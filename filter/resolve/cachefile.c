@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "cachefile.h"
-#include "dnsmsg.h"
+#include "hostname.h"
 #include "util.h"
 
 #define CACHEFILE_MAGIC	"ptrtag-cache 1"
@@ -278,7 +278,7 @@ parse_entry(char *line, const struct scan *sc, struct saved *sv)
 		return ENTRY_DAMAGED;
 	if (strcmp(f[3], "-") == 0)
 		sv->sv_host = NULL;
-	else if (dnsmsg_valid_host(f[3], strlen(f[3])))
+	else if (hostname_valid(f[3], strlen(f[3])))
 		sv->sv_host = f[3];
 	else
 		return ENTRY_DROPPED;

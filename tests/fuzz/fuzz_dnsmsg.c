@@ -4,7 +4,7 @@
  * The input is one DNS message. It is parsed as the answer to a PTR
  * query and to A and AAAA queries, for a few fixed query names. On
  * success: the result is fully initialised, the header fields match the
- * message, every PTR name passes dnsmsg_valid_host, is lower-case, has no
+ * message, every PTR name passes hostname_valid, is lower-case, has no
  * trailing dot, is NUL-terminated in its slot and appears once, and no
  * more names or addresses are reported than the answer section holds.
  * The raw input is also checked as a host name, from an exact-size heap
@@ -91,7 +91,7 @@ model_valid_host(const char *s, size_t len)
 	    inet_pton(AF_INET6, buf, &a6) != 1 && inet_aton(buf, &a4) == 0;
 }
 
-/* dnsmsg_valid_host on an exact-size heap copy of s[0..len). */
+/* hostname_valid on an exact-size heap copy of s[0..len). */
 static int
 valid_host_exact(const char *s, size_t len)
 {
@@ -101,7 +101,7 @@ valid_host_exact(const char *s, size_t len)
 	if ((copy = malloc(len > 0 ? len : 1)) == NULL)
 		abort();
 	memcpy(copy, s, len);
-	v = dnsmsg_valid_host(copy, len);
+	v = hostname_valid(copy, len);
 	FZ_CHECK(v == 0 || v == 1);
 	FZ_CHECK(v == model_valid_host(copy, len));
 	free(copy);
