@@ -35,8 +35,6 @@ size_t	dnsmsg_ptrname(const struct ipaddr *ia, char *buf, size_t bufsz);
 
 /* Summary of one answer message, filled by the parsers below. */
 struct dnsmsg_result {
-	int		dr_rcode;	/* header RCODE */
-	int		dr_truncated;	/* TC bit */
 	uint32_t	dr_ttl;		/* min TTL over the used answer RRs */
 	int		dr_has_ttl;	/* any used answer RR seen */
 	uint32_t	dr_neg_ttl;	/* min(SOA TTL, SOA MINIMUM) from the */
@@ -47,9 +45,8 @@ struct dnsmsg_result {
 	char		dr_names[DNSMSG_NAMES_MAX][DNSMSG_HOST_MAX + 1];
 	size_t		dr_nbad;	/* PTR records whose name was unusable */
 
-	/* A/AAAA: addresses of the queried family in the answer. */
-	size_t		dr_naddrs;
-	int		dr_match;	/* 1 when one equals the wanted address */
+	/* A/AAAA: 1 when an address of the answer equals the wanted one. */
+	int		dr_match;
 };
 
 /*
@@ -65,8 +62,8 @@ int	dnsmsg_parse_ptr(const uint8_t *msg, size_t len, const char *qname,
 
 /*
  * Parse an answer to an A (IPv4 want) or AAAA (IPv6 want) query for
- * qname, following CNAMEs as above, counting addresses and setting
- * dr_match when one equals *want. Returns 0 or -1 as dnsmsg_parse_ptr.
+ * qname, following CNAMEs as above, setting dr_match when an address
+ * equals *want. Returns 0 or -1 as dnsmsg_parse_ptr.
  */
 int	dnsmsg_parse_addr(const uint8_t *msg, size_t len, const char *qname,
 	    const struct ipaddr *want, struct dnsmsg_result *res);

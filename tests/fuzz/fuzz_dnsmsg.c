@@ -109,11 +109,9 @@ valid_host_exact(const char *s, size_t len)
 }
 
 static void
-check_header(const uint8_t *msg, size_t len, const struct dnsmsg_result *r)
+check_result(size_t len, const struct dnsmsg_result *r)
 {
 	FZ_CHECK(len >= 12);
-	FZ_CHECK(r->dr_rcode == (msg[3] & 0x0f));
-	FZ_CHECK((r->dr_truncated != 0) == ((msg[2] & 0x02) != 0));
 	FZ_CHECK(r->dr_has_ttl == 0 || r->dr_has_ttl == 1);
 	FZ_CHECK(r->dr_has_neg_ttl == 0 || r->dr_has_neg_ttl == 1);
 	FZ_CHECK(r->dr_match == 0 || r->dr_match == 1);
@@ -145,30 +143,25 @@ static void
 parse_all(const uint8_t *msg, size_t len, const char *qname)
 {
 	struct dnsmsg_result	r;
-	size_t			ancount;
 
 	/* Poisoned first: a field the parser forgets to set shows up. */
 	memset(&r, 0xa5, sizeof(r));
 	if (dnsmsg_parse_ptr(msg, len, qname, &r) == 0) {
-		check_header(msg, len, &r);
+		check_result(len, &r);
 		check_names(msg, &r);
-		FZ_CHECK(r.dr_naddrs == 0 && r.dr_match == 0);
+		FZ_CHECK(r.dr_match == 0);
 	}
 
 	memset(&r, 0xa5, sizeof(r));
 	if (dnsmsg_parse_addr(msg, len, qname, &fz_want4, &r) == 0) {
-		check_header(msg, len, &r);
-		ancount = (size_t)msg[6] << 8 | msg[7];
-		FZ_CHECK(r.dr_nnames == 0 && r.dr_naddrs <= ancount);
-		FZ_CHECK(!r.dr_match || r.dr_naddrs > 0);
+		check_result(len, &r);
+		FZ_CHECK(r.dr_nnames == 0);
 	}
 
 	memset(&r, 0xa5, sizeof(r));
 	if (dnsmsg_parse_addr(msg, len, qname, &fz_want6, &r) == 0) {
-		check_header(msg, len, &r);
-		ancount = (size_t)msg[6] << 8 | msg[7];
-		FZ_CHECK(r.dr_nnames == 0 && r.dr_naddrs <= ancount);
-		FZ_CHECK(!r.dr_match || r.dr_naddrs > 0);
+		check_result(len, &r);
+		FZ_CHECK(r.dr_nnames == 0);
 	}
 }
 
