@@ -211,3 +211,13 @@ add_addr(struct pkt *p, size_t owner, unsigned int type, const char *text,
 	pkt_rr_end(p, at);
 }
 
+
+struct ipaddr
+pkt_ipaddr(const char *text)
+{
+	struct ipaddr	 ia;
+
+	if (ipaddr_parse(text, strlen(text), &ia) == -1)
+		abort();
+	return ia;
+}

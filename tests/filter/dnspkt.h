@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ipaddr.h"
+
 #define PKT_MAX		16384
 
 enum { SEC_QD, SEC_AN, SEC_NS, SEC_AR };
@@ -54,5 +56,7 @@ void	add_soa(struct pkt *p, uint32_t ttl, uint32_t minimum);
 /* An A or AAAA RR of rdlen bytes of the address text (4 or 16: exact). */
 void	add_addr(struct pkt *p, size_t owner, unsigned int type,
 	    const char *text, size_t rdlen, uint32_t ttl);
+/* The address written as text (aborts on a typo in a test). */
+struct ipaddr	pkt_ipaddr(const char *text);
 
 #endif /* DNSPKT_H */

@@ -610,19 +610,10 @@ Test(dnsmsg, ptr_bad_qname_rejected)
 
 /* ------------------------------------------------------------ A/AAAA */
 
-static struct ipaddr
-addr(const char *text)
-{
-	struct ipaddr	 ia;
-
-	cr_assert_eq(ipaddr_parse(text, strlen(text), &ia), 0, "%s", text);
-	return ia;
-}
-
 static int
 parse_addr(const char *want)
 {
-	struct ipaddr	 ia = addr(want);
+	struct ipaddr	 ia = pkt_ipaddr(want);
 
 	return dnsmsg_parse_addr(pk.p_buf, pkt_len(&pk), HOSTQ, &ia, &res);
 }
@@ -739,7 +730,7 @@ ParameterizedTestParameters(dnsmsg, ptrname)
 
 ParameterizedTest(struct ptrcase *pc, dnsmsg, ptrname)
 {
-	struct ipaddr	 ia = addr(pc->pc_addr);
+	struct ipaddr	 ia = pkt_ipaddr(pc->pc_addr);
 	char		 buf[DNSMSG_PTRNAME_MAX];
 	size_t		 n;
 
@@ -750,7 +741,7 @@ ParameterizedTest(struct ptrcase *pc, dnsmsg, ptrname)
 
 Test(dnsmsg, ptrname_small_buffer)
 {
-	struct ipaddr	 ia = addr("192.0.2.10");
+	struct ipaddr	 ia = pkt_ipaddr("192.0.2.10");
 	char		 buf[DNSMSG_PTRNAME_MAX];
 
 	cr_expect_eq(dnsmsg_ptrname(&ia, buf, sizeof(buf) - 1), 0);

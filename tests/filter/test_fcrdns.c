@@ -40,7 +40,7 @@ setup(void)
 	cfg.cf_neg_ttl = CFG_NEG_TTL;
 	cfg.cf_err_ttl = CFG_ERR_TTL;
 	memset(&fc, 0x5a, sizeof(fc));		/* fcrdns_ptr must reset it */
-	cr_assert_eq(ipaddr_parse(ADDR4, strlen(ADDR4), &want), 0);
+	want = pkt_ipaddr(ADDR4);
 }
 
 TestSuite(fcrdns, .init = setup);
@@ -48,7 +48,7 @@ TestSuite(fcrdns, .init = setup);
 static void
 want6(void)
 {
-	cr_assert_eq(ipaddr_parse(ADDR6, strlen(ADDR6), &want), 0);
+	want = pkt_ipaddr(ADDR6);
 }
 
 /*

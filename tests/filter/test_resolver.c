@@ -198,15 +198,6 @@ teardown(void)
 
 TestSuite(resolver, .init = setup, .fini = teardown);
 
-static struct ipaddr
-addr(const char *text)
-{
-	struct ipaddr	 ia;
-
-	cr_assert_eq(ipaddr_parse(text, strlen(text), &ia), 0, "%s", text);
-	return ia;
-}
-
 /* Poll and process, as the stream loop does, until de settles or 3 s. */
 static void
 settle(struct dnsent *de)
@@ -243,7 +234,7 @@ seen(const char *name)
 static struct dnsent *
 acquire(const char *text)
 {
-	struct ipaddr	 ia = addr(text);
+	struct ipaddr	 ia = pkt_ipaddr(text);
 	enum verdict	 shed = VERDICT_PENDING;
 	struct dnsent	*de;
 
