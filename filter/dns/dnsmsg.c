@@ -1,11 +1,6 @@
 /*
- * dnsmsg: pure helpers over DNS wire messages (RFC 1035), no I/O.
- *
- * Inside this file names stay in uncompressed wire form (length-prefixed
- * labels ending with the root label), never dotted text: a label may hold
- * any byte, '.' and '/' included, and only the wire form compares such
- * names exactly. Dotted text is produced for PTR targets alone, after
- * every raw label byte has been checked.
+ * dnsmsg: pure helpers over DNS wire messages (RFC 1035), no I/O. Names
+ * are handled in wire form by dnsname.c (see dnsname.h).
  *
  * Every read is bounds-checked against the message length before it
  * happens. dnsmsg_open() walks the header, questions, answers and
@@ -21,26 +16,18 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "dnsname.h"
 #include "ipaddr.h"
 
 #define DNSMSG_HDRLEN		12
 #define DNSMSG_RRFIXED		10	/* type, class, TTL, rdlength */
 #define DNSMSG_SOAFIXED		20	/* serial .. minimum */
-#define DNSMSG_WIRE_MAX		255	/* whole name, root label included */
-#define DNSMSG_LABEL_MAX	63
-#define DNSMSG_HOPS_MAX		127	/* compression pointers in one name */
 #define DNSMSG_CHAIN_MAX	8	/* CNAME links followed from qname */
 #define DNSMSG_C_IN		1
 
-/* A name in uncompressed wire form; dn_len counts the root label. */
-struct dnsmsg_name {
-	size_t	dn_len;
-	uint8_t	dn_wire[DNSMSG_WIRE_MAX];
-};
-
 /* One resource record; rr_rdoff + rr_rdlen never exceeds the message. */
 struct dnsmsg_rr {
-	struct dnsmsg_name	rr_owner;
+	struct dnsname	rr_owner;
 	uint16_t		rr_type;
 	uint16_t		rr_class;
 	uint32_t		rr_ttl;		/* top bit set: already 0 */
@@ -70,115 +57,18 @@ dnsmsg_get32(const uint8_t *p)
 }
 
 /*
- * Expand the possibly compressed name at buf[off] into dn. Each pointer
- * must target an offset strictly before the start of the run of labels
- * it ends, so the runs start ever earlier and no loop can exist; the hop
- * limit also bounds the work. On success *next is the offset just past
- * the name where it started. Returns 0, or -1 when the name is malformed.
- */
-static int
-dnsmsg_expand(const uint8_t *buf, size_t len, size_t off, size_t *next,
-    struct dnsmsg_name *dn)
-{
-	size_t		 pos = off, run = off, ptr;
-	unsigned int	 hops = 0;
-	uint8_t		 c;
-
-	dn->dn_len = 0;
-	for (;;) {
-		if (pos >= len)
-			return -1;
-		c = buf[pos];
-		if ((c & 0xc0) == 0xc0) {
-			if (pos + 1 >= len || ++hops > DNSMSG_HOPS_MAX)
-				return -1;
-			ptr = (size_t)(c & 0x3f) << 8 | buf[pos + 1];
-			if (ptr >= run)
-				return -1;
-			if (hops == 1)
-				*next = pos + 2;
-			pos = run = ptr;
-			continue;
-		}
-		if ((c & 0xc0) != 0)
-			return -1;	/* 01 and 10: obsolete or unknown */
-		/* A label other than the root must leave room for it. */
-		if (pos + 1 + c > len ||
-		    dn->dn_len + 1 + c + (c != 0) > DNSMSG_WIRE_MAX)
-			return -1;
-		memcpy(dn->dn_wire + dn->dn_len, buf + pos, 1 + (size_t)c);
-		dn->dn_len += 1 + (size_t)c;
-		pos += 1 + (size_t)c;
-		if (c == 0)
-			break;
-	}
-	if (hops == 0)
-		*next = pos;
-	return 0;
-}
-
-/*
  * Expand an rdata name that must fill [off, end) exactly. Returns 0, or
  * -1 when it is malformed or its length disagrees with rdlength.
  */
 static int
 dnsmsg_expand_rdata(const struct dnsmsg_msg *m, size_t off, size_t end,
-    struct dnsmsg_name *dn)
+    struct dnsname *dn)
 {
 	size_t	 next;
 
-	if (dnsmsg_expand(m->dm_buf, m->dm_len, off, &next, dn) == -1)
+	if (dnsname_expand(m->dm_buf, m->dm_len, off, &next, dn) == -1)
 		return -1;
 	return next == end ? 0 : -1;
-}
-
-/*
- * Convert dotted text (one trailing dot tolerated) to wire form. Returns
- * 0, or -1 on an empty label, a label over 63 bytes or a name over 255.
- */
-static int
-dnsmsg_name_from_text(const char *text, struct dnsmsg_name *dn)
-{
-	size_t	 len = strlen(text), start, i;
-
-	if (len > 0 && text[len - 1] == '.')
-		len--;
-	dn->dn_len = 0;
-	for (start = 0; start < len; start = i + 1) {
-		for (i = start; i < len && text[i] != '.'; i++)
-			continue;
-		if (i == start || i - start > DNSMSG_LABEL_MAX ||
-		    dn->dn_len + 1 + (i - start) >= DNSMSG_WIRE_MAX)
-			return -1;
-		dn->dn_wire[dn->dn_len++] = (uint8_t)(i - start);
-		memcpy(dn->dn_wire + dn->dn_len, text + start, i - start);
-		dn->dn_len += i - start;
-	}
-	dn->dn_wire[dn->dn_len++] = 0;
-	return 0;
-}
-
-static uint8_t
-dnsmsg_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c - 'A' + 'a') : c;
-}
-
-/*
- * Case-insensitive (ASCII only, RFC 4343) comparison of two wire names.
- * Length octets are at most 63, below 'A', so folding them is harmless.
- */
-static int
-dnsmsg_name_eq(const struct dnsmsg_name *a, const struct dnsmsg_name *b)
-{
-	size_t	 i;
-
-	if (a->dn_len != b->dn_len)
-		return 0;
-	for (i = 0; i < a->dn_len; i++)
-		if (dnsmsg_lower(a->dn_wire[i]) != dnsmsg_lower(b->dn_wire[i]))
-			return 0;
-	return 1;
 }
 
 /*
@@ -192,7 +82,7 @@ dnsmsg_read_rr(const uint8_t *buf, size_t len, size_t *off,
 	const uint8_t	*p;
 	size_t		 pos;
 
-	if (dnsmsg_expand(buf, len, *off, &pos, &rr->rr_owner) == -1)
+	if (dnsname_expand(buf, len, *off, &pos, &rr->rr_owner) == -1)
 		return -1;
 	if (len - pos < DNSMSG_RRFIXED)
 		return -1;
@@ -227,13 +117,13 @@ static int
 dnsmsg_soa(const uint8_t *buf, size_t len, const struct dnsmsg_rr *rr,
     struct dnsmsg_result *res)
 {
-	struct dnsmsg_name	 dn;
+	struct dnsname	 dn;
 	size_t			 pos, end = rr->rr_rdoff + rr->rr_rdlen;
 	uint32_t		 min;
 
-	if (dnsmsg_expand(buf, len, rr->rr_rdoff, &pos, &dn) == -1 ||
+	if (dnsname_expand(buf, len, rr->rr_rdoff, &pos, &dn) == -1 ||
 	    pos > end ||
-	    dnsmsg_expand(buf, len, pos, &pos, &dn) == -1 ||
+	    dnsname_expand(buf, len, pos, &pos, &dn) == -1 ||
 	    pos > end || end - pos != DNSMSG_SOAFIXED)
 		return -1;
 	min = dnsmsg_get32(buf + pos + 16);
@@ -249,14 +139,14 @@ dnsmsg_soa(const uint8_t *buf, size_t len, const struct dnsmsg_rr *rr,
 
 /*
  * Check the whole message up to the end of the authority section and
- * fill the header fields and the negative TTL of res. The additional
+ * fill the negative TTL of res. The additional
  * section is never read. Returns 0, or -1 when the message is malformed.
  */
 static int
 dnsmsg_open(const uint8_t *buf, size_t len, struct dnsmsg_msg *m,
     struct dnsmsg_result *res)
 {
-	struct dnsmsg_name	 dn;
+	struct dnsname	 dn;
 	struct dnsmsg_rr	 rr;
 	unsigned int		 qd, an, ns, i;
 	size_t			 off = DNSMSG_HDRLEN;
@@ -264,13 +154,11 @@ dnsmsg_open(const uint8_t *buf, size_t len, struct dnsmsg_msg *m,
 	memset(res, 0, sizeof(*res));
 	if (buf == NULL || len < DNSMSG_HDRLEN)
 		return -1;
-	res->dr_rcode = buf[3] & 0x0f;
-	res->dr_truncated = (buf[2] & 0x02) != 0;
 	qd = dnsmsg_get16(buf + 4);
 	an = dnsmsg_get16(buf + 6);
 	ns = dnsmsg_get16(buf + 8);
 	for (i = 0; i < qd; i++) {
-		if (dnsmsg_expand(buf, len, off, &off, &dn) == -1 ||
+		if (dnsname_expand(buf, len, off, &off, &dn) == -1 ||
 		    len - off < 4)
 			return -1;
 		off += 4;
@@ -298,7 +186,7 @@ dnsmsg_open(const uint8_t *buf, size_t len, struct dnsmsg_msg *m,
  * target.
  */
 static int
-dnsmsg_cname_step(const struct dnsmsg_msg *m, struct dnsmsg_name *dn,
+dnsmsg_cname_step(const struct dnsmsg_msg *m, struct dnsname *dn,
     struct dnsmsg_result *res)
 {
 	struct dnsmsg_rr	 rr;
@@ -310,7 +198,7 @@ dnsmsg_cname_step(const struct dnsmsg_msg *m, struct dnsmsg_name *dn,
 			return -1;
 		if (rr.rr_type != DNSMSG_T_CNAME ||
 		    rr.rr_class != DNSMSG_C_IN ||
-		    !dnsmsg_name_eq(&rr.rr_owner, dn))
+		    !dnsname_eq(&rr.rr_owner, dn))
 			continue;
 		if (dnsmsg_expand_rdata(m, rr.rr_rdoff,
 		    rr.rr_rdoff + rr.rr_rdlen, dn) == -1)
@@ -329,11 +217,11 @@ dnsmsg_cname_step(const struct dnsmsg_msg *m, struct dnsmsg_name *dn,
  */
 static int
 dnsmsg_chain(const struct dnsmsg_msg *m, const char *qname,
-    struct dnsmsg_name *dn, struct dnsmsg_result *res)
+    struct dnsname *dn, struct dnsmsg_result *res)
 {
 	int	 links, rc;
 
-	if (qname == NULL || dnsmsg_name_from_text(qname, dn) == -1)
+	if (qname == NULL || dnsname_from_text(qname, dn) == -1)
 		return -1;
 	for (links = 0; links < DNSMSG_CHAIN_MAX; links++) {
 		if ((rc = dnsmsg_cname_step(m, dn, res)) == -1)
@@ -344,44 +232,16 @@ dnsmsg_chain(const struct dnsmsg_msg *m, const char *qname,
 	return 0;
 }
 
-/*
- * Write dn as lower-case dotted text without the trailing dot into out
- * (DNSMSG_HOST_MAX + 1 bytes: a 255-byte wire name is at most 253 text
- * bytes). Every raw label byte must be a letter, digit, '-' or '_', so a
- * '.' inside a label can never pass as a label boundary. Returns the
- * text length, or -1 on any other byte.
- */
-static int
-dnsmsg_name_to_host(const struct dnsmsg_name *dn, char *out)
-{
-	size_t	 pos = 0, o = 0, i;
-	uint8_t	 c, n;
-
-	while ((n = dn->dn_wire[pos++]) != 0) {
-		if (o > 0)
-			out[o++] = '.';
-		for (i = 0; i < n; i++) {
-			c = dnsmsg_lower(dn->dn_wire[pos++]);
-			if (!((c >= 'a' && c <= 'z') ||
-			    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-				return -1;
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return (int)o;
-}
-
 /* Keep one PTR target: valid, new and within DNSMSG_NAMES_MAX. */
 static void
-dnsmsg_add_host(const struct dnsmsg_name *dn, struct dnsmsg_result *res)
+dnsmsg_add_host(const struct dnsname *dn, struct dnsmsg_result *res)
 {
 	char	 host[DNSMSG_HOST_MAX + 1];
 	size_t	 i;
 	int	 n;
 
-	if ((n = dnsmsg_name_to_host(dn, host)) == -1 ||
-	    !dnsmsg_valid_host(host, (size_t)n)) {
+	if ((n = dnsname_to_host(dn, host)) == -1 ||
+	    !hostname_valid(host, (size_t)n)) {
 		res->dr_nbad++;
 		return;
 	}
@@ -397,7 +257,7 @@ dnsmsg_parse_ptr(const uint8_t *msg, size_t len, const char *qname,
     struct dnsmsg_result *res)
 {
 	struct dnsmsg_msg	 m;
-	struct dnsmsg_name	 owner, target;
+	struct dnsname	 owner, target;
 	struct dnsmsg_rr	 rr;
 	size_t			 off;
 	unsigned int		 i;
@@ -410,7 +270,7 @@ dnsmsg_parse_ptr(const uint8_t *msg, size_t len, const char *qname,
 		if (dnsmsg_read_rr(msg, len, &off, &rr) == -1)
 			return -1;
 		if (rr.rr_type != DNSMSG_T_PTR || rr.rr_class != DNSMSG_C_IN ||
-		    !dnsmsg_name_eq(&rr.rr_owner, &owner))
+		    !dnsname_eq(&rr.rr_owner, &owner))
 			continue;
 		if (dnsmsg_expand_rdata(&m, rr.rr_rdoff,
 		    rr.rr_rdoff + rr.rr_rdlen, &target) == -1)
@@ -442,7 +302,7 @@ dnsmsg_parse_addr(const uint8_t *msg, size_t len, const char *qname,
     const struct ipaddr *want, struct dnsmsg_result *res)
 {
 	struct dnsmsg_msg	 m;
-	struct dnsmsg_name	 owner;
+	struct dnsname	 owner;
 	struct dnsmsg_rr	 rr;
 	size_t			 off, alen;
 	unsigned int		 i;
@@ -466,14 +326,13 @@ dnsmsg_parse_addr(const uint8_t *msg, size_t len, const char *qname,
 			return -1;
 		if ((rr.rr_type != DNSMSG_T_A && rr.rr_type != DNSMSG_T_AAAA) ||
 		    rr.rr_class != DNSMSG_C_IN ||
-		    !dnsmsg_name_eq(&rr.rr_owner, &owner))
+		    !dnsname_eq(&rr.rr_owner, &owner))
 			continue;
 		if (rr.rr_rdlen != (rr.rr_type == DNSMSG_T_A ? 4U : 16U))
 			return -1;
 		if (rr.rr_type != type)
 			continue;
 		dnsmsg_use_ttl(res, rr.rr_ttl);
-		res->dr_naddrs++;
 		if (dnsmsg_addr_eq(want->ia_family, msg + rr.rr_rdoff, alen,
 		    want))
 			res->dr_match = 1;
@@ -516,57 +375,4 @@ dnsmsg_ptrname(const struct ipaddr *ia, char *buf, size_t bufsz)
 	}
 	memcpy(buf + o, "ip6.arpa", sizeof("ip6.arpa"));
 	return o + sizeof("ip6.arpa") - 1;
-}
-
-/* 1 when the label [p, p + n) is made of decimal digits only. */
-static int
-dnsmsg_all_digits(const char *p, size_t n)
-{
-	size_t	 i;
-
-	for (i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
-}
-
-/*
- * Beyond the byte and label rules, a host must not read as an address to
- * anything: not to inet_pton, nor to inet_aton's shorthand ("10.1",
- * "0x7f.1"), and its last label must not be all digits (RFC 1123 section
- * 2.1: top-level names are alphabetic), which also catches "010.0.0.1".
- */
-int
-dnsmsg_valid_host(const char *name, size_t len)
-{
-	struct in6_addr	 a6;
-	struct in_addr	 a4;
-	char		 buf[DNSMSG_HOST_MAX + 1];
-	size_t		 i, label = 0;
-	char		 c;
-
-	if (name == NULL || len == 0 || len > DNSMSG_HOST_MAX)
-		return 0;
-	for (i = 0; i < len; i++) {
-		c = name[i];
-		if (c == '.') {
-			if (label == 0)
-				return 0;
-			label = 0;
-			continue;
-		}
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '-' || c == '_'))
-			return 0;
-		if (++label > DNSMSG_LABEL_MAX)
-			return 0;
-	}
-	if (label == 0 || dnsmsg_all_digits(name + len - label, label))
-		return 0;
-	memcpy(buf, name, len);
-	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, &a4) == 1 ||
-	    inet_pton(AF_INET6, buf, &a6) == 1 || inet_aton(buf, &a4) != 0)
-		return 0;
-	return 1;
 }

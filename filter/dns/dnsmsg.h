@@ -10,12 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "hostname.h"
 #include "ipaddr.h"
 
 /* Longest reverse name: 32 nibbles + "ip6.arpa", NUL included. */
 #define DNSMSG_PTRNAME_MAX	74
-/* Longest host name we accept, without the trailing dot (RFC 1035). */
-#define DNSMSG_HOST_MAX		253
+/* Longest host name kept (hostname.h). */
+#define DNSMSG_HOST_MAX		HOSTNAME_MAX
 /* At most this many PTR names are kept from one answer. */
 #define DNSMSG_NAMES_MAX	16
 
@@ -32,17 +33,8 @@
  */
 size_t	dnsmsg_ptrname(const struct ipaddr *ia, char *buf, size_t bufsz);
 
-/*
- * Returns 1 when name[0..len) is a usable host name: only letters,
- * digits, '-', '_' and '.', 1..253 bytes, no empty label, no label over
- * 63 bytes, and not itself an IPv4 or IPv6 literal. Else 0.
- */
-int	dnsmsg_valid_host(const char *name, size_t len);
-
 /* Summary of one answer message, filled by the parsers below. */
 struct dnsmsg_result {
-	int		dr_rcode;	/* header RCODE */
-	int		dr_truncated;	/* TC bit */
 	uint32_t	dr_ttl;		/* min TTL over the used answer RRs */
 	int		dr_has_ttl;	/* any used answer RR seen */
 	uint32_t	dr_neg_ttl;	/* min(SOA TTL, SOA MINIMUM) from the */
@@ -53,16 +45,15 @@ struct dnsmsg_result {
 	char		dr_names[DNSMSG_NAMES_MAX][DNSMSG_HOST_MAX + 1];
 	size_t		dr_nbad;	/* PTR records whose name was unusable */
 
-	/* A/AAAA: addresses of the queried family in the answer. */
-	size_t		dr_naddrs;
-	int		dr_match;	/* 1 when one equals the wanted address */
+	/* A/AAAA: 1 when an address of the answer equals the wanted one. */
+	int		dr_match;
 };
 
 /*
  * Parse an answer to a PTR query for qname (no trailing dot). Answer RRs
  * are used when their owner is qname or the target of a CNAME chain
  * starting at qname (RFC 2317 classless delegation), at most 8 links.
- * Names that fail dnsmsg_valid_host (or do not expand) count in dr_nbad.
+ * Names that fail hostname_valid (or do not expand) count in dr_nbad.
  * Returns 0, or -1 when the message is malformed (short header, bad
  * offsets, compression loop, name over 255 bytes in a used RR).
  */
@@ -71,8 +62,8 @@ int	dnsmsg_parse_ptr(const uint8_t *msg, size_t len, const char *qname,
 
 /*
  * Parse an answer to an A (IPv4 want) or AAAA (IPv6 want) query for
- * qname, following CNAMEs as above, counting addresses and setting
- * dr_match when one equals *want. Returns 0 or -1 as dnsmsg_parse_ptr.
+ * qname, following CNAMEs as above, setting dr_match when an address
+ * equals *want. Returns 0 or -1 as dnsmsg_parse_ptr.
  */
 int	dnsmsg_parse_addr(const uint8_t *msg, size_t len, const char *qname,
 	    const struct ipaddr *want, struct dnsmsg_result *res);

@@ -21,7 +21,7 @@ inline_host(struct outbuf *ob, const char *host)
 	for (; *host != '\0'; host++) {
 		unsigned char c = (unsigned char)*host;
 
-		if (hostname_char(c) || c == '.')
+		if (hostname_byte(c) || c == '.')
 			outbuf_putc(ob, (char)c);
 		else {
 			snprintf(hex, sizeof(hex), "\\x%02x", c);

@@ -1,9 +1,11 @@
 /*
- * resolver: the DNS cache and the lookups that fill it. The only user of
- * c-ares. For each new address it sends a PTR query, then one A or AAAA
- * query per PTR name (up to --max-names), and settles a verdict
- * (ptrtag.1, VERDICTS). Callers acquire pinned cache entries and read their verdict
- * once it is no longer VERDICT_PENDING.
+ * resolver: the DNS cache and the lookups that fill it, the layer's face
+ * to the stream. For each new address a lookup (fanout.h) sends a PTR
+ * query, then one A or AAAA query per PTR name (up to --max-names), and
+ * settles a verdict (ptrtag.1, VERDICTS). Callers acquire pinned cache
+ * entries (dnsent.h) and read their verdict once it is no longer
+ * VERDICT_PENDING. Errors: rsv_create returns NULL with a message in
+ * err; nothing here prints or exits (allocation failures aside).
  */
 #ifndef RESOLVER_H
 #define RESOLVER_H
@@ -13,22 +15,10 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "dnsent.h"
 #include "ipaddr.h"
-#include "lru.h"
 #include "stats.h"
 #include "verdict.h"
-
-struct lookup;
-
-/* One cached address. The lru entry must stay the first member. */
-struct dnsent {
-	struct lru_entry	 de_lru;
-	struct ipaddr		 de_addr;
-	uint8_t			 de_verdict;	/* enum verdict */
-	uint8_t			 de_generic;	/* host looks provider-made */
-	char			*de_host;	/* NULL, or a valid host name */
-	struct lookup		*de_lookup;	/* non-NULL while resolving */
-};
 
 struct rsv;
 
@@ -36,7 +26,7 @@ struct rsv;
  * Create the resolver: the transport (transport.h) with cfg's servers, timeout and
  * tries, and a cache of cfg->cf_cache_size entries. Returns NULL with a
  * message in err on a configuration error (bad server list, c-ares
- * initialisation failure).
+ * initialisation failure) or when the cache cannot be allocated.
  */
 struct rsv	*rsv_create(const struct config *cfg, struct stats *st,
 		    char *err, size_t errlen);
@@ -108,9 +98,8 @@ int		 rsv_preload(struct rsv *rsv, const struct ipaddr *ia,
  */
 int		 rsv_saturated(const struct rsv *rsv);
 
-/* Queries in flight, lookups unfinished, entries cached. */
+/* Queries in flight, entries cached, entries evicted so far. */
 size_t		 rsv_inflight(const struct rsv *rsv);
-size_t		 rsv_pending(const struct rsv *rsv);
 size_t		 rsv_cached(const struct rsv *rsv);
 uint64_t	 rsv_evictions(const struct rsv *rsv);
 

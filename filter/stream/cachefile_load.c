@@ -17,7 +17,7 @@
 
 #include "cachefile.h"
 #include "cachefile_state.h"
-#include "dnsmsg.h"
+#include "hostname.h"
 #include "util.h"
 
 struct saved {
@@ -111,7 +111,7 @@ parse_entry(char *line, const struct scan *sc, struct saved *sv)
 		return ENTRY_DAMAGED;
 	if (strcmp(f[3], "-") == 0)
 		sv->sv_host = NULL;
-	else if (dnsmsg_valid_host(f[3], strlen(f[3])))
+	else if (hostname_valid(f[3], strlen(f[3])))
 		sv->sv_host = f[3];
 	else
 		return ENTRY_DROPPED;

@@ -16,204 +16,14 @@
 #include <criterion/parameterized.h>
 
 #include "dnsmsg.h"
+#include "dnspkt.h"
 #include "ipaddr.h"
 
-#define PKT_MAX		16384
 #define QNAME		"45.113.0.203.in-addr.arpa"
 #define HOSTQ		"mail.example.com"
 
-enum { SEC_QD, SEC_AN, SEC_NS, SEC_AR };
-
-/* A message under construction; p_count is patched in by pkt_len(). */
-struct pkt {
-	uint8_t		p_buf[PKT_MAX];
-	size_t		p_len;
-	uint16_t	p_count[4];
-};
-
 static struct pkt		pk;
 static struct dnsmsg_result	res;
-
-static void
-pkt_put(struct pkt *p, const void *data, size_t n)
-{
-	cr_assert_leq(p->p_len + n, sizeof(p->p_buf), "packet overflow");
-	memcpy(p->p_buf + p->p_len, data, n);
-	p->p_len += n;
-}
-
-static void
-pkt_u8(struct pkt *p, unsigned int v)
-{
-	uint8_t	 b = (uint8_t)v;
-
-	pkt_put(p, &b, 1);
-}
-
-static void
-pkt_u16(struct pkt *p, unsigned int v)
-{
-	pkt_u8(p, v >> 8);
-	pkt_u8(p, v);
-}
-
-static void
-pkt_u32(struct pkt *p, uint32_t v)
-{
-	pkt_u16(p, v >> 16);
-	pkt_u16(p, v & 0xffff);
-}
-
-/* Start a response with the given RCODE and extra flag bits. */
-static void
-pkt_init(struct pkt *p, unsigned int rcode, unsigned int flags)
-{
-	memset(p, 0, sizeof(*p));
-	pkt_u16(p, 0x1234);
-	pkt_u16(p, 0x8180 | flags | rcode);
-	pkt_u32(p, 0);
-	pkt_u32(p, 0);
-}
-
-/* Write labels of dotted text, without the terminating root label. */
-static void
-pkt_labels(struct pkt *p, const char *text)
-{
-	const char	*dot;
-	size_t		 n;
-
-	while (*text != '\0') {
-		dot = strchr(text, '.');
-		n = dot == NULL ? strlen(text) : (size_t)(dot - text);
-		pkt_u8(p, (unsigned int)n);
-		pkt_put(p, text, n);
-		text += n;
-		if (*text == '.')
-			text++;
-	}
-}
-
-/* Write an uncompressed name; returns its offset. */
-static size_t
-pkt_name(struct pkt *p, const char *text)
-{
-	size_t	 at = p->p_len;
-
-	pkt_labels(p, text);
-	pkt_u8(p, 0);
-	return at;
-}
-
-/* Write labels of prefix (may be "") then a pointer to target. */
-static size_t
-pkt_name_ptr(struct pkt *p, const char *prefix, size_t target)
-{
-	size_t	 at = p->p_len;
-
-	pkt_labels(p, prefix);
-	pkt_u16(p, 0xc000 | (unsigned int)target);
-	return at;
-}
-
-static size_t
-pkt_question(struct pkt *p, const char *qname, unsigned int type)
-{
-	size_t	 at = pkt_name(p, qname);
-
-	pkt_u16(p, type);
-	pkt_u16(p, 1);
-	p->p_count[SEC_QD]++;
-	return at;
-}
-
-/*
- * After the owner name: type, class, TTL and a placeholder rdlength.
- * Returns the rdlength offset for pkt_rr_end().
- */
-static size_t
-pkt_rr_class(struct pkt *p, int sec, unsigned int type, unsigned int class,
-    uint32_t ttl)
-{
-	size_t	 at;
-
-	pkt_u16(p, type);
-	pkt_u16(p, class);
-	pkt_u32(p, ttl);
-	at = p->p_len;
-	pkt_u16(p, 0);
-	p->p_count[sec]++;
-	return at;
-}
-
-static size_t
-pkt_rr(struct pkt *p, int sec, unsigned int type, uint32_t ttl)
-{
-	return pkt_rr_class(p, sec, type, 1, ttl);
-}
-
-static void
-pkt_rr_end(struct pkt *p, size_t at)
-{
-	size_t	 n = p->p_len - at - 2;
-
-	p->p_buf[at] = (uint8_t)(n >> 8);
-	p->p_buf[at + 1] = (uint8_t)n;
-}
-
-/* Patch the section counts into the header; returns the length. */
-static size_t
-pkt_len(struct pkt *p)
-{
-	int	 i;
-
-	for (i = 0; i < 4; i++) {
-		p->p_buf[4 + 2 * i] = (uint8_t)(p->p_count[i] >> 8);
-		p->p_buf[5 + 2 * i] = (uint8_t)p->p_count[i];
-	}
-	return p->p_len;
-}
-
-/* A PTR RR owned by the name at offset owner, target as plain text. */
-static void
-add_ptr(struct pkt *p, size_t owner, const char *target, uint32_t ttl)
-{
-	size_t	 at;
-
-	pkt_name_ptr(p, "", owner);
-	at = pkt_rr(p, SEC_AN, DNSMSG_T_PTR, ttl);
-	pkt_name(p, target);
-	pkt_rr_end(p, at);
-}
-
-/* A CNAME RR; returns the offset of the target name it wrote. */
-static size_t
-add_cname(struct pkt *p, size_t owner, const char *target, uint32_t ttl)
-{
-	size_t	 at, name;
-
-	pkt_name_ptr(p, "", owner);
-	at = pkt_rr(p, SEC_AN, DNSMSG_T_CNAME, ttl);
-	name = pkt_name(p, target);
-	pkt_rr_end(p, at);
-	return name;
-}
-
-static void
-add_soa(struct pkt *p, uint32_t ttl, uint32_t minimum)
-{
-	size_t	 at;
-
-	pkt_name(p, "example.com");
-	at = pkt_rr(p, SEC_NS, DNSMSG_T_SOA, ttl);
-	pkt_name(p, "ns.example.com");
-	pkt_name(p, "hostmaster.example.com");
-	pkt_u32(p, 2024010101);
-	pkt_u32(p, 3600);
-	pkt_u32(p, 600);
-	pkt_u32(p, 86400);
-	pkt_u32(p, minimum);
-	pkt_rr_end(p, at);
-}
 
 static int
 parse_ptr(void)
@@ -240,15 +50,12 @@ Test(dnsmsg, ptr_one_name)
 	q = pkt_question(&pk, QNAME, DNSMSG_T_PTR);
 	add_ptr(&pk, q, "mail.example.com", 3600);
 	cr_assert_eq(parse_ptr(), 0);
-	cr_expect_eq(res.dr_rcode, 0);
-	cr_expect_eq(res.dr_truncated, 0);
 	cr_expect_eq(res.dr_nnames, 1);
 	cr_expect_str_eq(res.dr_names[0], "mail.example.com");
 	cr_expect_eq(res.dr_nbad, 0);
 	cr_expect_eq(res.dr_has_ttl, 1);
 	cr_expect_eq(res.dr_ttl, 3600);
 	cr_expect_eq(res.dr_has_neg_ttl, 0);
-	cr_expect_eq(res.dr_naddrs, 0);
 }
 
 Test(dnsmsg, ptr_several_names_in_order_without_duplicates)
@@ -441,7 +248,6 @@ Test(dnsmsg, nxdomain_with_soa)
 	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
 	add_soa(&pk, 3600, 300);
 	cr_assert_eq(parse_ptr(), 0);
-	cr_expect_eq(res.dr_rcode, 3);
 	cr_expect_eq(res.dr_nnames, 0);
 	cr_expect_eq(res.dr_has_ttl, 0);
 	cr_expect_eq(res.dr_has_neg_ttl, 1);
@@ -454,7 +260,6 @@ Test(dnsmsg, nodata_with_soa_ttl_below_minimum)
 	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
 	add_soa(&pk, 60, 900);
 	cr_assert_eq(parse_ptr(), 0);
-	cr_expect_eq(res.dr_rcode, 0);
 	cr_expect_eq(res.dr_nnames, 0);
 	cr_expect_eq(res.dr_nbad, 0);
 	cr_expect_eq(res.dr_has_ttl, 0);
@@ -467,7 +272,6 @@ Test(dnsmsg, nodata_without_soa)
 	pkt_init(&pk, 0, 0x0200);
 	pkt_question(&pk, QNAME, DNSMSG_T_PTR);
 	cr_assert_eq(parse_ptr(), 0);
-	cr_expect_eq(res.dr_truncated, 1);
 	cr_expect_eq(res.dr_has_ttl, 0);
 	cr_expect_eq(res.dr_has_neg_ttl, 0);
 }
@@ -806,35 +610,10 @@ Test(dnsmsg, ptr_bad_qname_rejected)
 
 /* ------------------------------------------------------------ A/AAAA */
 
-static void
-add_addr(struct pkt *p, size_t owner, unsigned int type, const char *text,
-    size_t rdlen, uint32_t ttl)
-{
-	uint8_t	 bytes[16];
-	size_t	 at;
-
-	memset(bytes, 0, sizeof(bytes));
-	cr_assert_eq(inet_pton(strchr(text, ':') ? AF_INET6 : AF_INET, text,
-	    bytes), 1);
-	pkt_name_ptr(p, "", owner);
-	at = pkt_rr(p, SEC_AN, type, ttl);
-	pkt_put(p, bytes, rdlen);
-	pkt_rr_end(p, at);
-}
-
-static struct ipaddr
-addr(const char *text)
-{
-	struct ipaddr	 ia;
-
-	cr_assert_eq(ipaddr_parse(text, strlen(text), &ia), 0, "%s", text);
-	return ia;
-}
-
 static int
 parse_addr(const char *want)
 {
-	struct ipaddr	 ia = addr(want);
+	struct ipaddr	 ia = pkt_ipaddr(want);
 
 	return dnsmsg_parse_addr(pk.p_buf, pkt_len(&pk), HOSTQ, &ia, &res);
 }
@@ -848,7 +627,6 @@ Test(dnsmsg, a_match)
 	add_addr(&pk, q, DNSMSG_T_A, "198.51.100.7", 4, 300);
 	add_addr(&pk, q, DNSMSG_T_A, "203.0.113.45", 4, 200);
 	cr_assert_eq(parse_addr("203.0.113.45"), 0);
-	cr_expect_eq(res.dr_naddrs, 2);
 	cr_expect_eq(res.dr_match, 1);
 	cr_expect_eq(res.dr_ttl, 200);
 	cr_expect_eq(res.dr_nnames, 0);
@@ -862,7 +640,6 @@ Test(dnsmsg, a_no_match)
 	q = pkt_question(&pk, HOSTQ, DNSMSG_T_A);
 	add_addr(&pk, q, DNSMSG_T_A, "198.51.100.7", 4, 300);
 	cr_assert_eq(parse_addr("203.0.113.45"), 0);
-	cr_expect_eq(res.dr_naddrs, 1);
 	cr_expect_eq(res.dr_match, 0);
 	cr_expect_eq(res.dr_has_ttl, 1);
 }
@@ -891,7 +668,6 @@ Test(dnsmsg, aaaa_match_and_other_family_ignored)
 	add_addr(&pk, q, DNSMSG_T_A, "203.0.113.45", 4, 10);
 	add_addr(&pk, q, DNSMSG_T_AAAA, "2001:db8:a::13", 16, 400);
 	cr_assert_eq(parse_addr("2001:db8:a::13"), 0);
-	cr_expect_eq(res.dr_naddrs, 1);
 	cr_expect_eq(res.dr_match, 1);
 	cr_expect_eq(res.dr_ttl, 400, "the A record is not used");
 
@@ -909,7 +685,6 @@ Test(dnsmsg, a_through_cname)
 	add_addr(&pk, t, DNSMSG_T_A, "203.0.113.45", 4, 300);
 	add_addr(&pk, q, DNSMSG_T_A, "192.0.2.99", 4, 300);
 	cr_assert_eq(parse_addr("192.0.2.99"), 0);
-	cr_expect_eq(res.dr_naddrs, 1, "RRs at the CNAME owner are unused");
 	cr_expect_eq(res.dr_match, 0);
 	cr_assert_eq(parse_addr("203.0.113.45"), 0);
 	cr_expect_eq(res.dr_match, 1);
@@ -922,8 +697,6 @@ Test(dnsmsg, addr_nxdomain)
 	pkt_question(&pk, HOSTQ, DNSMSG_T_A);
 	add_soa(&pk, 600, 120);
 	cr_assert_eq(parse_addr("203.0.113.45"), 0);
-	cr_expect_eq(res.dr_rcode, 3);
-	cr_expect_eq(res.dr_naddrs, 0);
 	cr_expect_eq(res.dr_neg_ttl, 120);
 }
 
@@ -957,7 +730,7 @@ ParameterizedTestParameters(dnsmsg, ptrname)
 
 ParameterizedTest(struct ptrcase *pc, dnsmsg, ptrname)
 {
-	struct ipaddr	 ia = addr(pc->pc_addr);
+	struct ipaddr	 ia = pkt_ipaddr(pc->pc_addr);
 	char		 buf[DNSMSG_PTRNAME_MAX];
 	size_t		 n;
 
@@ -968,75 +741,10 @@ ParameterizedTest(struct ptrcase *pc, dnsmsg, ptrname)
 
 Test(dnsmsg, ptrname_small_buffer)
 {
-	struct ipaddr	 ia = addr("192.0.2.10");
+	struct ipaddr	 ia = pkt_ipaddr("192.0.2.10");
 	char		 buf[DNSMSG_PTRNAME_MAX];
 
 	cr_expect_eq(dnsmsg_ptrname(&ia, buf, sizeof(buf) - 1), 0);
 	ia.ia_family = 0;
 	cr_expect_eq(dnsmsg_ptrname(&ia, buf, sizeof(buf)), 0);
-}
-
-/* ------------------------------------------------------------ valid_host */
-
-struct hostcase {
-	char	hc_name[32];
-	int	hc_valid;
-};
-
-ParameterizedTestParameters(dnsmsg, valid_host)
-{
-	static struct hostcase	 cases[] = {
-		{ "mail.example.com", 1 },
-		{ "a-b_c.example", 1 },
-		{ "x", 1 },
-		{ "MAIL.Example.COM", 1 },
-		{ "192-0-2-9.dyn.example.net", 1 },
-		{ "1e100.net", 1 },
-		{ "", 0 },
-		{ "a..b", 0 },
-		{ ".a", 0 },
-		{ "a.", 0 },
-		{ ".", 0 },
-		{ "1.2.3.4", 0 },
-		{ "192.0.2.1", 0 },
-		{ "010.0.0.1", 0 },
-		{ "10.1", 0 },
-		{ "0x7f.1", 0 },
-		{ "2001:db8::1", 0 },
-		{ "::1", 0 },
-		{ "a b", 0 },
-		{ "a\"b", 0 },
-		{ "a=b", 0 },
-		{ "a\\b", 0 },
-		{ "a/b", 0 },
-		{ "a\tb", 0 },
-		{ "caf\xc3\xa9.example", 0 },
-	};
-
-	return cr_make_param_array(struct hostcase, cases,
-	    sizeof(cases) / sizeof(cases[0]));
-}
-
-ParameterizedTest(struct hostcase *hc, dnsmsg, valid_host)
-{
-	cr_expect_eq(dnsmsg_valid_host(hc->hc_name, strlen(hc->hc_name)),
-	    hc->hc_valid, "\"%s\"", hc->hc_name);
-}
-
-Test(dnsmsg, valid_host_lengths)
-{
-	char	 name[300];
-
-	memset(name, 'a', sizeof(name));
-	cr_expect_eq(dnsmsg_valid_host(name, 63), 1);
-	cr_expect_eq(dnsmsg_valid_host(name, 64), 0, "label of 64");
-	memcpy(name + 63, ".", 1);
-	memcpy(name + 127, ".", 1);
-	memcpy(name + 191, ".", 1);
-	cr_expect_eq(dnsmsg_valid_host(name, 253), 1, "253 bytes");
-	cr_expect_eq(dnsmsg_valid_host(name, 254), 0, "254 bytes");
-	cr_expect_eq(dnsmsg_valid_host("a\0b", 3), 0, "NUL inside");
-	cr_expect_eq(dnsmsg_valid_host("abc", 0), 0);
-	cr_expect_eq(dnsmsg_valid_host("example.com.junk", 11), 1,
-	    "only len bytes are read");
 }

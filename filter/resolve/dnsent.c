@@ -1,0 +1,44 @@
+/*
+ * dnsent: see dnsent.h.
+ */
+#include <stdlib.h>
+
+#include "dnsent.h"
+#include "util.h"
+
+struct dnsent *
+dnsent_insert(struct lru *cache, const struct ipaddr *ia, const uint8_t *key)
+{
+	struct dnsent	*de;
+
+	de = xcalloc(1, sizeof(*de));
+	de->de_addr = *ia;
+	de->de_verdict = VERDICT_PENDING;
+	if (lru_insert(cache, &de->de_lru, key, IPADDR_KEYLEN) == -1) {
+		free(de);
+		return NULL;
+	}
+	return de;
+}
+
+void
+dnsent_settle(struct dnsent *de, enum verdict v, const char *host,
+    int generic, uint64_t expires_ms)
+{
+	de->de_verdict = (uint8_t)v;
+	if (host != NULL) {
+		de->de_host = xstrdup(host);
+		de->de_generic = (uint8_t)generic;
+	}
+	lru_set_expiry(&de->de_lru, expires_ms);
+}
+
+void
+dnsent_drop(struct lru_entry *le, void *arg)
+{
+	struct dnsent	*de = (struct dnsent *)le;
+
+	(void)arg;
+	free(de->de_host);
+	free(de);
+}
