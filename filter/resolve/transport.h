@@ -8,7 +8,12 @@
  *   whose ID and question match a query byte for byte are let through;
  * - a truncated UDP answer is asked again over a TCP channel that
  *   carries that one query alone, so a failed TCP exchange fails only it;
- * - the poll set follows c-ares' socket-state callback (no 16-socket cap).
+ * - the poll set follows c-ares' socket-state callback (no 16-socket cap);
+ * - the soft RLIMIT_NOFILE is raised, best effort, towards room for one
+ *   socket per server per channel.
+ * Nothing here prints or exits; a configuration error comes back as a
+ * message in the caller's buffer. The parts and their shared invariants
+ * are listed in xport_impl.h.
  */
 #ifndef TRANSPORT_H
 #define TRANSPORT_H

@@ -1,0 +1,45 @@
+/*
+ * xpoll: the transport's socket table and poll set (see xport_impl.h).
+ * Every socket c-ares opens is entered here with its channel; the events
+ * to poll it for follow c-ares' socket-state callback, so the poll set
+ * holds exactly the sockets with events, with no fixed cap (ptrtag(1),
+ * DNS TRANSPORT).
+ */
+#ifndef XPOLL_H
+#define XPOLL_H
+
+#include <poll.h>
+#include <stdint.h>
+
+#include <ares.h>
+
+#include "xport_impl.h"
+
+/* The entry of fd while it is a c-ares socket of xp, else NULL. */
+struct xsock	*xpoll_get(struct xport *xp, int fd);
+
+/* Enter the new socket fd of channel ch (UDP or not), polled for nothing. */
+void		 xpoll_add(struct xport *xp, int fd, struct xchan *ch,
+		    int udp);
+
+/* Take fd out of the table and the poll set before it is closed. */
+void		 xpoll_remove(struct xport *xp, int fd);
+
+/* c-ares' socket-state callback (arg is the xport): what to poll for. */
+void		 xpoll_state(void *arg, ares_socket_t fd, int readable,
+		    int writable);
+
+/* Fill at most max entries of pfd with the sockets to poll; returns n. */
+int		 xpoll_fill(struct xport *xp, struct pollfd *pfd, int max);
+
+/*
+ * Hand c-ares the entries of pfd[0..n) poll marked, skipping descriptors
+ * reopened since xpoll_fill(), then advance the timers of every other
+ * busy channel. Query callbacks run here.
+ */
+void		 xpoll_run(struct xport *xp, const struct pollfd *pfd, int n);
+
+/* Milliseconds until a busy channel's timer is due, or -1: none busy. */
+int64_t		 xpoll_timeout_ms(struct xport *xp);
+
+#endif /* XPOLL_H */

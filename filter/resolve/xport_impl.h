@@ -1,0 +1,93 @@
+/*
+ * xport_impl: the transport's own types, shared by the modules that make
+ * it up (transport.h is the only interface outside): transport.c (create,
+ * destroy, queries), xpool.c (which channel takes a query, TCP retry),
+ * xsock.c (the socket functions c-ares calls), xpoll.c (the socket table
+ * and the poll set). Invariants every one of them keeps:
+ * - Every c-ares socket is opened and closed through xsock.c
+ *   (ares_set_socket_functions), so xp_socks maps each open descriptor
+ *   to its channel and ch_nsock counts a channel's sockets.
+ * - A channel with no query and no socket is idle. c-ares 1.18.1 closes
+ *   all of a channel's sockets when its last query ends (no
+ *   ARES_FLAG_STAYOPEN), so the next query on it gets a new socket and a
+ *   new random source port. A UDP channel takes at most xp_batch queries
+ *   between two idle times (ch_epoch); an idle channel is preferred.
+ * - A TCP channel (ARES_FLAG_USEVC) carries one query at a time, so a
+ *   reset, closed or never accepted connection, which c-ares handles by
+ *   failing over every query on that channel, fails that query alone.
+ * - A query is on exactly one list: xp_wait_udp, xp_wait_tcp, or its
+ *   channel's ch_queries while c-ares holds it.
+ * - New queries go into c-ares only from xpool_pump() and the truncation
+ *   path of its query callback; never into a channel whose last query is
+ *   ending (it is not idle until c-ares closed its sockets).
+ */
+#ifndef XPORT_IMPL_H
+#define XPORT_IMPL_H
+
+#include <sys/queue.h>
+
+#include <ares.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stats.h"
+#include "xquestion.h"
+
+#define XPORT_NAME_MAX		256
+
+struct xchan;
+
+struct xquery {
+	TAILQ_ENTRY(xquery)	 xq_entry;
+	struct xport		*xq_xp;
+	struct xchan		*xq_ch;		/* NULL while waiting */
+	ares_callback		 xq_cb;		/* the caller's xport_cb */
+	void			*xq_arg;
+	int			 xq_type;
+	int			 xq_idset;	/* xq_id seen on a datagram */
+	uint16_t		 xq_id;
+	size_t			 xq_qlen;
+	uint8_t			 xq_q[XQUESTION_MAX];	/* as sent */
+	char			 xq_name[XPORT_NAME_MAX]; /* 0x20 case */
+};
+TAILQ_HEAD(xquery_list, xquery);
+
+struct xchan {
+	ares_channel		 ch_ares;
+	struct xport		*ch_xp;
+	int			 ch_tcp;
+	unsigned int		 ch_nsock;	/* sockets open */
+	unsigned int		 ch_epoch;	/* queries since last idle */
+	unsigned int		 ch_busy;	/* queries held by c-ares */
+	unsigned int		 ch_round;	/* last xpoll_run() round */
+	struct xquery_list	 ch_queries;
+};
+
+struct xsock {
+	struct xchan	*xs_ch;		/* NULL: not a c-ares socket */
+	uint64_t	 xs_gen;	/* xp_gen when opened */
+	int		 xs_active;	/* index in xp_active, or -1 */
+	short		 xs_events;
+	int		 xs_udp;
+};
+
+struct xport {
+	struct stats		*xp_stats;
+	struct xchan		*xp_chans;	/* UDP, then TCP */
+	unsigned int		 xp_nudp;
+	unsigned int		 xp_nchans;
+	unsigned int		 xp_batch;
+	unsigned int		 xp_next;	/* where the UDP scan starts */
+	unsigned int		 xp_round;
+	size_t			 xp_udpmax;	/* longer: taken as truncated */
+	struct xquery_list	 xp_wait_udp;
+	struct xquery_list	 xp_wait_tcp;
+	struct xsock		*xp_socks;	/* indexed by descriptor */
+	size_t			 xp_nsocks;
+	int			*xp_active;	/* descriptors with events */
+	size_t			 xp_nactive;
+	uint64_t		 xp_gen;
+	uint64_t		 xp_pollgen;	/* xp_gen at the last poll */
+};
+
+#endif /* XPORT_IMPL_H */

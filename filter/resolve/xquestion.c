@@ -1,0 +1,81 @@
+/*
+ * xquestion: see xquestion.h. Offsets are those of the DNS header
+ * (arpa/nameser.h): ID in bytes 0-1, QDCOUNT in bytes 4-5, the question
+ * from HFIXEDSZ on.
+ */
+#include <sys/types.h>
+#include <arpa/nameser.h>
+
+#include <ares.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "xquestion.h"
+
+void
+xquestion_case_0x20(char *name)
+{
+	uint32_t	bits = 0;
+	int		left = 0;
+
+	for (; *name != '\0'; name++) {
+		if (!((*name >= 'a' && *name <= 'z') ||
+		    (*name >= 'A' && *name <= 'Z')))
+			continue;
+		if (left == 0) {
+			bits = arc4random();
+			left = 32;
+		}
+		*name = (char)((*name & ~0x20) | (bits & 1 ? 0 : 0x20));
+		bits >>= 1;
+		left--;
+	}
+}
+
+int
+xquestion_build(const char *name, int type, uint8_t *q, size_t max,
+    size_t *qlen)
+{
+	unsigned char	*buf;
+	int		 len, rc;
+
+	/* The same message ares_query() builds (ID 0, RD set, no EDNS). */
+	if ((rc = ares_create_query(name, C_IN, type, 0, 1, &buf, &len, 0)) !=
+	    ARES_SUCCESS)
+		return rc;
+	*qlen = xquestion_len(buf, (size_t)len);
+	if (*qlen == 0 || *qlen > max) {
+		ares_free_string(buf);
+		return ARES_EBADNAME;
+	}
+	memcpy(q, buf + HFIXEDSZ, *qlen);
+	ares_free_string(buf);
+	return ARES_SUCCESS;
+}
+
+size_t
+xquestion_len(const uint8_t *m, size_t len)
+{
+	size_t	off = HFIXEDSZ;
+
+	while (off < len && m[off] != 0) {
+		if (m[off] & 0xc0)
+			return 0;
+		off += 1 + (size_t)m[off];
+	}
+	off += 1 + QFIXEDSZ;
+	return off <= len ? off - HFIXEDSZ : 0;
+}
+
+int
+xquestion_same(const uint8_t *q, size_t qlen, const uint8_t *m, size_t len)
+{
+	return len >= HFIXEDSZ + qlen && m[4] == 0 && m[5] == 1 &&
+	    memcmp(m + HFIXEDSZ, q, qlen) == 0;
+}
+
+uint16_t
+xquestion_id(const uint8_t *m)
+{
+	return (uint16_t)(m[0] << 8 | m[1]);
+}

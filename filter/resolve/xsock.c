@@ -1,0 +1,147 @@
+/*
+ * xsock: see xsock.h. Header bytes (arpa/nameser.h): QR is bit 0x80 of
+ * byte 2, TC bit 0x02 of byte 2.
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <arpa/nameser.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "xpoll.h"
+#include "xport_impl.h"
+#include "xquestion.h"
+#include "xsock.h"
+
+#define XSOCK_DROP_BURST	64	/* datagrams dropped per read call */
+
+/* Open a socket as c-ares would (non-blocking, close-on-exec). */
+static ares_socket_t
+sock_open(int af, int type, int proto, void *arg)
+{
+	struct xchan	*ch = arg;
+	int		 fd, fl, one = 1;
+
+	if ((fd = socket(af, type, proto)) == -1)
+		return ARES_SOCKET_BAD;
+	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
+	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
+	    (type == SOCK_STREAM && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY,
+	    &one, sizeof(one)) == -1)) {
+		close(fd);
+		return ARES_SOCKET_BAD;
+	}
+	xpoll_add(ch->ch_xp, fd, ch, type == SOCK_DGRAM);
+	return fd;
+}
+
+static int
+sock_close(ares_socket_t fd, void *arg)
+{
+	struct xchan	*ch = arg;
+
+	xpoll_remove(ch->ch_xp, fd);
+	return close(fd);
+}
+
+static int
+sock_connect(ares_socket_t fd, const struct sockaddr *sa, ares_socklen_t len,
+    void *arg)
+{
+	(void)arg;	/* the shape c-ares calls */
+	return connect(fd, sa, len);
+}
+
+/*
+ * May this datagram reach c-ares? Only an answer (QR) whose ID and exact
+ * question belong to a query this channel sent and still waits for.
+ */
+static int
+answer_expected(const struct xchan *ch, const uint8_t *m, size_t len)
+{
+	const struct xquery	*q;
+	uint16_t		 id;
+
+	if (len < HFIXEDSZ || !(m[2] & 0x80))
+		return 0;
+	id = xquestion_id(m);
+	TAILQ_FOREACH(q, &ch->ch_queries, xq_entry)
+		if (q->xq_idset && q->xq_id == id &&
+		    xquestion_same(q->xq_q, q->xq_qlen, m, len))
+			return 1;
+	return 0;
+}
+
+/*
+ * Reads for c-ares. UDP datagrams that answer nothing outstanding are
+ * dropped and counted (forged, or late); after XSOCK_DROP_BURST of them
+ * EAGAIN ends c-ares' read loop, and poll brings us back.
+ */
+static ares_ssize_t
+sock_recvfrom(ares_socket_t fd, void *buf, size_t len, int flags,
+    struct sockaddr *from, ares_socklen_t *fromlen, void *arg)
+{
+	struct xchan	*ch = arg;
+	struct xport	*xp = ch->ch_xp;
+	struct xsock	*xs = xpoll_get(xp, fd);
+	socklen_t	 flen0 = fromlen != NULL ? *fromlen : 0;
+	ssize_t		 n;
+	int		 drops;
+
+	for (drops = 0; drops < XSOCK_DROP_BURST; drops++) {
+		if (fromlen != NULL)
+			*fromlen = flen0;
+		n = recvfrom(fd, buf, len, flags, from, fromlen);
+		if (n == -1 || xs == NULL || !xs->xs_udp)
+			return n;
+		if (answer_expected(ch, buf, (size_t)n)) {
+			/* c-ares would cut it and keep it; ask over TCP. */
+			if ((size_t)n > xp->xp_udpmax)
+				((uint8_t *)buf)[2] |= 0x02;
+			return n;
+		}
+		xp->xp_stats->st_answers_dropped++;
+	}
+	errno = EAGAIN;
+	return -1;
+}
+
+/* Note the ID c-ares gave a query as its datagram leaves. */
+static void
+note_sent(struct xchan *ch, const uint8_t *m, size_t len)
+{
+	struct xquery	*q;
+
+	if (len < HFIXEDSZ)
+		return;
+	TAILQ_FOREACH(q, &ch->ch_queries, xq_entry)
+		if (!q->xq_idset &&
+		    xquestion_same(q->xq_q, q->xq_qlen, m, len)) {
+			q->xq_idset = 1;
+			q->xq_id = xquestion_id(m);
+			return;
+		}
+}
+
+static ares_ssize_t
+sock_sendv(ares_socket_t fd, const struct iovec *iov, int iovcnt, void *arg)
+{
+	struct xchan	*ch = arg;
+	struct xsock	*xs = xpoll_get(ch->ch_xp, fd);
+
+	if (iovcnt != 1)
+		return writev(fd, iov, iovcnt);
+	if (xs != NULL && xs->xs_udp)
+		note_sent(ch, iov[0].iov_base, iov[0].iov_len);
+	return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+}
+
+const struct ares_socket_functions xsock_funcs = {
+	sock_open, sock_close, sock_connect, sock_recvfrom, sock_sendv
+};
