@@ -240,22 +240,22 @@ count_status(struct stats *st, int status)
 	switch (status) {
 	case ARES_SUCCESS:
 	case ARES_ENODATA:
-		st->st_rcode[0]++;
+		stats_rcode(st, STATS_RCODE_NOERROR);
 		break;
 	case ARES_EFORMERR:
-		st->st_rcode[1]++;
+		stats_rcode(st, STATS_RCODE_FORMERR);
 		break;
 	case ARES_ESERVFAIL:
-		st->st_rcode[2]++;
+		stats_rcode(st, STATS_RCODE_SERVFAIL);
 		break;
 	case ARES_ENOTFOUND:
-		st->st_rcode[3]++;
+		stats_rcode(st, STATS_RCODE_NXDOMAIN);
 		break;
 	case ARES_ENOTIMP:
-		st->st_rcode[4]++;
+		stats_rcode(st, STATS_RCODE_NOTIMP);
 		break;
 	case ARES_EREFUSED:
-		st->st_rcode[5]++;
+		stats_rcode(st, STATS_RCODE_REFUSED);
 		break;
 	case ARES_ETIMEOUT:
 		st->st_timeouts++;

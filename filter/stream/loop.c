@@ -277,7 +277,7 @@ print_stats(const struct loop_ctx *lc)
 {
 	if (lc->lc_cfg->cf_format == CFG_FORMAT_MMEXTERNAL)
 		return;
-	stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats == 2,
+	stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats == CFG_STATS_JSON,
 	    rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
 	    rsv_cached(lc->lc_rsv));
 }

@@ -21,14 +21,14 @@ struct progress {
 #define PROGRESS_PERIOD_MS	(1000 / CFG_PROGRESS_HZ)
 
 struct progress *
-progress_create(int mode, const int *fds, size_t nfds, uint64_t now)
+progress_create(enum cfg_progress mode, const int *fds, size_t nfds, uint64_t now)
 {
 	struct progress	*pg;
 	struct stat	 sb;
 	uint64_t	 total = 0;
 	size_t		 i;
 
-	if (mode < 0 || !isatty(STDERR_FILENO))
+	if (mode == CFG_PROGRESS_NEVER || !isatty(STDERR_FILENO))
 		return NULL;
 	for (i = 0; i < nfds; i++) {
 		if (fstat(fds[i], &sb) == -1 || !S_ISREG(sb.st_mode))

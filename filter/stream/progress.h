@@ -8,17 +8,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
 #include "stats.h"
 
 struct progress;
 
 /*
  * A progress display for the inputs fds[0..nfds), or NULL when there is
- * none to show: mode is -1 (never), or stderr is not a terminal, or an
- * input is not a regular file.
+ * none to show: mode is CFG_PROGRESS_NEVER, or stderr is not a
+ * terminal, or an input is not a regular file.
  */
-struct progress	*progress_create(int mode, const int *fds, size_t nfds,
-		    uint64_t now_ms);
+struct progress	*progress_create(enum cfg_progress mode, const int *fds,
+		    size_t nfds, uint64_t now_ms);
 
 /*
  * Redraw the line when at least 1/CFG_PROGRESS_HZ s passed since the

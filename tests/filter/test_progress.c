@@ -64,11 +64,11 @@ Test(progress, none_without_terminal_or_file)
 
 	fds[0] = file_of(1000);
 	m = pty_on_stderr();
-	cr_expect_null(progress_create(-1, fds, 1, 0), "--progress=never");
+	cr_expect_null(progress_create(CFG_PROGRESS_NEVER, fds, 1, 0), "--progress=never");
 	cr_assert_eq(pipe(p), 0);
-	cr_expect_null(progress_create(0, p, 1, 0), "a pipe has no size");
+	cr_expect_null(progress_create(CFG_PROGRESS_AUTO, p, 1, 0), "a pipe has no size");
 	cr_assert_neq(dup2(fds[0], STDERR_FILENO), -1);
-	cr_expect_null(progress_create(0, fds, 1, 0), "stderr not a tty");
+	cr_expect_null(progress_create(CFG_PROGRESS_AUTO, fds, 1, 0), "stderr not a tty");
 	close(m);
 }
 
@@ -83,7 +83,7 @@ Test(progress, percent_and_rate_limit)
 	fds[1] = file_of(3000);
 	m = pty_on_stderr();
 	memset(&st, 0, sizeof(st));
-	pg = progress_create(0, fds, 2, 10000);
+	pg = progress_create(CFG_PROGRESS_AUTO, fds, 2, 10000);
 	cr_assert_not_null(pg);
 	cr_expect_eq(progress_wait_ms(pg, 10000), 0, "first draw is due");
 	st.st_lines_in = 500;

@@ -120,11 +120,6 @@ build_addrs(struct fz_case *fc)
 	return n;
 }
 
-static const char *const fz_words[VERDICT_COUNT] = {
-	"timeout", "pass", "fail", "none", "temperror", "permerror",
-	"timeout", "skipped",
-};
-
 /* The claimed name against the host: case-blind, one trailing dot off. */
 static const char *
 model_helo(const char *line, size_t so, size_t eo, const char *host)
@@ -163,7 +158,7 @@ expect(struct fz_case *fc)
 		ex->ex_verdict = (int)fa->fa_verdict;
 		ex->ex_host = fa->fa_host;
 		ex->ex_generic = fa->fa_generic != 0;
-		ex->ex_word = fz_words[ex->ex_verdict];
+		ex->ex_word = verdict_name(ex->ex_verdict);
 		if (fa->fa_helo_eo > fa->fa_helo_so)
 			ex->ex_helo = model_helo(fc->fc_line, fa->fa_helo_so,
 			    fa->fa_helo_eo, ex->ex_host);
