@@ -3,11 +3,13 @@
  *
  * A set file holds one PCRE2 expression a line; patfile.c finds and
  * reads it. Each pattern is compiled once here, JIT compiled when the
- * JIT works, and gets one match data of its own. Matching walks every pattern over the whole line, so that the
- * caller can report the captures in order of position whatever pattern
- * caught them: a pattern's captures need not come in line order (its
- * groups may appear in any order, and lookarounds capture outside the
- * match), so nothing short of collecting them all can order them.
+ * JIT works, and gets one match data of its own.
+ *
+ * Matching walks every pattern over the whole line, so that the caller
+ * can report the captures in order of position whatever pattern caught
+ * them: a pattern's captures need not come in line order (its groups
+ * may appear in any order, and lookarounds capture outside the match),
+ * so nothing short of collecting them all can order them.
  *
  * Patterns are compiled without PCRE2_UTF and with PCRE2_NEVER_UTF: log
  * lines are bytes, and a "(*UTF)" in a user's file would make every
