@@ -1,13 +1,15 @@
 /*
  * patset: pattern sets for "-p NAME|FILE" (ptrtag.1, DESCRIPTION).
  *
- * A set file holds one PCRE2 expression a line. Each is compiled once
- * here, JIT compiled when the JIT works, and gets one match data of its
- * own. Matching walks every pattern over the whole line, so that the
- * caller can report the captures in order of position whatever pattern
- * caught them: a pattern's captures need not come in line order (its
- * groups may appear in any order, and lookarounds capture outside the
- * match), so nothing short of collecting them all can order them.
+ * A set file holds one PCRE2 expression a line; patfile.c finds and
+ * reads it. Each pattern is compiled once here, JIT compiled when the
+ * JIT works, and gets one match data of its own.
+ *
+ * Matching walks every pattern over the whole line, so that the caller
+ * can report the captures in order of position whatever pattern caught
+ * them: a pattern's captures need not come in line order (its groups
+ * may appear in any order, and lookarounds capture outside the match),
+ * so nothing short of collecting them all can order them.
  *
  * Patterns are compiled without PCRE2_UTF and with PCRE2_NEVER_UTF: log
  * lines are bytes, and a "(*UTF)" in a user's file would make every
@@ -21,8 +23,6 @@
  * the scan of the line with PATSET_LIMIT, and the caller scans the line
  * another way.
  */
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +30,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "patfile.h"
 #include "patset.h"
 
 /*
@@ -81,13 +82,6 @@ struct patset {
 	struct patset_pat	 ps_pat[PATSET_MAX];
 };
 
-/* A set file being read, for "FILE:LINE:" messages. */
-struct patset_file {
-	FILE		*pf_fp;
-	const char	*pf_path;
-	unsigned long	 pf_line;
-};
-
 struct patset *
 patset_create(char *errbuf, size_t errlen)
 {
@@ -134,44 +128,6 @@ patset_free(struct patset *ps)
 	}
 	pcre2_match_context_free(ps->ps_mctx);
 	free(ps);
-}
-
-/*
- * Read one line of at most PATSET_LINEMAX bytes into buf, without its
- * '\n' and without a '\r' before it. Returns 1 with the length in
- * *lenp, 0 at the end of the file, -1 for a longer line, or -2 on a
- * read error (errno set). NUL bytes are kept: lengths are explicit.
- */
-static int
-patset_getline(FILE *fp, char buf[PATSET_LINEMAX], size_t *lenp)
-{
-	size_t	len = 0;
-	int	c;
-
-	while ((c = getc(fp)) != EOF && c != '\n') {
-		if (len == PATSET_LINEMAX)
-			return -1;
-		buf[len++] = (char)c;
-	}
-	if (c == EOF && ferror(fp))
-		return -2;
-	if (c == EOF && len == 0)
-		return 0;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	*lenp = len;
-	return 1;
-}
-
-/* A line of only blanks, or whose first non-blank byte is '#'. */
-static int
-patset_skip(const char *line, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
-		;
-	return i == len || line[i] == '#';
 }
 
 /* Map a group name to an address role; -1 when it names no address. */
@@ -228,14 +184,15 @@ patset_groups(struct patset_pat *pp)
 }
 
 /*
- * Compile pattern text[0..len), line pf_line of the file, as the next
- * pattern of ps. Returns 0, or -1 with "FILE:LINE: reason" in errbuf;
- * ps is unchanged then.
+ * Compile pattern text[0..len), line lineno of file path, as the next
+ * pattern of the patset arg (a patfile_fn). Returns 0, or -1 with
+ * "FILE:LINE: reason" in errbuf; the set is unchanged then.
  */
 static int
-patset_compile(struct patset *ps, const struct patset_file *pf,
+patset_compile(void *arg, const char *path, unsigned long lineno,
     const char *text, size_t len, char *errbuf, size_t errlen)
 {
+	struct patset		*ps = arg;
 	struct patset_pat	*pp = &ps->ps_pat[ps->ps_n];
 	PCRE2_UCHAR		 msg[120];
 	PCRE2_SIZE		 erroff;
@@ -244,7 +201,7 @@ patset_compile(struct patset *ps, const struct patset_file *pf,
 
 	if (ps->ps_n == PATSET_MAX) {
 		snprintf(errbuf, errlen, "%s:%lu: more than %d patterns",
-		    pf->pf_path, pf->pf_line, PATSET_MAX);
+		    path, lineno, PATSET_MAX);
 		return -1;
 	}
 	memset(pp, 0, sizeof(*pp));
@@ -253,7 +210,7 @@ patset_compile(struct patset *ps, const struct patset_file *pf,
 	if (pp->pp_code == NULL) {
 		pcre2_get_error_message(ec, msg, sizeof(msg));
 		snprintf(errbuf, errlen, "%s:%lu: %s at offset %zu",
-		    pf->pf_path, pf->pf_line, (char *)msg, (size_t)erroff);
+		    path, lineno, (char *)msg, (size_t)erroff);
 		return -1;
 	}
 	why = patset_groups(pp);
@@ -262,121 +219,27 @@ patset_compile(struct patset *ps, const struct patset_file *pf,
 	    NULL)) == NULL)
 		why = "out of memory";
 	if (why != NULL) {
-		snprintf(errbuf, errlen, "%s:%lu: %s", pf->pf_path,
-		    pf->pf_line, why);
+		snprintf(errbuf, errlen, "%s:%lu: %s", path, lineno, why);
 		pcre2_code_free(pp->pp_code);
 		return -1;
 	}
 	/* A JIT failure (no executable memory, say) is not fatal. */
 	pp->pp_jit = pcre2_jit_compile(pp->pp_code, PCRE2_JIT_COMPLETE) == 0;
 	/* The label of matcher errors: "NAME.pat:LINE", cut when too long. */
-	base = strrchr(pf->pf_path, '/');
+	base = strrchr(path, '/');
 	if (snprintf(pp->pp_where, sizeof(pp->pp_where), "%s:%lu",
-	    base != NULL ? base + 1 : pf->pf_path, pf->pf_line) < 0)
+	    base != NULL ? base + 1 : path, lineno) < 0)
 		pp->pp_where[0] = '\0';
 	ps->ps_n++;
 	return 0;
-}
-
-/*
- * Compile every pattern of an open set file. Returns 0, or -1 with the
- * reason in errbuf. A file without a single pattern is an error: it is
- * almost surely the wrong file.
- */
-static int
-patset_read(struct patset *ps, struct patset_file *pf, char *errbuf,
-    size_t errlen)
-{
-	char	line[PATSET_LINEMAX];
-	size_t	len, before = ps->ps_n;
-	int	rc;
-
-	while ((rc = patset_getline(pf->pf_fp, line, &len)) != 0) {
-		pf->pf_line++;
-		if (rc == -2) {
-			snprintf(errbuf, errlen, "%s: %s", pf->pf_path,
-			    strerror(errno));
-			return -1;
-		}
-		if (rc == -1) {
-			snprintf(errbuf, errlen, "%s:%lu: line longer than "
-			    "%d bytes", pf->pf_path, pf->pf_line,
-			    PATSET_LINEMAX);
-			return -1;
-		}
-		if (!patset_skip(line, len) &&
-		    patset_compile(ps, pf, line, len, errbuf, errlen) == -1)
-			return -1;
-	}
-	if (ps->ps_n == before) {
-		snprintf(errbuf, errlen, "%s: no patterns", pf->pf_path);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * Open set NAME as DIR/NAME.pat from the first of dirs that has it,
- * leaving its path in path[0..pathsz). A missing file means "try the
- * next directory"; any other failure is reported. Returns the stream,
- * or NULL with the reason in errbuf.
- */
-static FILE *
-patset_find(const char *name, const char *const *dirs, size_t ndirs,
-    char *path, size_t pathsz, char *errbuf, size_t errlen)
-{
-	FILE	*fp;
-	size_t	 i;
-	int	 n;
-
-	for (i = 0; i < ndirs; i++) {
-		n = snprintf(path, pathsz, "%s/%s.pat", dirs[i], name);
-		if (n < 0 || (size_t)n >= pathsz)
-			continue;
-		if ((fp = fopen(path, "r")) != NULL)
-			return fp;
-		if (errno != ENOENT && errno != ENOTDIR) {
-			snprintf(errbuf, errlen, "%s: %s", path,
-			    strerror(errno));
-			return NULL;
-		}
-	}
-	snprintf(errbuf, errlen, "%s: no such pattern set (looked in ", name);
-	for (i = 0; i < ndirs; i++) {
-		if (i > 0)
-			strlcat(errbuf, ", ", errlen);
-		strlcat(errbuf, dirs[i], errlen);
-	}
-	strlcat(errbuf, ")", errlen);
-	return NULL;
 }
 
 int
 patset_load(struct patset *ps, const char *spec, const char *const *dirs,
     size_t ndirs, char *errbuf, size_t errlen)
 {
-	struct patset_file	 pf;
-	char			 path[PATH_MAX];
-	int			 rc;
-
-	memset(&pf, 0, sizeof(pf));
-	if (strchr(spec, '/') != NULL) {
-		pf.pf_path = spec;
-		if ((pf.pf_fp = fopen(spec, "r")) == NULL) {
-			snprintf(errbuf, errlen, "%s: %s", spec,
-			    strerror(errno));
-			return -1;
-		}
-	} else {
-		pf.pf_path = path;
-		pf.pf_fp = patset_find(spec, dirs, ndirs, path, sizeof(path),
-		    errbuf, errlen);
-		if (pf.pf_fp == NULL)
-			return -1;
-	}
-	rc = patset_read(ps, &pf, errbuf, errlen);
-	fclose(pf.pf_fp);
-	return rc;
+	return patfile_load(spec, dirs, ndirs, patset_compile, ps, errbuf,
+	    errlen);
 }
 
 /*

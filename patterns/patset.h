@@ -14,8 +14,6 @@
 
 /* At most this many patterns in one scanner, over all its sets. */
 #define PATSET_MAX	64
-/* Longest line of a set file, terminator excluded. */
-#define PATSET_LINEMAX	4096
 /* The hit source number of the built-in scanner: after every pattern. */
 #define PATSET_SRC_ANY	UINT32_MAX
 

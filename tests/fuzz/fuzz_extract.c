@@ -238,10 +238,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int	 i;
 
 	scanners();
-	/* An exact-size copy, so ASan catches any read past the line. */
-	if ((copy = malloc(size > 0 ? size : 1)) == NULL)
-		abort();
-	memcpy(copy, data, size);
+	copy = fz_copy(data, size);
 	for (i = 0; i < FZ_NSCAN; i++)
 		check_scanner(fz_scan[i], i == 0, copy, size);
 	free(copy);

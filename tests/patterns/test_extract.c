@@ -15,28 +15,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <criterion/criterion.h>
-
 #include "extract.h"
 #include "input.h"
 #include "ipscan.h"
-
-static struct ipscan	*sc;
-
-static void
-scanner_init(void)
-{
-	char	err[256];
-
-	sc = ipscan_create(err, sizeof(err));
-	cr_assert_not_null(sc, "ipscan_create: %s", err);
-}
-
-static void
-scanner_fini(void)
-{
-	ipscan_free(sc);
-}
+#include "scanfix.h"
 
 TestSuite(extract, .init = scanner_init, .fini = scanner_fini,
     .timeout = 30);

@@ -1,10 +1,12 @@
 /*
- * Unit tests of patterns/ipaddr: parsing with inet_pton, the RFC 5952
- * formatter, ordering, keys and the CIDR sets behind --exclude/--only.
+ * Unit tests of filter/base/ipaddr, the address value type: parsing
+ * with inet_pton, the RFC 5952 formatter, ordering, keys and the CIDR
+ * sets behind --exclude/--only. The module moved to the base layer;
+ * its tests stay here beside those of the scanner that returns it, and
+ * link only the base library (meson.build).
  *
- * Table rows are run as one parameterized test each; the parameter is
- * the row index, so no pointer has to cross Criterion's process
- * boundary, and every failing row names its input.
+ * Table rows are run as one parameterized test each (testutil.h), so
+ * every failing row names its input.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -13,24 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <criterion/criterion.h>
-#include <criterion/parameterized.h>
-
 #include "ipaddr.h"
-
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* Build a Criterion parameter array 0..n-1 of row indexes. */
-static size_t *
-row_indexes(size_t n)
-{
-	size_t	*idx, i;
-
-	idx = cr_malloc(n * sizeof(*idx));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	return idx;
-}
+#include "testutil.h"
 
 /* Parse text (exactly len bytes, no terminator) from a fitted copy. */
 static int
@@ -39,9 +25,7 @@ parse_exact(const char *text, size_t len, struct ipaddr *ia)
 	char	*copy;
 	int	 rc;
 
-	copy = malloc(len > 0 ? len : 1);
-	cr_assert_not_null(copy);
-	memcpy(copy, text, len);
+	copy = fitted_copy(text, len);
 	rc = ipaddr_parse(copy, len, ia);
 	free(copy);
 	return rc;
@@ -143,11 +127,7 @@ static const struct canon_row canon_rows[] = {
 	{ "0000:0000:0000:0000:0000:0000:0000:0000:0000:0000", NULL },
 };
 
-ParameterizedTestParameters(ipaddr, canonical_text)
-{
-	return cr_make_param_array(size_t, row_indexes(NELEM(canon_rows)),
-	    NELEM(canon_rows));
-}
+ROW_PARAMS(ipaddr, canonical_text, canon_rows)
 
 ParameterizedTest(size_t *i, ipaddr, canonical_text)
 {
@@ -475,11 +455,7 @@ static const char *const bad_sets[] = {
 	"10.0.0.0 /8 x",
 };
 
-ParameterizedTestParameters(ipaddr_set, rejects_bad_text)
-{
-	return cr_make_param_array(size_t, row_indexes(NELEM(bad_sets)),
-	    NELEM(bad_sets));
-}
+ROW_PARAMS(ipaddr_set, rejects_bad_text, bad_sets)
 
 ParameterizedTest(size_t *i, ipaddr_set, rejects_bad_text)
 {

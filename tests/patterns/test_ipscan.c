@@ -12,44 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-#include <criterion/criterion.h>
-#include <criterion/parameterized.h>
-
 #include "ipscan.h"
+#include "scanfix.h"
+#include "testutil.h"
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXOUT		64
 
-static struct ipscan	*sc;
-
-static void
-scanner_init(void)
-{
-	char	err[256];
-
-	sc = ipscan_create(err, sizeof(err));
-	cr_assert_not_null(sc, "ipscan_create: %s", err);
-}
-
-static void
-scanner_fini(void)
-{
-	ipscan_free(sc);
-	sc = NULL;
-}
-
 TestSuite(ipscan, .init = scanner_init, .fini = scanner_fini);
-
-static size_t *
-row_indexes(size_t n)
-{
-	size_t	*idx, i;
-
-	idx = cr_malloc(n * sizeof(*idx));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	return idx;
-}
 
 /*
  * Scan line[0..len) from a fitted copy with cap max and write the
@@ -64,9 +33,7 @@ scan_to_text(const char *line, size_t len, size_t max, char *got,
 	char		*copy, text[IPADDR_STRMAX];
 	int		 n, i;
 
-	copy = malloc(len > 0 ? len : 1);
-	cr_assert_not_null(copy);
-	memcpy(copy, line, len);
+	copy = fitted_copy(line, len);
 	n = ipscan_line(sc, copy, len, m, max);
 	free(copy);
 	got[0] = '\0';
@@ -248,11 +215,7 @@ static const struct scan_row scan_rows[] = {
 	    "sC-- 2/2/0/0/0 0/0 \"GET /x HTTP/1.1\"", "2001:db8:99::5" },
 };
 
-ParameterizedTestParameters(ipscan, extracts_table)
-{
-	return cr_make_param_array(size_t, row_indexes(NELEM(scan_rows)),
-	    NELEM(scan_rows));
-}
+ROW_PARAMS(ipscan, extracts_table, scan_rows)
 
 /* The suite's .init/.fini already run around every test in it. */
 ParameterizedTest(size_t *i, ipscan, extracts_table)
@@ -432,11 +395,7 @@ static const struct hostile_row hostile_rows[] = {
 	{ "9 ", 0 },
 };
 
-ParameterizedTestParameters(ipscan, hostile_lines_are_linear)
-{
-	return cr_make_param_array(size_t, row_indexes(NELEM(hostile_rows)),
-	    NELEM(hostile_rows));
-}
+ROW_PARAMS(ipscan, hostile_lines_are_linear, hostile_rows)
 
 ParameterizedTest(size_t *i, ipscan, hostile_lines_are_linear,
     .timeout = 20)

@@ -17,17 +17,14 @@
 #include <string.h>
 #include <time.h>
 
-#include <criterion/criterion.h>
-#include <criterion/parameterized.h>
-
 #include "ipscan.h"
 #include "linear_shapes.h"
+#include "testutil.h"
 
 #ifndef TEST_PATTERN_DIR
 #error "TEST_PATTERN_DIR must name the source tree's patterns/sets"
 #endif
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define LINEAR_NSIZES	3
 #define LINEAR_BYTES	(1024 * 1024)	/* scanned per measure */
 #define LINEAR_RUNS	5
@@ -115,22 +112,7 @@ measure(struct ipscan *sc, const struct linear_shape *s,
 		free(buf[k]);
 }
 
-static size_t *
-shape_indexes(void)
-{
-	size_t	*idx, i;
-
-	idx = cr_malloc(NELEM(linear_shapes) * sizeof(*idx));
-	for (i = 0; i < NELEM(linear_shapes); i++)
-		idx[i] = i;
-	return idx;
-}
-
-ParameterizedTestParameters(linear, shipped_sets)
-{
-	return cr_make_param_array(size_t, shape_indexes(),
-	    NELEM(linear_shapes));
-}
+ROW_PARAMS(linear, shipped_sets, linear_shapes)
 
 ParameterizedTest(size_t *i, linear, shipped_sets, .timeout = 120)
 {

@@ -16,30 +16,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <criterion/criterion.h>
-#include <criterion/parameterized.h>
-
 #include "ipscan.h"
+#include "testutil.h"
 
 #ifndef TEST_PATTERN_DIR
 #error "TEST_PATTERN_DIR must name the source tree's patterns/sets"
 #endif
 
-#define NELEM(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAXOUT		64
 
 static const char *const dirs[] = { TEST_PATTERN_DIR, "/nonexistent/ptrtag" };
-
-static size_t *
-row_indexes(size_t n)
-{
-	size_t	*idx, i;
-
-	idx = cr_malloc(n * sizeof(*idx));
-	for (i = 0; i < n; i++)
-		idx[i] = i;
-	return idx;
-}
 
 /* Build a scanner from specs, failing the test on error. */
 static struct ipscan *
@@ -96,9 +82,7 @@ scan_text(struct ipscan *sc, const char *line, size_t len, char *got,
 	char		*copy, text[IPADDR_STRMAX], item[512];
 	int		 n, i;
 
-	copy = malloc(len > 0 ? len : 1);
-	cr_assert_not_null(copy);
-	memcpy(copy, line, len);
+	copy = fitted_copy(line, len);
 	n = ipscan_line(sc, copy, len, m, MAXOUT);
 	got[0] = '\0';
 	for (i = 0; i < n; i++) {
@@ -447,11 +431,7 @@ static const struct set_row set_rows[] = {
 	    "[03/Mar/2025:09:30:04.000] x", "" },
 };
 
-ParameterizedTestParameters(sets, takes_table)
-{
-	return cr_make_param_array(size_t, row_indexes(NELEM(set_rows)),
-	    NELEM(set_rows));
-}
+ROW_PARAMS(sets, takes_table, set_rows)
 
 ParameterizedTest(size_t *i, sets, takes_table)
 {
@@ -1048,11 +1028,7 @@ static const char *const hostile_units[] = {
 	"limit exceeded: 1 from x[1",
 };
 
-ParameterizedTestParameters(sets, hostile_lines_are_linear)
-{
-	return cr_make_param_array(size_t,
-	    row_indexes(NELEM(hostile_units)), NELEM(hostile_units));
-}
+ROW_PARAMS(sets, hostile_lines_are_linear, hostile_units)
 
 ParameterizedTest(size_t *i, sets, hostile_lines_are_linear, .timeout = 30)
 {
