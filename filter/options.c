@@ -200,18 +200,6 @@ prefix_option(struct config *cfg, const char *arg)
 	cfg->cf_prefix = arg;
 }
 
-static void
-format_option(struct config *cfg, const char *arg)
-{
-	if (strcmp(arg, "kv") == 0)
-		cfg->cf_format = CFG_FORMAT_KV;
-	else if (strcmp(arg, "json") == 0)
-		cfg->cf_format = CFG_FORMAT_JSON;
-	else if (strcmp(arg, "inline") == 0)
-		cfg->cf_format = CFG_FORMAT_INLINE;
-	else
-		bad("-f %s: unknown format (kv, json or inline)", arg);
-}
 
 /* Cross-checks between options, after all of them are read. */
 static void
@@ -350,27 +338,45 @@ table_option(struct config *cfg, int ch, const char *arg)
 	return 0;
 }
 
-static void
-stats_option(struct config *cfg, const char *arg)
+/* One word an option accepts, and the value it stands for. */
+struct word {
+	const char	*w_word;	/* NULL: the option without "=word" */
+	int		 w_value;
+};
+
+static const struct word format_words[] = {
+	{ "kv", CFG_FORMAT_KV },
+	{ "json", CFG_FORMAT_JSON },
+	{ "inline", CFG_FORMAT_INLINE },
+};
+static const struct word stats_words[] = {
+	{ NULL, CFG_STATS_KV },
+	{ "json", CFG_STATS_JSON },
+};
+static const struct word progress_words[] = {
+	{ NULL, CFG_PROGRESS_AUTO },
+	{ "auto", CFG_PROGRESS_AUTO },
+	{ "never", CFG_PROGRESS_NEVER },
+};
+
+/*
+ * The value of arg among w[0..n), or a usage error "OPT SEP ARG: why".
+ * arg is NULL when the option came without a word.
+ */
+static int
+word_option(const char *opt, const char *sep, const char *arg,
+    const struct word *w, size_t n, const char *why)
 {
-	if (arg == NULL)
-		cfg->cf_stats = CFG_STATS_KV;
-	else if (strcmp(arg, "json") == 0)
-		cfg->cf_stats = CFG_STATS_JSON;
-	else
-		bad("--stats=%s: expected --stats or --stats=json", arg);
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (arg == NULL ? w[i].w_word == NULL :
+		    w[i].w_word != NULL && strcmp(arg, w[i].w_word) == 0)
+			return w[i].w_value;
+	bad("%s%s%s: %s", opt, sep, arg, why);
 }
 
-static void
-progress_option(struct config *cfg, const char *arg)
-{
-	if (arg == NULL || strcmp(arg, "auto") == 0)
-		cfg->cf_progress = CFG_PROGRESS_AUTO;
-	else if (strcmp(arg, "never") == 0)
-		cfg->cf_progress = CFG_PROGRESS_NEVER;
-	else
-		bad("--progress=%s: expected auto or never", arg);
-}
+#define WORDS(t)	(t), sizeof(t) / sizeof((t)[0])
 
 /* The options no table holds. */
 static void
@@ -389,16 +395,19 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 		cidr_option(&cfg->cf_only, "--only", arg);
 		break;
 	case 'f':
-		format_option(cfg, arg);
+		cfg->cf_format = word_option("-f", " ", arg,
+		    WORDS(format_words), "unknown format (kv, json or inline)");
 		break;
 	case OPT_PREFIX:
 		prefix_option(cfg, arg);
 		break;
 	case OPT_STATS:
-		stats_option(cfg, arg);
+		cfg->cf_stats = word_option("--stats", "=", arg,
+		    WORDS(stats_words), "expected --stats or --stats=json");
 		break;
 	case OPT_PROGRESS:
-		progress_option(cfg, arg);
+		cfg->cf_progress = word_option("--progress", "=", arg,
+		    WORDS(progress_words), "expected auto or never");
 		break;
 	case 'p':
 		if (cfg->cf_npatterns == CFG_PATTERNS_MAX)
