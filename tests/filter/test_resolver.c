@@ -1,22 +1,17 @@
 /*
  * Unit tests for the resolver (filter/resolve/resolver.c and the lookups
  * of fanout.c) against a scripted DNS responder this test starts on
- * 127.0.0.1: a UDP thread answering from a table of fixtures, built with
+ * 127.0.0.1 (responder.h) answering from a table of fixtures, built with
  * dnspkt.h. The test drives rsv_acquire and rsv_process with poll(2) as
  * the stream loop does, and reads the verdicts of ptrtag.1, VERDICTS.
  */
 
-#include <sys/types.h>
-#include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
-
+#include <errno.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include <criterion/criterion.h>
 
@@ -24,6 +19,7 @@
 #include "dnsmsg.h"
 #include "dnspkt.h"
 #include "resolver.h"
+#include "responder.h"
 #include "stats.h"
 #include "util.h"
 
@@ -51,51 +47,23 @@ static struct fixture	fixtures[] = {
 #define NFIXTURES	(sizeof(fixtures) / sizeof(fixtures[0]))
 
 static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
-static pthread_t	 responder;
-static int		 rsock = -1;
-static volatile int	 stopping;
-static char		 servers[64];
+static struct responder	 rs;
 static struct config	 cfg;
 static struct stats	 st;
 static struct rsv	*rsv;
 
-/* The question of query q (n bytes): name as text, type, end offset. */
+/* The responder's reply to query q: the fixture's, or NXDOMAIN. */
 static int
-question(const uint8_t *q, size_t n, char *name, size_t namesz,
-    unsigned int *type, size_t *end)
-{
-	size_t	 off = 12, o = 0;
-	uint8_t	 c;
-
-	if (n < 12)
-		return -1;
-	while (off < n && (c = q[off]) != 0) {
-		if (c > 63 || off + 1 + c >= n || o + c + 2 > namesz)
-			return -1;
-		if (o > 0)
-			name[o++] = '.';
-		memcpy(name + o, q + off + 1, c);
-		o += c;
-		off += 1 + (size_t)c;
-	}
-	name[o] = '\0';
-	if (off + 5 > n)
-		return -1;
-	*type = (unsigned int)q[off + 1] << 8 | q[off + 2];
-	*end = off + 5;
-	return 0;
-}
-
-/* Build the reply to query q in pk: its header and question, byte for byte. */
-static int
-reply(const uint8_t *q, size_t n, struct pkt *pk)
+reply(void *arg, const uint8_t *q, size_t n, int tcp, struct pkt *pk)
 {
 	char		 name[256];
 	unsigned int	 type, i;
 	size_t		 end;
 	struct fixture	*fx = NULL;
 
-	if (question(q, n, name, sizeof(name), &type, &end) == -1)
+	(void)arg;
+	(void)tcp;
+	if (responder_question(q, n, name, sizeof(name), &type, &end) == -1)
 		return -1;
 	for (i = 0; i < NFIXTURES; i++)
 		if (fixtures[i].fx_type == type &&
@@ -108,11 +76,7 @@ reply(const uint8_t *q, size_t n, struct pkt *pk)
 	}
 	if (fx != NULL && fx->fx_act == ACT_DROP)
 		return -1;
-	memset(pk, 0, sizeof(*pk));
-	pkt_put(pk, q, end);
-	pk->p_count[SEC_QD] = 1;
-	pk->p_buf[2] = 0x80 | (q[2] & 0x01);	/* QR, RD echoed */
-	pk->p_buf[3] = 0x80 | (fx == NULL || fx->fx_act == ACT_NXDOMAIN ?
+	responder_echo(pk, q, end, fx == NULL || fx->fx_act == ACT_NXDOMAIN ?
 	    3 : 0);
 	if (fx != NULL && fx->fx_act == ACT_PTR)
 		add_ptr(pk, 12, fx->fx_data, 3600);
@@ -121,58 +85,20 @@ reply(const uint8_t *q, size_t n, struct pkt *pk)
 	return 0;
 }
 
-static void *
-respond(void *arg)
-{
-	struct sockaddr_storage	 from;
-	socklen_t		 flen;
-	struct pollfd		 pfd;
-	static struct pkt	 pk;
-	uint8_t			 q[512];
-	ssize_t			 n;
-
-	(void)arg;
-	pfd.fd = rsock;
-	pfd.events = POLLIN;
-	while (!stopping) {
-		if (poll(&pfd, 1, 20) <= 0)
-			continue;
-		flen = sizeof(from);
-		n = recvfrom(rsock, q, sizeof(q), 0, (struct sockaddr *)&from,
-		    &flen);
-		if (n <= 0 || reply(q, (size_t)n, &pk) == -1)
-			continue;
-		(void)sendto(rsock, pk.p_buf, pkt_len(&pk), 0,
-		    (struct sockaddr *)&from, flen);
-	}
-	return NULL;
-}
-
 static void
 setup(void)
 {
-	struct sockaddr_in	 sin;
-	socklen_t		 len = sizeof(sin);
-	char			 err[256];
-	size_t			 i;
+	char	err[256];
+	size_t	i;
 
 	for (i = 0; i < NFIXTURES; i++)
 		fixtures[i].fx_seen = 0;
-	rsock = socket(AF_INET, SOCK_DGRAM, 0);
-	cr_assert_geq(rsock, 0);
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	cr_assert_eq(bind(rsock, (struct sockaddr *)&sin, sizeof(sin)), 0);
-	cr_assert_eq(getsockname(rsock, (struct sockaddr *)&sin, &len), 0);
-	snprintf(servers, sizeof(servers), "127.0.0.1:%u",
-	    ntohs(sin.sin_port));
-	stopping = 0;
-	cr_assert_eq(pthread_create(&responder, NULL, respond, NULL), 0);
+	cr_assert_eq(responder_start(&rs, reply, NULL), 0,
+	    "responder: %s", strerror(errno));
 
 	memset(&cfg, 0, sizeof(cfg));
 	memset(&st, 0, sizeof(st));
-	cfg.cf_servers = servers;
+	cfg.cf_servers = rs.rs_servers;
 	cfg.cf_timeout_ms = 200;
 	cfg.cf_tries = 1;
 	cfg.cf_max_inflight = 16;
@@ -191,9 +117,7 @@ teardown(void)
 {
 	rsv_destroy(rsv);
 	rsv = NULL;
-	stopping = 1;
-	pthread_join(responder, NULL);
-	close(rsock);
+	responder_stop(&rs);
 }
 
 TestSuite(resolver, .init = setup, .fini = teardown);
