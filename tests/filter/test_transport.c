@@ -1,0 +1,350 @@
+/*
+ * Unit tests for the query transport (filter/resolve/transport.c with
+ * xpool, xsock and xpoll; ptrtag.1, DNS TRANSPORT) against a scripted
+ * DNS server on 127.0.0.1 (responder.h), UDP and TCP on one port. The
+ * test sends queries with xport_query and drives xport_pollfds, poll(2)
+ * and xport_process as the stream loop does, until the callback runs.
+ */
+
+#include <ares.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <string.h>
+#include <strings.h>
+
+#include <criterion/criterion.h>
+
+#include "config.h"
+#include "dnsmsg.h"
+#include "dnspkt.h"
+#include "responder.h"
+#include "stats.h"
+#include "transport.h"
+#include "util.h"
+
+#define TIMEOUT_MS	200
+#define BIG_RECORDS	40	/* A records: 40 x 16 bytes, over 512 */
+
+/* What the server does for a name, by its first label. */
+struct script {
+	const char	*sc_name;
+	const char	*sc_udp;	/* "ok", "flip", "badid", "tc", "big" */
+	const char	*sc_tcp;	/* or NULL: silent */
+	unsigned int	 sc_seen[2];	/* queries over UDP, TCP */
+};
+
+static struct script	scripts[] = {
+	{ "answer.example", "ok", NULL, { 0, 0 } },
+	{ "flip.example", "flip", NULL, { 0, 0 } },
+	{ "badid.example", "badid", NULL, { 0, 0 } },
+	{ "trunc.example", "tc", "ok", { 0, 0 } },
+	{ "tcflip.example", "tc", "flip", { 0, 0 } },
+	{ "big.example", "big", "big", { 0, 0 } },
+	{ "silent.example", NULL, NULL, { 0, 0 } },
+};
+#define NSCRIPTS	(sizeof(scripts) / sizeof(scripts[0]))
+
+/* What the callback saw. */
+struct result {
+	int		 r_calls;
+	int		 r_status;
+	int		 r_alen;
+	uint8_t		 r_abuf[PKT_MAX];
+};
+
+static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
+static struct responder	 rs;
+static struct config	 cfg;
+static struct stats	 st;
+static struct xport	*xp;
+
+/* Swap the case of every letter of the question name at q[12..end). */
+static void
+flip_case(uint8_t *m, size_t end)
+{
+	size_t	i;
+
+	for (i = 12; i < end; i++)
+		if ((m[i] | 0x20) >= 'a' && (m[i] | 0x20) <= 'z')
+			m[i] ^= 0x20;
+}
+
+static void
+answer(struct pkt *pk, const uint8_t *q, size_t end, const char *how)
+{
+	int	i;
+
+	responder_echo(pk, q, end, 0);
+	if (strcmp(how, "tc") == 0) {
+		pk->p_buf[2] |= 0x02;
+		return;
+	}
+	for (i = 0; i < (strcmp(how, "big") == 0 ? BIG_RECORDS : 1); i++)
+		add_addr(pk, 12, DNSMSG_T_A, "192.0.2.1", 4, 300);
+	if (strcmp(how, "flip") == 0)
+		flip_case(pk->p_buf, end);
+	else if (strcmp(how, "badid") == 0)
+		pk->p_buf[0] ^= 0x55;
+}
+
+static int
+reply(void *arg, const uint8_t *q, size_t n, int tcp, struct pkt *pk)
+{
+	char		 name[256];
+	unsigned int	 type, i;
+	size_t		 end;
+	const char	*how = NULL;
+
+	(void)arg;
+	if (responder_question(q, n, name, sizeof(name), &type, &end) == -1)
+		return -1;
+	for (i = 0; i < NSCRIPTS; i++)
+		if (strcasecmp(scripts[i].sc_name, name) == 0) {
+			pthread_mutex_lock(&mtx);
+			scripts[i].sc_seen[tcp]++;
+			pthread_mutex_unlock(&mtx);
+			how = tcp ? scripts[i].sc_tcp : scripts[i].sc_udp;
+		}
+	if (how == NULL)
+		return -1;
+	answer(pk, q, end, how);
+	return 0;
+}
+
+static unsigned int
+seen(const char *name, int tcp)
+{
+	unsigned int	i, n = 0;
+
+	pthread_mutex_lock(&mtx);
+	for (i = 0; i < NSCRIPTS; i++)
+		if (strcmp(scripts[i].sc_name, name) == 0)
+			n = scripts[i].sc_seen[tcp];
+	pthread_mutex_unlock(&mtx);
+	return n;
+}
+
+static void
+setup(void)
+{
+	char	err[256];
+
+	cr_assert_eq(responder_start(&rs, reply, NULL), 0,
+	    "responder: %s", strerror(errno));
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&st, 0, sizeof(st));
+	cfg.cf_servers = rs.rs_servers;
+	cfg.cf_timeout_ms = TIMEOUT_MS;
+	cfg.cf_tries = 1;
+	cfg.cf_max_inflight = 4;
+	/* The flags the resolver gives (fanout.c). */
+	xp = xport_create(&cfg, &st, ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES |
+	    ARES_FLAG_NOCHECKRESP, err, sizeof(err));
+	cr_assert_not_null(xp, "xport_create: %s", err);
+}
+
+static void
+teardown(void)
+{
+	xport_destroy(xp);
+	xp = NULL;
+	responder_stop(&rs);
+}
+
+TestSuite(transport, .init = setup, .fini = teardown);
+
+static void
+done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct result	*r = arg;
+
+	(void)timeouts;
+	r->r_calls++;
+	r->r_status = status;
+	r->r_alen = alen;
+	if (abuf != NULL && alen > 0 && (size_t)alen <= sizeof(r->r_abuf))
+		memcpy(r->r_abuf, abuf, (size_t)alen);
+}
+
+/* Poll and process, as the stream loop does, until r is called or 3 s. */
+static void
+drive(struct result *r)
+{
+	struct pollfd	 pfd[64];
+	uint64_t	 deadline = now_ms() + 3000;
+	int64_t		 t;
+	int		 n;
+
+	while (r->r_calls == 0 && now_ms() < deadline) {
+		cr_assert_leq(xport_npollfds(xp), 64);
+		n = xport_pollfds(xp, pfd, 64);
+		t = xport_timeout_ms(xp);
+		if (t < 0 || t > 50)
+			t = 50;
+		(void)poll(pfd, (nfds_t)n, (int)t);
+		xport_process(xp, pfd, n);
+	}
+	cr_assert_eq(r->r_calls, 1, "called back %d times", r->r_calls);
+}
+
+/* The answer in r: a reply to name (any case) with ancount A records. */
+static void
+expect_answer(const struct result *r, const char *name, unsigned int ancount)
+{
+	char		 qname[256];
+	unsigned int	 type;
+	size_t		 end;
+
+	cr_assert_eq(r->r_status, ARES_SUCCESS, "status %d", r->r_status);
+	cr_assert_geq(r->r_alen, 12);
+	cr_assert_eq(responder_question(r->r_abuf, (size_t)r->r_alen, qname,
+	    sizeof(qname), &type, &end), 0);
+	cr_expect_eq(strcasecmp(qname, name), 0, "question %s", qname);
+	cr_expect_eq(type, DNSMSG_T_A);
+	cr_expect_eq((unsigned int)r->r_abuf[6] << 8 | r->r_abuf[7], ancount);
+	cr_expect_eq((size_t)r->r_alen, end + 16 * (size_t)ancount);
+}
+
+Test(transport, answer_arrives)
+{
+	static struct result	r;
+
+	xport_query(xp, "answer.example", DNSMSG_T_A, done, &r);
+	cr_expect_eq(r.r_calls, 0, "called back before any answer");
+	drive(&r);
+	expect_answer(&r, "answer.example", 1);
+	cr_expect_eq(seen("answer.example", 0), 1);
+	cr_expect_eq(seen("answer.example", 1), 0);
+	cr_expect_eq(st.st_answers_dropped, 0);
+	cr_expect_eq(st.st_tcp_retries, 0);
+}
+
+/* The server echoed the name in another letter case: a forgery. */
+Test(transport, case_mismatch_dropped_then_timeout)
+{
+	static struct result	r;
+	uint64_t		t0 = now_ms();
+
+	xport_query(xp, "flip.example", DNSMSG_T_A, done, &r);
+	drive(&r);
+	cr_expect_eq(r.r_status, ARES_ETIMEOUT, "status %d", r.r_status);
+	cr_expect_eq(r.r_alen, 0);
+	cr_expect_geq(now_ms() - t0, TIMEOUT_MS - 20, "ended before timeout");
+	cr_expect_eq(seen("flip.example", 0), 1);
+	cr_expect_eq(st.st_answers_dropped, 1);
+	cr_expect_eq(st.st_tcp_retries, 0);
+}
+
+Test(transport, other_id_dropped_then_timeout)
+{
+	static struct result	r;
+
+	xport_query(xp, "badid.example", DNSMSG_T_A, done, &r);
+	drive(&r);
+	cr_expect_eq(r.r_status, ARES_ETIMEOUT, "status %d", r.r_status);
+	cr_expect_eq(st.st_answers_dropped, 1);
+}
+
+Test(transport, truncated_retried_over_tcp)
+{
+	static struct result	r;
+
+	xport_query(xp, "trunc.example", DNSMSG_T_A, done, &r);
+	drive(&r);
+	expect_answer(&r, "trunc.example", 1);
+	cr_expect_eq(r.r_abuf[2] & 0x02, 0, "the TCP answer, not the TC one");
+	cr_expect_eq(seen("trunc.example", 0), 1);
+	cr_expect_eq(seen("trunc.example", 1), 1);
+	cr_expect_eq(st.st_tcp_retries, 1);
+	cr_expect_eq(st.st_answers_dropped, 0);
+}
+
+/* Over TCP c-ares matches by ID only; the transport checks the question. */
+Test(transport, tcp_case_mismatch_fails_query)
+{
+	static struct result	r;
+
+	xport_query(xp, "tcflip.example", DNSMSG_T_A, done, &r);
+	drive(&r);
+	cr_expect_eq(r.r_status, ARES_ECONNREFUSED, "status %d", r.r_status);
+	cr_expect_eq(r.r_alen, 0);
+	cr_expect_eq(seen("tcflip.example", 1), 1);
+	cr_expect_eq(st.st_tcp_retries, 1);
+	cr_expect_eq(st.st_answers_dropped, 1);
+}
+
+/* Without EDNS a UDP answer over 512 bytes is taken as truncated. */
+Test(transport, oversized_udp_retried_over_tcp)
+{
+	static struct result	r;
+
+	xport_query(xp, "big.example", DNSMSG_T_A, done, &r);
+	drive(&r);
+	expect_answer(&r, "big.example", BIG_RECORDS);
+	cr_expect_eq(seen("big.example", 0), 1);
+	cr_expect_eq(seen("big.example", 1), 1);
+	cr_expect_eq(st.st_tcp_retries, 1);
+}
+
+Test(transport, name_too_long_fails_at_once)
+{
+	static struct result	r;
+	char			name[300];
+
+	memset(name, 'a', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	xport_query(xp, name, DNSMSG_T_A, done, &r);
+	cr_expect_eq(r.r_calls, 1, "not called back before returning");
+	cr_expect_eq(r.r_status, ARES_EBADNAME, "status %d", r.r_status);
+	cr_expect_eq(xport_timeout_ms(xp), -1, "nothing in flight");
+}
+
+Test(transport, destroy_calls_back_open_queries)
+{
+	static struct result	r;
+
+	xport_query(xp, "silent.example", DNSMSG_T_A, done, &r);
+	cr_expect_geq(xport_timeout_ms(xp), 0, "a timer for the query");
+	xport_destroy(xp);
+	xp = NULL;
+	cr_expect_eq(r.r_calls, 1);
+	cr_expect_eq(r.r_status, ARES_EDESTRUCTION, "status %d", r.r_status);
+}
+
+/* The pool's rule (transport.c): ceil(2j / 4) channels in 2..64. */
+Test(transport, pool_size)
+{
+	static const struct {
+		uint32_t	j;
+		unsigned int	channels, batch;
+	} cases[] = {
+		{ 1, 2, 4 }, { 4, 2, 4 }, { 5, 3, 4 }, { 64, 32, 4 },
+		{ 128, 64, 4 }, { 256, 64, 8 }, { 65536, 64, 2048 },
+	};
+	struct xport	*x;
+	char		 err[256];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg.cf_max_inflight = cases[i].j;
+		x = xport_create(&cfg, &st, 0, err, sizeof(err));
+		cr_assert_not_null(x, "-j %u: %s", cases[i].j, err);
+		cr_expect_eq(xport_channels(x), cases[i].channels, "-j %u",
+		    cases[i].j);
+		cr_expect_eq(xport_batch(x), cases[i].batch, "-j %u",
+		    cases[i].j);
+		xport_destroy(x);
+	}
+}
+
+Test(transport, bad_server_refused)
+{
+	struct xport	*x;
+	char		 err[256] = "";
+
+	cfg.cf_servers = "not an address";
+	x = xport_create(&cfg, &st, 0, err, sizeof(err));
+	cr_expect_null(x);
+	cr_expect_neq(strstr(err, "not an address"), NULL, "err: %s", err);
+}
