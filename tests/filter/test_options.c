@@ -1,0 +1,376 @@
+/*
+ * Unit tests for the command line (filter/options.c; ptrtag.1, OPTIONS):
+ * options_parse() on argv arrays. Defaults and ranges are config.h's;
+ * a usage error prints one line and exits 2, so those cases are
+ * criterion tests that expect exit status 2.
+ */
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include "bounds.h"
+#include "config.h"
+#include "ipaddr.h"
+#include "options.h"
+
+#define ARGV_MAX	16
+
+static struct config	cfg;
+static char		*args[ARGV_MAX + 2];
+
+/* options_parse() on "ptrtag" and the given words, NULL-terminated. */
+static void
+parse_argv(const char *const *words)
+{
+	int	n = 0;
+
+	args[n++] = (char *)"ptrtag";
+	while (*words != NULL && n <= ARGV_MAX)
+		args[n++] = (char *)*words++;
+	args[n] = NULL;
+	optind = 0;	/* glibc: start over */
+	options_parse(n, args, &cfg);
+}
+
+#define PARSE(...)	parse_argv((const char *const[]){ __VA_ARGS__, NULL })
+
+Test(options, defaults)
+{
+	PARSE("file.log");
+	cr_expect_null(cfg.cf_servers);
+	cr_expect_eq(cfg.cf_timeout_ms, CFG_TIMEOUT_MS);
+	cr_expect_eq(cfg.cf_tries, CFG_TRIES);
+	cr_expect_eq(cfg.cf_max_delay_ms, CFG_MAX_DELAY_MS);
+	cr_expect_eq(cfg.cf_max_inflight, CFG_MAX_INFLIGHT);
+	cr_expect_eq(cfg.cf_max_qps, CFG_MAX_QPS);
+	cr_expect_eq(cfg.cf_max_names, CFG_MAX_NAMES);
+	cr_expect_eq(cfg.cf_cache_size, CFG_CACHE_SIZE);
+	cr_expect_eq(cfg.cf_min_ttl, CFG_MIN_TTL);
+	cr_expect_eq(cfg.cf_max_ttl, CFG_MAX_TTL);
+	cr_expect_eq(cfg.cf_neg_ttl, CFG_NEG_TTL);
+	cr_expect_eq(cfg.cf_err_ttl, CFG_ERR_TTL);
+	cr_expect_eq(cfg.cf_max_ips, CFG_MAX_IPS);
+	cr_expect_eq(cfg.cf_max_line, CFG_MAX_LINE);
+	cr_expect_eq(cfg.cf_window_lines, CFG_WINDOW_LINES);
+	cr_expect_eq(cfg.cf_window_bytes, CFG_WINDOW_BYTES);
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_KV);
+	cr_expect_str_eq(cfg.cf_prefix, CFG_PREFIX);
+	cr_expect_eq(cfg.cf_stats, CFG_STATS_OFF);
+	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_AUTO);
+	cr_expect_null(cfg.cf_output);
+	cr_expect_null(cfg.cf_cache_file);
+	cr_expect_null(cfg.cf_user);
+	cr_expect_eq(cfg.cf_unordered + cfg.cf_extract + cfg.cf_omprog +
+	    cfg.cf_no_sandbox, 0);
+	cr_expect_eq(cfg.cf_npatterns, 0);
+	cr_expect_eq(cfg.cf_only.is_count, 0);
+	/* The default never-look-up ranges of ptrtag.1, --exclude. */
+	cr_expect_eq(cfg.cf_exclude.is_count, 9);
+	cr_assert_not_null(cfg.cf_files[0]);
+	cr_expect_str_eq(cfg.cf_files[0], "file.log");
+	cr_expect_null(cfg.cf_files[1]);
+}
+
+/* One number option: its range ends, and what else it needs. */
+struct range {
+	const char	*r_opt;
+	size_t		 r_off;		/* offsetof(struct config, ...) */
+	long long	 r_lo, r_hi;
+	const char	*r_with[2];	/* another option and value, or NULL */
+};
+
+#define RANGE(opt, field, lo, hi)					\
+	{ opt, offsetof(struct config, field), lo, hi, { NULL, NULL } }
+
+static const struct range ranges[] = {
+	RANGE("-t", cf_timeout_ms, CFG_TIMEOUT_MS_LO, CFG_TIMEOUT_MS_HI),
+	RANGE("--timeout", cf_timeout_ms, CFG_TIMEOUT_MS_LO,
+	    CFG_TIMEOUT_MS_HI),
+	RANGE("--tries", cf_tries, CFG_TRIES_LO, CFG_TRIES_HI),
+	RANGE("-d", cf_max_delay_ms, CFG_MAX_DELAY_MS_LO, CFG_MAX_DELAY_MS_HI),
+	RANGE("-j", cf_max_inflight, CFG_MAX_INFLIGHT_LO, CFG_MAX_INFLIGHT_HI),
+	RANGE("--max-qps", cf_max_qps, CFG_MAX_QPS_LO, CFG_MAX_QPS_HI),
+	RANGE("--max-names", cf_max_names, CFG_MAX_NAMES_LO, CFG_MAX_NAMES_HI),
+	RANGE("-c", cf_cache_size, CFG_CACHE_SIZE_LO, CFG_CACHE_SIZE_HI),
+	/* --min-ttl may not pass --max-ttl, nor --max-ttl fall under it. */
+	{ "--min-ttl", offsetof(struct config, cf_min_ttl), CFG_TTL_LO,
+	    CFG_TTL_HI, { "--max-ttl", "2147483647" } },
+	{ "--max-ttl", offsetof(struct config, cf_max_ttl), CFG_TTL_LO,
+	    CFG_TTL_HI, { "--min-ttl", "0" } },
+	RANGE("--neg-ttl", cf_neg_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	RANGE("--err-ttl", cf_err_ttl, CFG_TTL_LO, CFG_TTL_HI),
+	RANGE("--max-ips", cf_max_ips, CFG_MAX_IPS_LO, CFG_MAX_IPS_HI),
+	RANGE("--max-line", cf_max_line, CFG_MAX_LINE_LO, CFG_MAX_LINE_HI),
+};
+#define NRANGES		(sizeof(ranges) / sizeof(ranges[0]))
+
+/* Parse r's option with value v (and r_with); the field it set. */
+static uint32_t
+parse_number(const struct range *r, long long v)
+{
+	char	num[32];
+
+	snprintf(num, sizeof(num), "%lld", v);
+	if (r->r_with[0] != NULL)
+		PARSE(r->r_opt, num, r->r_with[0], r->r_with[1]);
+	else
+		PARSE(r->r_opt, num);
+	return *(uint32_t *)((char *)&cfg + r->r_off);
+}
+
+Test(options, number_range_ends_accepted)
+{
+	size_t	i;
+
+	for (i = 0; i < NRANGES; i++) {
+		cr_expect_eq(parse_number(&ranges[i], ranges[i].r_lo),
+		    (uint32_t)ranges[i].r_lo, "%s lo", ranges[i].r_opt);
+		cr_expect_eq(parse_number(&ranges[i], ranges[i].r_hi),
+		    (uint32_t)ranges[i].r_hi, "%s hi", ranges[i].r_opt);
+	}
+}
+
+/*
+ * Every range twice: one below lo, one above hi. Criterion may run a
+ * parameter in a new process image, so a case holds no pointer.
+ */
+struct outside {
+	size_t	o_range;	/* index in ranges[] */
+	int	o_above;	/* hi + 1, else lo - 1 */
+};
+
+ParameterizedTestParameters(options, number_out_of_range)
+{
+	static struct outside	cases[2 * NRANGES];
+	size_t			i;
+
+	for (i = 0; i < 2 * NRANGES; i++) {
+		cases[i].o_range = i / 2;
+		cases[i].o_above = i % 2;
+	}
+	return cr_make_param_array(struct outside, cases, 2 * NRANGES);
+}
+
+ParameterizedTest(struct outside *o, options, number_out_of_range,
+    .exit_code = 2)
+{
+	const struct range	*r = &ranges[o->o_range];
+	long long		 v = o->o_above ? r->r_hi + 1 : r->r_lo - 1;
+
+	parse_number(r, v);
+	cr_assert_fail("%s %lld accepted", r->r_opt, v);
+}
+
+/* Words that are no number at all. */
+Test(options, number_not_a_number, .exit_code = 2)
+{
+	PARSE("-j", "12x");
+}
+
+Test(options, format_words)
+{
+	PARSE("-f", "kv");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_KV);
+	PARSE("-f", "json");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_JSON);
+	PARSE("--format", "inline");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_INLINE);
+	PARSE("--format=json");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_JSON);
+}
+
+Test(options, format_unknown, .exit_code = 2)
+{
+	PARSE("-f", "mmexternal");
+}
+
+Test(options, mmexternal)
+{
+	PARSE("--mmexternal");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_MMEXTERNAL);
+	cr_expect_eq(cfg.cf_max_delay_ms, CFG_MMEXTERNAL_DELAY_MS);
+	PARSE("-d", "5000", "--mmexternal");
+	cr_expect_eq(cfg.cf_max_delay_ms, 5000, "-d given: kept");
+}
+
+Test(options, mmexternal_with_output, .exit_code = 2)
+{
+	PARSE("--mmexternal", "-o", "out.log");
+}
+
+Test(options, omprog_needs_output, .exit_code = 2)
+{
+	PARSE("--omprog");
+}
+
+Test(options, stats_words)
+{
+	PARSE("--stats");
+	cr_expect_eq(cfg.cf_stats, CFG_STATS_KV);
+	PARSE("--stats=json");
+	cr_expect_eq(cfg.cf_stats, CFG_STATS_JSON);
+	/* An optional value is never the next word: that is a file. */
+	PARSE("--stats", "json");
+	cr_expect_eq(cfg.cf_stats, CFG_STATS_KV);
+	cr_expect_str_eq(cfg.cf_files[0], "json");
+}
+
+Test(options, stats_unknown, .exit_code = 2)
+{
+	PARSE("--stats=kv");
+}
+
+Test(options, progress_words)
+{
+	PARSE("--progress");
+	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_AUTO);
+	PARSE("--progress=auto");
+	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_AUTO);
+	PARSE("--progress=never");
+	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_NEVER);
+}
+
+Test(options, progress_unknown, .exit_code = 2)
+{
+	PARSE("--progress=always");
+}
+
+/* The prefix p, its length and the text of its address. */
+static void
+expect_prefix(const struct ipaddr_prefix *p, const char *addr,
+    unsigned int len)
+{
+	char	text[IPADDR_STRMAX];
+
+	ipaddr_ntop(&p->ip_addr, text, sizeof(text));
+	cr_expect_str_eq(text, addr);
+	cr_expect_eq(p->ip_len, len, "%s/%u", text, p->ip_len);
+}
+
+/* Host bits are accepted and cleared (ipaddr_prefix_parse). */
+Test(options, only_host_bits_cleared)
+{
+	struct ipaddr	ia;
+
+	PARSE("--only", "192.0.2.77/24,2001:db8::1:2/64");
+	cr_assert_eq(cfg.cf_only.is_count, 2);
+	expect_prefix(&cfg.cf_only.is_prefix[0], "192.0.2.0", 24);
+	expect_prefix(&cfg.cf_only.is_prefix[1], "2001:db8::", 64);
+	cr_assert_eq(ipaddr_parse("192.0.2.200", 11, &ia), 0);
+	cr_expect_eq(ipaddr_set_match(&cfg.cf_only, &ia), 1);
+	cr_assert_eq(ipaddr_parse("192.0.3.1", 9, &ia), 0);
+	cr_expect_eq(ipaddr_set_match(&cfg.cf_only, &ia), 0);
+}
+
+Test(options, exclude_adds_to_defaults)
+{
+	PARSE("--exclude", "10.1.2.3/8", "--exclude", "198.51.100.7");
+	cr_assert_eq(cfg.cf_exclude.is_count, 11);
+	expect_prefix(&cfg.cf_exclude.is_prefix[9], "10.0.0.0", 8);
+	expect_prefix(&cfg.cf_exclude.is_prefix[10], "198.51.100.7", 32);
+}
+
+Test(options, exclude_none_clears)
+{
+	PARSE("--exclude", "10.0.0.0/8", "--exclude", "none");
+	cr_expect_eq(cfg.cf_exclude.is_count, 0);
+	PARSE("--exclude", "none", "--exclude", "10.0.0.0/8");
+	cr_assert_eq(cfg.cf_exclude.is_count, 1, "none, then one");
+	expect_prefix(&cfg.cf_exclude.is_prefix[0], "10.0.0.0", 8);
+}
+
+Test(options, only_bad_prefix_length, .exit_code = 2)
+{
+	PARSE("--only", "192.0.2.0/33");
+}
+
+Test(options, exclude_not_an_address, .exit_code = 2)
+{
+	PARSE("--exclude", "example.com");
+}
+
+Test(options, min_ttl_above_max_ttl, .exit_code = 2)
+{
+	PARSE("--min-ttl", "100", "--max-ttl", "99");
+}
+
+Test(options, servers_normalised)
+{
+	PARSE("-s", "192.0.2.1,[2001:db8::1]:5353,2001:db8::2,192.0.2.3:54");
+	cr_assert_not_null(cfg.cf_servers);
+	cr_expect_str_eq(cfg.cf_servers, "192.0.2.1:53,[2001:db8::1]:5353,"
+	    "[2001:db8::2]:53,192.0.2.3:54");
+}
+
+Test(options, server_bad_port, .exit_code = 2)
+{
+	PARSE("-s", "192.0.2.1:0");
+}
+
+Test(options, prefix_too_long, .exit_code = 2)
+{
+	PARSE("--prefix", "abcdefghijklmnopqrstuvwxyz0123456");	/* 33 */
+}
+
+Test(options, prefix_bad_character, .exit_code = 2)
+{
+	PARSE("--prefix", "rdns:");
+}
+
+Test(options, prefix_longest)
+{
+	PARSE("--prefix", "abcdefghijklmnopqrstuvwxyz012345");	/* 32 */
+	cr_expect_str_eq(cfg.cf_prefix, "abcdefghijklmnopqrstuvwxyz012345");
+}
+
+Test(options, patterns_in_order)
+{
+	PARSE("-p", "sshd", "--pattern", "postfix", "-p", "/x.pat");
+	cr_assert_eq(cfg.cf_npatterns, 3);
+	cr_expect_str_eq(cfg.cf_patterns[0], "sshd");
+	cr_expect_str_eq(cfg.cf_patterns[1], "postfix");
+	cr_expect_str_eq(cfg.cf_patterns[2], "/x.pat");
+}
+
+Test(options, unknown_option, .exit_code = 2)
+{
+	PARSE("--no-such-option");
+}
+
+Test(options, missing_value, .exit_code = 2)
+{
+	PARSE("-t");
+}
+
+/*
+ * The window shrinks so that two addresses per queued line and the
+ * pending lookups (bounds.h) fit the cache; never under one line.
+ */
+Test(options, window_against_pending_bound)
+{
+	static const struct {
+		const char	*c, *j;
+		uint32_t	 lines;
+	} cases[] = {
+		{ "100000", "256", CFG_WINDOW_LINES },	/* room enough */
+		{ "1000", "100", (1000 - 4 * 100) / 2 },
+		{ "1100", "1", (1100 - PENDING_FLOOR) / 2 },
+		{ "65601", "1", (65601 - PENDING_FLOOR) / 2 },	/* 32768 */
+		{ "65604", "1", CFG_WINDOW_LINES },
+		{ "64", "1", 1 },		/* no room: one line */
+		{ "10", "1000", 1 },
+	};
+	size_t	i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		PARSE("-c", cases[i].c, "-j", cases[i].j);
+		cr_expect_eq(cfg.cf_window_lines, cases[i].lines,
+		    "-c %s -j %s: %u lines", cases[i].c, cases[i].j,
+		    cfg.cf_window_lines);
+	}
+}
