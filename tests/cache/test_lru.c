@@ -10,7 +10,6 @@
 #include <criterion/criterion.h>
 
 #include "lru.h"
-#include "siphash.h"
 
 #define NREC		256
 #define REC(le)		\
@@ -518,24 +517,4 @@ Test(lru, randomized_against_model, .timeout = 60)
 	cr_expect_gt(m.m_evictions, 0, "the run should exercise eviction");
 	cr_expect_gt(m.m_expired, 0, "the run should exercise expiry");
 	cr_expect_gt(m.m_full, 0, "the run should fill the cache with pins");
-}
-
-/* The table's hash: the SipHash paper's own vector checks the rounds. */
-Test(siphash, paper_vector_and_keying)
-{
-	uint8_t		key[SIPHASH_KEYLEN], msg[15], other[SIPHASH_KEYLEN];
-	size_t		i;
-
-	for (i = 0; i < sizeof(key); i++)
-		key[i] = (uint8_t)i;
-	for (i = 0; i < sizeof(msg); i++)
-		msg[i] = (uint8_t)i;
-	cr_expect_eq(siphash24(key, msg, sizeof(msg)), 0xa129ca6149be45e5ULL,
-	    "SipHash-2-4 of the paper's 15-byte message");
-	memcpy(other, key, sizeof(key));
-	other[0] ^= 1;
-	cr_expect_neq(siphash13(key, msg, sizeof(msg)),
-	    siphash13(other, msg, sizeof(msg)), "the key changes the hash");
-	cr_expect_neq(siphash13(key, msg, 14), siphash13(key, msg, 15),
-	    "the length is part of the hash");
 }
