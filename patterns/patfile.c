@@ -20,19 +20,28 @@ static int
 patfile_getline(FILE *fp, char buf[PATFILE_LINEMAX], size_t *lenp)
 {
 	size_t	len = 0;
-	int	c;
+	int	c, cr = 0;
 
+	/* A '\r' is held back until the next byte shows it is not the last. */
 	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (cr) {
+			if (len == PATFILE_LINEMAX)
+				return -1;
+			buf[len++] = '\r';
+			cr = 0;
+		}
+		if (c == '\r') {
+			cr = 1;
+			continue;
+		}
 		if (len == PATFILE_LINEMAX)
 			return -1;
 		buf[len++] = (char)c;
 	}
 	if (c == EOF && ferror(fp))
 		return -2;
-	if (c == EOF && len == 0)
+	if (c == EOF && len == 0 && !cr)
 		return 0;
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
 	*lenp = len;
 	return 1;
 }

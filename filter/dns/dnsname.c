@@ -65,6 +65,9 @@ dnsname_from_text(const char *text, struct dnsname *dn)
 
 	if (len > 0 && text[len - 1] == '.')
 		len--;
+	/* One trailing dot ends the name; a second is an empty label. */
+	if (len > 0 && text[len - 1] == '.')
+		return -1;
 	dn->dn_len = 0;
 	for (start = 0; start < len; start = i + 1) {
 		for (i = start; i < len && text[i] != '.'; i++)
@@ -106,7 +109,8 @@ dnsname_eq(const struct dnsname *a, const struct dnsname *b)
 /*
  * Write dn as lower-case dotted text without the trailing dot into out
  * (HOSTNAME_MAX + 1 bytes: a 255-byte wire name is at most 253 text
- * bytes). Every raw label byte must pass hostname_byte(), so a '.' inside a label can never pass as a label boundary. Returns the
+ * bytes). Every raw label byte must pass hostname_byte(), so a '.' inside
+ * a label can never pass as a label boundary. Returns the
  * text length, or -1 on any other byte.
  */
 int

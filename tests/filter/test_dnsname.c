@@ -211,6 +211,8 @@ Test(dnsname, from_text_limits)
 	cr_expect_eq(dn.dn_len, 1);
 	cr_expect_eq(dnsname_from_text("a..b", &dn), -1);
 	cr_expect_eq(dnsname_from_text(".a", &dn), -1);
+	cr_expect_eq(dnsname_from_text("a.b..", &dn), -1, "two trailing dots");
+	cr_expect_eq(dnsname_from_text("..", &dn), -1);
 	memset(text, 'x', 64);
 	text[64] = '\0';
 	cr_expect_eq(dnsname_from_text(text, &dn), -1, "64-byte label");

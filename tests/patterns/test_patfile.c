@@ -250,6 +250,26 @@ Test(patfile, overlong_line)
 	cr_expect_eq(s.line[1], 3);
 }
 
+/* The '\r' of a CRLF ending does not count against PATFILE_LINEMAX. */
+Test(patfile, crlf_not_counted_in_the_limit)
+{
+	static char		 text[PATFILE_LINEMAX + 64];
+	static struct seen	 s;
+	char			 f[PATH_MAX], err[ERRSZ] = "";
+	size_t			 len = 0;
+
+	memset(text, 'a', PATFILE_LINEMAX);
+	len += PATFILE_LINEMAX;
+	len += (size_t)snprintf(text + len, sizeof(text) - len,
+	    "\r\nin\rside\r\n");
+	put_file("crlf.pat", text, len, f);
+	cr_assert_eq(patfile_load(f, NULL, 0, collect, &s, err, sizeof(err)),
+	    0, "%s", err);
+	cr_assert_eq(s.n, 2);
+	cr_expect_eq(s.len[0], PATFILE_LINEMAX);
+	expect_pat(&s, 1, 2, "in\rside");
+}
+
 Test(patfile, no_patterns_is_an_error)
 {
 	static struct seen	 s;
