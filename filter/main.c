@@ -83,19 +83,25 @@ make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 	    dirs, 1, errbuf, errlen);
 }
 
-/* --extract: the inputs in turn, through the filter's framing. */
+/*
+ * --extract: the inputs in turn, through the filter's framing. Exits 1
+ * when an input failed on the way (input.h).
+ */
 static int
 run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
     size_t nfds)
 {
 	struct input	in;
+	int		rc;
 
 	input_init(&in, fds, nfds, cfg->cf_max_line);
+	input_files(&in, cfg->cf_files, 1);
 	if (extract_run(sc, &in, STDOUT_FILENO, cfg->cf_max_ips) == -1 &&
 	    errno != EPIPE)
 		err(1, "extract");
+	rc = input_failed(&in) ? 1 : 0;
 	input_free(&in);
-	return 0;
+	return rc;
 }
 
 static int
@@ -204,6 +210,7 @@ main(int argc, char **argv)
 	rsv = start_resolver(&cfg, &st);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
+	input_files(&in, cfg.cf_files, 1);
 	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
 	lc.lc_cfg = &cfg;
@@ -218,7 +225,9 @@ main(int argc, char **argv)
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
 	confine_filter(&cfg, &sp);
-	rc = loop_run(&lc);
+	/* An input that failed on the way is a runtime failure (input.h). */
+	if ((rc = loop_run(&lc)) == 0 && input_failed(&in))
+		rc = 1;
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);

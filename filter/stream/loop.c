@@ -402,7 +402,7 @@ turn(struct loop_state *s)
 	uint64_t	 now = now_ms();
 
 	handle_signals(s, now);
-	progress_tick(lc->lc_progress, now, input_bytes(lc->lc_in),
+	progress_tick(lc->lc_progress, now, input_raw_bytes(lc->lc_in),
 	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
 	if (!s->ls_stopping)
 		take_input(s, now);
