@@ -162,18 +162,24 @@ def check_annotations(tap, ptrtag, nsd):
 
 
 def check_extract(tap, ptrtag):
-    """--extract needs no DNS: the server given is a Responder that must
-    see no query at all."""
+    """--extract needs no DNS: it takes no -s at all (a usage error, since
+    the server would go unused), and with it the Responder given sees no
+    query."""
     def refuse_everything(qname, qtype, msg):
         return dnstest.refused(msg)
     with dnstest.Responder(refuse_everything) as spy:
         data = b''.join(line for line, _ in EXTRACT_CASES)
-        rc, out, err = dnstest.run(ptrtag, ['--extract', '-s', spy.server],
-                                   data, timeout=10)
+        rc, out, err = dnstest.run(ptrtag, ['--extract'], data, timeout=10)
         tap.equal(rc, 0, '--extract exits 0', 'stderr: %s' %
                   dnstest.short(err))
         tap.equal(out, b''.join(want for _, want in EXTRACT_CASES),
                   '--extract prints canonical addresses, tab-separated')
+        rc, out, err = dnstest.run(ptrtag, ['--extract', '-s', spy.server],
+                                   data, timeout=10)
+        tap.ok(rc == 2 and out == b'' and err.count(b'\n') == 1 and
+               b'--server with --extract' in err,
+               '--extract -s: a usage error naming both options',
+               'rc %s, stderr %s' % (rc, dnstest.short(err)))
         tap.equal(spy.count(), 0, '--extract sends no DNS query')
 
 
