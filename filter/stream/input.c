@@ -203,6 +203,18 @@ sniff(struct input *in, void *buf, size_t len)
 	return (ssize_t)in->in_nmagic;
 }
 
+/* Move the bytes not yet handed out to the front of the buffer. */
+static void
+compact(struct input *in)
+{
+	if (in->in_start > 0) {
+		memmove(in->in_buf, in->in_buf + in->in_start,
+		    in->in_end - in->in_start);
+		in->in_end -= in->in_start;
+		in->in_start = 0;
+	}
+}
+
 /* One read of the current descriptor through its reader. */
 static ssize_t
 read_source(struct input *in, void *buf, size_t len)
@@ -225,12 +237,7 @@ input_read(struct input *in)
 
 	if (in->in_eof || in->in_file_eof)
 		return INPUT_EOF;
-	if (in->in_start > 0) {
-		memmove(in->in_buf, in->in_buf + in->in_start,
-		    in->in_end - in->in_start);
-		in->in_end -= in->in_start;
-		in->in_start = 0;
-	}
+	compact(in);
 	if (in->in_end == in->in_cap)
 		return INPUT_AGAIN;
 	for (;;) {
@@ -301,12 +308,7 @@ refill(struct input *in)
 
 	if (!gzip_pending(in))
 		return 0;
-	if (in->in_start > 0) {
-		memmove(in->in_buf, in->in_buf + in->in_start,
-		    in->in_end - in->in_start);
-		in->in_end -= in->in_start;
-		in->in_start = 0;
-	}
+	compact(in);
 	n = read_gzip(in, in->in_buf + in->in_end, in->in_cap - in->in_end,
 	    0);
 	if (n > 0) {
