@@ -22,6 +22,10 @@ Against a private NSD serving daemons.zones():
 - mmexternal: the file is the stats channel there; it is written every
   interval while ptrtag runs and at exit, and stderr stays empty.
 - a directory removed under a running ptrtag: one warning, lines go on.
+- measured: against a responder that answers after 200 ms, the histogram
+  and --stats hold what was measured (no lookup under 128 ms, a mean of
+  at least 200 ms, latency_p50_ms_le at least 200 and, when every lookup
+  was under 256 ms, under 256: not the bucket's end).
 - usage errors: exit 2, one line naming the file or value.
 - ptrtag.1 lists every series.
 """
@@ -493,6 +497,45 @@ def case_directory_gone(tap, ptrtag, nsd):
         tap.equal(rc, 0, 'gone: exit 0')
 
 
+def slow_nxdomain(qname, qtype, msg):
+    """Every query answered NXDOMAIN after 200 ms."""
+    return ('delay', 0.2, dnstest.nxdomain(msg, 'in-addr.arpa'))
+
+
+def case_latency_measured(tap, ptrtag, responder):
+    """200 ms lookups: the histogram holds them above 128 ms, its mean is
+    at least 200 ms, and latency_p50_ms_le is at least 200 but never
+    the bucket's 256 presented for lookups that took less (issue 12)."""
+    with daemons.TempDir('ptrtag-metrics-') as d:
+        path = os.path.join(d, 'ptrtag.prom')
+        ips = ['192.0.2.%d' % i for i in range(1, 9)]
+        data = b''.join(b'slow %s\n' % ip.encode() for ip in ips)
+        rc, out, err = dnstest.run(ptrtag, [
+            '-s', responder.server, '-d', '5000', '--stats',
+            '--metrics-file', path], data)
+        stats = parse_stats(err)
+        series = read_metrics(path)
+    b = dict(buckets(series))
+    n = stats.get('lookups', 0)
+    mean_ms = stats.get('lookup_time_us', 0) / 1000 / max(n, 1)
+    p50 = stats.get('latency_p50_ms_le', 0)
+    tap.diag('slow: %d lookups, mean %.1f ms, latency_p50_ms_le %d, '
+             'latency_p99_ms_le %d' % (n, mean_ms, p50,
+                                       stats.get('latency_p99_ms_le', 0)))
+    tap.ok(rc == 0 and n == len(ips) and stats.get('verdict_none') ==
+           len(ips), 'slow: every address looked up once, none',
+           dnstest.short(err))
+    tap.ok(b.get(0.128) == 0 and b.get(math.inf) == n,
+           'slow: no lookup in the buckets up to 128 ms', repr(b))
+    tap.ok(mean_ms >= 200, 'slow: lookup_time_us / lookups >= 200 ms',
+           '%.1f ms' % mean_ms)
+    # Their longest lookup rounded up, when under the bucket's 256.
+    longest_under = b.get(0.256) == n
+    tap.ok(200 <= p50 and (p50 < 256 if longest_under else True),
+           'slow: latency_p50_ms_le is a bound of what was measured, '
+           'not the bucket end', 'p50 %d, buckets %r' % (p50, b))
+
+
 USAGE_ERRORS = [
     (['--metrics-file', '/nonexistent-ptrtag-dir/m.prom'],
      '/nonexistent-ptrtag-dir/m.prom'),
@@ -572,6 +615,7 @@ def main():
          [case_node_exporter, case_promtool, case_atomic,
           (case_exit, signal.SIGTERM), (case_exit, signal.SIGINT),
           case_mmexternal, case_directory_gone]),
+        (dnstest.Responder(slow_nxdomain), [case_latency_measured]),
         case_usage_errors, case_manual, absolute=True,
         diag=lambda: 'prometheus-node-exporter %s, promtool %s' % (
             version([NODE_EXPORTER, '--version']),
