@@ -206,7 +206,8 @@ stats_print(const struct stats *st, const struct stats_gauges *g, int fd,
 	if (json)
 		strlcpy(buf, "{", sizeof(buf));
 	for (i = 0; i < STATS_ITEMS; i++)
-		put(buf, sizeof(buf), json, items[i].sti_key, items[i].sti_value);
+		put(buf, sizeof(buf), json, items[i].sti_key,
+		    items[i].sti_value);
 	put(buf, sizeof(buf), json, "lookups", st->st_lookups);
 	put(buf, sizeof(buf), json, "lookup_time_us", st->st_lookup_us);
 	put(buf, sizeof(buf), json, "latency_p50_ms_le",

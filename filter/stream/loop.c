@@ -334,7 +334,8 @@ poll_timeout(struct loop_state *s, uint64_t now)
 	if (s->ls_ctx->lc_progress != NULL)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
 	if (s->ls_ctx->lc_metrics != NULL)
-		t = earliest(t, metricsfile_wait_ms(s->ls_ctx->lc_metrics, now));
+		t = earliest(t, metricsfile_wait_ms(s->ls_ctx->lc_metrics,
+		    now));
 	if (s->ls_stopping)
 		t = earliest(t, output_stall_wait(&s->ls_o, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
