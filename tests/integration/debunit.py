@@ -9,6 +9,10 @@ reaches this machine's file system, and the mounts vanish with the
 namespace. The container shares the network, so ptrtag asks an NSD the
 test runs on 127.0.0.1 (the DNS data of the examples).
 
+systemd-nspawn's own system-call filter refuses Landlock's calls unless
+told otherwise (--system-call-filter), which would hide what the unit
+does.
+
 In it, a oneshot unit (PROBE) runs as the boot target and then stops the
 container (SuccessAction=exit); it writes its findings to a directory
 bound from the test's temporary directory. What is checked:
@@ -27,7 +31,11 @@ bound from the test's temporary directory. What is checked:
   /etc/logrotate.d/ptrtag rotates its file and reloads it: the line
   written before is in live.log.1, the line after in live.log, the
   main process the same; it stops with status 0;
-- ptrtag wrote nothing to the journal (no warning).
+- ptrtag --version run under the unit (ptrtag@version, a drop-in) prints
+  what it prints unconfined, Landlock ABI included: ptrtag takes a
+  Landlock call refused by systemd's filter for a kernel without
+  Landlock and would leave that step out without a word;
+- ptrtag@auth and ptrtag@live wrote nothing to the journal (no warning).
 
 Until the installed ptrtag knows the ExecStart options that other
 branches of issue 12 add (test_deb.PENDING), a drop-in runs ptrtag@auth
@@ -122,8 +130,15 @@ systemctl show -p Result,ExecMainStatus,NRestarts ptrtag@live.service \
     > $out/live.show
 cp /var/log/ptrtag/live.log.1 $out/live.1
 cp /var/log/ptrtag/live.log $out/live.0
+/usr/bin/ptrtag --version > $out/version.probe
+systemctl start ptrtag@version.service
+sleep 1
+journalctl --no-pager -o cat _SYSTEMD_UNIT=ptrtag@version.service \
+    _COMM=ptrtag > $out/version
 journalctl --no-pager -o cat -u 'ptrtag@*' > $out/journal
-journalctl --no-pager -o short _COMM=ptrtag > $out/journal.ptrtag
+journalctl --no-pager -o short _SYSTEMD_UNIT=ptrtag@auth.service \
+    _COMM=ptrtag + _SYSTEMD_UNIT=ptrtag@live.service _COMM=ptrtag \
+    > $out/journal.ptrtag
 echo done > $out/done
 """
 
@@ -138,6 +153,8 @@ mount -t overlay overlay \
 cp -a "$1/stage/." "$1/root/"
 exec systemd-nspawn -q -D "$1/root" --machine="ptrtag-test-$$" \
     --link-journal=no --register=no --keep-unit --console=pipe \
+    --system-call-filter='landlock_create_ruleset landlock_add_rule' \
+    --system-call-filter=landlock_restrict_self \
     --bind="$1/out:%s" -b -- systemd.unit=%s.service
 """ % (OUT, PROBE)
 
@@ -172,6 +189,8 @@ def stage(tmp, nsd, pending):
     put('/etc/systemd/system/ptrtag@live.service.d/test.conf', dropin)
     if pending:
         put('/etc/systemd/system/ptrtag@auth.service.d/test.conf', dropin)
+    put('/etc/systemd/system/ptrtag@version.service.d/test.conf',
+        '[Service]\nExecStart=\nExecStart=/usr/bin/ptrtag --version\n')
     put('/etc/systemd/system/%s.service' % PROBE, PROBE_UNIT)
     put('/usr/local/sbin/' + PROBE, PROBE_SCRIPT % {
         'out': OUT, 'follow': 0 if pending else 1}, 0o755)
@@ -280,6 +299,13 @@ def check_in_container(tap, st):
         return
     check_auth(tap, tmp, pending)
     check_live(tap, tmp)
+    p = subprocess.run(['/usr/bin/ptrtag', '--version'],
+                       stdout=subprocess.PIPE, timeout=30)
+    host = p.stdout.decode(errors='replace').strip()
+    tap.equal(read(tmp, 'version').strip(), host, 'container: ptrtag '
+              '--version under the unit says what it says unconfined (the '
+              'unit lets Landlock through)', 'in the container, outside '
+              'the unit: ' + read(tmp, 'version.probe').strip())
     own = read(tmp, 'journal.ptrtag').strip()
     tap.ok(not own or own.startswith('-- No entries --'), 'container: '
            'ptrtag wrote nothing to the journal', own)
