@@ -22,6 +22,7 @@
 #include "input.h"
 #include "ipscan.h"
 #include "loop.h"
+#include "metricsfile.h"
 #include "nbio.h"
 #include "options.h"
 #include "output.h"
@@ -234,6 +235,28 @@ start_resolver(const struct config *cfg, struct stats *st)
 	return rsv;
 }
 
+/*
+ * The --metrics-file, written once now: a directory ptrtag cannot write
+ * to is a usage error, found before any input is read.
+ */
+static struct metricsfile *
+open_metrics(const struct config *cfg, const struct stats *st,
+    const struct rsv *rsv)
+{
+	struct metricsfile	*mf;
+	struct stats_gauges	 g;
+	char			 errbuf[PATH_MAX + 128];
+
+	if (cfg->cf_metrics_file == NULL)
+		return NULL;
+	rsv_gauges(rsv, &g);
+	if ((mf = metricsfile_open(cfg->cf_metrics_file,
+	    cfg->cf_metrics_interval, st, &g, now_ms(), errbuf,
+	    sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	return mf;
+}
+
 /* Never O_NONBLOCK on a shared description: see nbio.h. */
 static void
 setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
@@ -255,6 +278,8 @@ confine_filter(const struct config *cfg, struct sandbox_plan *sp)
 		(void)sandbox_allow_file(sp, cfg->cf_output);
 	if (cfg->cf_cache_file != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_cache_file);
+	if (cfg->cf_metrics_file != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_metrics_file);
 	confine(sp);
 }
 
@@ -291,6 +316,7 @@ main(int argc, char **argv)
 	lc.lc_outfd = open_output(&cfg);
 	check_outputs(&cfg, lc.lc_outfd, fds, nfds);
 	rsv = start_resolver(&cfg, &st);
+	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
 	input_files(&in, cfg.cf_files, 1);
@@ -314,6 +340,7 @@ main(int argc, char **argv)
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);
+	metricsfile_close(lc.lc_metrics);
 	rsv_destroy(rsv);
 	ares_library_cleanup();
 	input_free(&in);

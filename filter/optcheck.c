@@ -21,13 +21,14 @@ static const struct {
 	{ "extract", " server timeout tries max-delay max-inflight max-qps "
 	    "max-names exclude only cache-size min-ttl max-ttl neg-ttl "
 	    "err-ttl cache-file format prefix output unordered omprog "
-	    "mmexternal stats progress ",
+	    "mmexternal stats metrics-file metrics-interval progress ",
 	    "--extract prints the addresses of each line, on the standard "
 	    "output, without DNS" },
 	{ "mmexternal", " format prefix output omprog unordered stats "
 	    "progress ",
 	    "--mmexternal writes rsyslog's replies, in order, on the standard "
-	    "output, and nothing on the standard error" },
+	    "output, and nothing on the standard error (--metrics-file gives "
+	    "the counters)" },
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -77,6 +78,8 @@ check_conflicts(const struct config *cfg, const char *const *given)
 	if (cfg->cf_omprog && cfg->cf_output == NULL)
 		errx(2, "--omprog needs -o FILE: standard output carries the "
 		    "confirmations");
+	if (given_opt(given, "metrics-interval") && cfg->cf_metrics_file == NULL)
+		errx(2, "--metrics-interval needs --metrics-file");
 }
 
 /*

@@ -23,7 +23,7 @@ enum {
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
-	OPT_NO_SANDBOX,
+	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +42,8 @@ static const struct option longopts[] = {
 	{ "neg-ttl",	required_argument, NULL, OPT_NEG_TTL },
 	{ "err-ttl",	required_argument, NULL, OPT_ERR_TTL },
 	{ "cache-file",	required_argument, NULL, OPT_CACHE_FILE },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "pattern",	required_argument, NULL, 'p' },
 	{ "max-ips",	required_argument, NULL, OPT_MAX_IPS },
 	{ "max-line",	required_argument, NULL, OPT_MAX_LINE },
@@ -183,6 +185,7 @@ defaults(struct config *cfg)
 	cfg->cf_format = CFG_FORMAT_KV;
 	cfg->cf_window_lines = CFG_WINDOW_LINES;
 	cfg->cf_window_bytes = CFG_WINDOW_BYTES;
+	cfg->cf_metrics_interval = CFG_METRICS_INTERVAL;
 }
 
 static void
@@ -249,6 +252,8 @@ static const struct number_opt number_opts[] = {
 	    CFG_MAX_IPS_HI),
 	NUMBER(OPT_MAX_LINE, "--max-line", cf_max_line, CFG_MAX_LINE_LO,
 	    CFG_MAX_LINE_HI),
+	NUMBER(OPT_METRICS_INTERVAL, "--metrics-interval", cf_metrics_interval,
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI),
 };
 
 /* The resolver keeps at most DNSMSG_NAMES_MAX names per PTR answer. */
@@ -273,6 +278,7 @@ static const struct {
 	{ 's',		  offsetof(struct config, cf_servers) },
 	{ 'o',		  offsetof(struct config, cf_output) },
 	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
+	{ OPT_METRICS_FILE, offsetof(struct config, cf_metrics_file) },
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
 };
 
