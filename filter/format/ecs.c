@@ -1,7 +1,6 @@
 /*
  * ecs: see ecs.h.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "ecs.h"
@@ -179,18 +178,47 @@ civil(uint64_t days, unsigned *y, unsigned *m, unsigned *d)
 	*y = (unsigned)(yoe + era * 400 + (*m <= 2));
 }
 
+/* Write v as exactly n decimal digits, zero-padded, at p; return past. */
+static char *
+digits(char *p, unsigned v, int n)
+{
+	int	i;
+
+	for (i = n - 1; i >= 0; i--) {
+		p[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	return p + n;
+}
+
 void
 ecs_timestamp(struct outbuf *ob, uint64_t ms)
 {
-	char		buf[40];
-	uint64_t	secs = ms / 1000, sod = secs % 86400;
+	char		buf[26], *p = buf;
+	uint64_t	secs, sod;
 	unsigned	y, m, d;
-	int		n;
 
+	/* Digits by hand: snprintf cost a fifth of -f json's time. */
+	if (ms > ECS_TIME_MAX)
+		ms = ECS_TIME_MAX;
+	secs = ms / 1000;
+	sod = secs % 86400;
 	civil(secs / 86400, &y, &m, &d);
-	n = snprintf(buf, sizeof(buf), "\"%04u-%02u-%02uT%02u:%02u:%02u."
-	    "%03uZ\"", y, m, d, (unsigned)(sod / 3600),
-	    (unsigned)(sod / 60 % 60), (unsigned)(sod % 60),
-	    (unsigned)(ms % 1000));
-	outbuf_append(ob, buf, (size_t)n);
+	*p++ = '"';
+	p = digits(p, y, 4);
+	*p++ = '-';
+	p = digits(p, m, 2);
+	*p++ = '-';
+	p = digits(p, d, 2);
+	*p++ = 'T';
+	p = digits(p, (unsigned)(sod / 3600), 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)(sod / 60 % 60), 2);
+	*p++ = ':';
+	p = digits(p, (unsigned)(sod % 60), 2);
+	*p++ = '.';
+	p = digits(p, (unsigned)(ms % 1000), 3);
+	*p++ = 'Z';
+	*p++ = '"';
+	outbuf_append(ob, buf, (size_t)(p - buf));
 }

@@ -78,10 +78,13 @@ void	ecs_ip_items(struct outbuf *ob, const struct fmt_line *fl,
 void	ecs_members(struct outbuf *ob, const struct fmt_line *fl,
 	    const struct ecs_ips *ips, int flags);
 
+/* The last millisecond of year 9999, the last RFC 3339 can write. */
+#define ECS_TIME_MAX	253402300799999ULL
+
 /*
- * Append ms (milliseconds since the Unix epoch) as a quoted RFC 3339
- * date in UTC with milliseconds: "2026-12-06T02:15:31.123Z". Pure: no
- * clock, no time zone file.
+ * Append ms (milliseconds since the Unix epoch, at most ECS_TIME_MAX) as
+ * a quoted RFC 3339 date in UTC with milliseconds:
+ * "2026-12-06T02:15:31.123Z". Pure: no clock, no time zone file.
  */
 void	ecs_timestamp(struct outbuf *ob, uint64_t ms);
 

@@ -137,17 +137,22 @@ kv_addr(const struct kv_out *k, const char *line, const struct fmt_addr *fa,
 	}
 }
 
+_Static_assert(LINE_ADDRS_MAX < 100, "kv_block writes n with two digits");
+
 /* The block for the addresses of fl, forged when the text holds PFX. */
 static void
 kv_block(const struct kv_out *k, const struct fmt_line *fl, int forged,
     struct fmt_result *fr)
 {
-	char	n[24];
+	char	n[3];
 	size_t	i;
 	int	helo = kv_any_helo(fl);
 
-	snprintf(n, sizeof(n), "%zu", fl->fl_n);
-	kv_own(k, "n=", n);
+	/* At most LINE_ADDRS_MAX (64): two digits, without snprintf. */
+	n[0] = (char)('0' + fl->fl_n / 10);
+	n[1] = (char)('0' + fl->fl_n % 10);
+	n[2] = '\0';
+	kv_own(k, "n=", fl->fl_n < 10 ? n + 1 : n);
 	if (forged)
 		kv_own(k, "forged=", "true");
 	for (i = 0; i < fl->fl_n; i++) {

@@ -143,6 +143,7 @@ Test(fmt_json, timestamp_is_rfc3339_utc_with_milliseconds)
 		{ 4107542400000ULL, "2100-03-01T00:00:00.000Z" },
 		{ 1704067199999ULL, "2023-12-31T23:59:59.999Z" },
 		{ 253402300799999ULL, "9999-12-31T23:59:59.999Z" },
+		{ UINT64_MAX, "9999-12-31T23:59:59.999Z" },	/* clamped */
 	};
 	char	want[128];
 	size_t	i;
