@@ -193,6 +193,8 @@ prefix_option(struct config *cfg, const char *arg)
 {
 	size_t	i, len = strlen(arg);
 
+	if (len == 0)
+		bad("--prefix: must not be empty");
 	if (len > CFG_PREFIX_MAX)
 		bad("--prefix %s: longer than %d bytes", arg, CFG_PREFIX_MAX);
 	for (i = 0; i < len; i++)

@@ -4,7 +4,8 @@
  * Invariant: in_start <= in_end <= in_cap, and in_buf[in_start..in_end)
  * holds no '\n' once input_next() has returned 0, and then at most
  * in_max_line + 1 bytes unless in_overlong is set (those bytes are
- * handed out raw instead of buffered), so a read always finds room.
+ * handed out raw instead of buffered, all but a last '\r' that waits
+ * for its '\n'), so a read always finds room.
  *
  * Readers: read_plain() hands the descriptor's bytes over as they are;
  * sniff() reads the first two bytes into in_magic and hands them on
@@ -274,6 +275,21 @@ take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
 	return 1;
 }
 
+/*
+ * How much of the avail buffered bytes of an overlong line to hand out
+ * as a raw piece: all of them, except a last '\r' while its descriptor
+ * may still bring the '\n' after it, so that a "\r\n" terminator is
+ * never split between two pieces (the piece that ends the line carries
+ * it whole, and kv's block goes before it, line.h). 0: wait for more.
+ */
+static size_t
+raw_len(const struct input *in, size_t avail)
+{
+	if (in->in_buf[in->in_start + avail - 1] != '\r' || in->in_file_eof)
+		return avail;
+	return avail - 1;
+}
+
 /* The current descriptor is drained: move on to the next one. */
 static void
 next_file(struct input *in)
@@ -339,12 +355,12 @@ next_unit(struct input *in, const char **p, size_t *len, int *raw)
 		in->in_overlong = 0;
 		return take(in, n, overlong, p, len, raw);
 	}
-	if (in->in_overlong && avail > 0)
-		return take(in, avail, 1, p, len, raw);
+	if (in->in_overlong && avail > 0 && (n = raw_len(in, avail)) > 0)
+		return take(in, n, 1, p, len, raw);
 	if (avail > (size_t)in->in_max_line + 1) {
 		/* No terminator can make this line short enough. */
 		in->in_overlong = 1;
-		return take(in, avail, 1, p, len, raw);
+		return take(in, raw_len(in, avail), 1, p, len, raw);
 	}
 	if (in->in_file_eof && !in->in_eof) {
 		overlong = in->in_overlong;
@@ -373,7 +389,7 @@ input_ready(const struct input *in)
 
 	if (in->in_eof)
 		return 0;
-	if (avail > 0 && (in->in_overlong ||
+	if (avail > 0 && ((in->in_overlong && raw_len(in, avail) > 0) ||
 	    avail > (size_t)in->in_max_line + 1 ||
 	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
 		return 1;

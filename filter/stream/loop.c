@@ -47,6 +47,7 @@ struct loop_state {
 	struct outbuf	 ls_out;	/* annotated lines, drained by ls_o */
 	struct output	 ls_o;
 	int		 ls_stopping;
+	uint64_t	 ls_read_ms;	/* wall clock of the last input read */
 	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
 	size_t		 ls_npfd;
 };
@@ -90,7 +91,8 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	    !line_settled(ln))
 		lc->lc_stats->st_late_lines++;
 	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
-	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
+	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
+	    lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
@@ -178,13 +180,18 @@ peek_slots(struct loop_ctx *lc, struct lslot *slots, size_t n, uint64_t now)
 	return kept;
 }
 
-/* Take one input line: scan it, start its lookups, queue or write it. */
+/*
+ * Take one input line: scan it, start its lookups, queue or write it.
+ * Its read time is that of the last input read, the one that brought
+ * its end in.
+ */
 static void
 take_line(struct loop_state *s, const char *p, size_t len, int raw,
     uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
 	struct lslot	 slots[LINE_ADDRS_MAX];
+	struct line	*ln;
 	enum verdict	 shed;
 	size_t		 n = 0, i;
 	int		 settled = 1;
@@ -208,13 +215,14 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
 		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
-		    lc->lc_stats);
+		    s->ls_read_ms, lc->lc_stats);
 		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
 	}
-	lineq_push(&s->ls_q, p, len, slots, n, raw,
+	ln = lineq_push(&s->ls_q, p, len, slots, n, raw,
 	    now + lc->lc_cfg->cf_max_delay_ms);
+	ln->ln_read_ms = s->ls_read_ms;
 }
 
 /*
@@ -266,6 +274,7 @@ take_rest(struct loop_state *s, uint64_t now)
 		    now_ms() - now >= LOOP_STOP_READ_MS)
 			break;
 		rc = input_read(in);
+		s->ls_read_ms = wall_ms();
 	}
 	if (input_rest(in, &p, &len))
 		take_line(s, p, len, 1, now);
@@ -398,6 +407,7 @@ iterate(struct loop_state *s)
 	if (in_slot != -1 && s->ls_pfd[in_slot].revents != 0) {
 		if (input_read(lc->lc_in) == INPUT_ERROR)
 			err(1, "input");
+		s->ls_read_ms = wall_ms();
 		take_input(s, now);
 	}
 	return 0;
@@ -467,6 +477,7 @@ loop_run(struct loop_ctx *lc)
 
 	memset(&s, 0, sizeof(s));
 	s.ls_ctx = lc;
+	s.ls_read_ms = wall_ms();
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);

@@ -462,6 +462,12 @@ Test(options, prefix_bad_character, .exit_code = 2)
 	PARSE("--prefix", "rdns:");
 }
 
+/* An empty prefix would make every line's text hold it (ptrtag.1, kv). */
+Test(options, prefix_empty, .exit_code = 2)
+{
+	PARSE("--prefix", "");
+}
+
 Test(options, prefix_longest)
 {
 	PARSE("--prefix", "abcdefghijklmnopqrstuvwxyz012345");	/* 32 */
