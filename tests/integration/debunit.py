@@ -288,9 +288,10 @@ def check_live(tap, tmp):
               'systemctl reload keeps ptrtag@live running')
     one = read(tmp, 'live.1')
     two = read(tmp, 'live.0')
-    tap.ok(one.startswith('one from 203.0.113.45 port 22 rdns_ip=') and
+    block = ' port 22 rdns_n=1 rdns_ip='
+    tap.ok(one.startswith('one from 203.0.113.45' + block) and
            one.count('\n') == 1 and
-           two.startswith('two from 198.51.100.7 port 22 rdns_ip=') and
+           two.startswith('two from 198.51.100.7' + block) and
            two.count('\n') == 1, 'container: /etc/logrotate.d/ptrtag '
            'rotates live.log and reloads: the line before in live.log.1, '
            'the line after in live.log', 'live.log.1: %r\nlive.log: %r' %
