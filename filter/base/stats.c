@@ -101,7 +101,18 @@ stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
 	put(buf, sizeof(buf), json, "probes", st->st_probes);
 	put(buf, sizeof(buf), json, "answers_dropped", st->st_answers_dropped);
 	put(buf, sizeof(buf), json, "tcp_retries", st->st_tcp_retries);
+	put(buf, sizeof(buf), json, "sockbuf_capped", st->st_sockbuf_capped);
 	put(buf, sizeof(buf), json, "lines_late", st->st_late_lines);
+	put(buf, sizeof(buf), json, "lines_overdue", st->st_overdue_lines);
+	put(buf, sizeof(buf), json, "wait_ms", st->st_wait_ms);
+	put(buf, sizeof(buf), json, "srtt_ms", st->st_srtt_ms);
+	put(buf, sizeof(buf), json, "rttvar_ms", st->st_rttvar_ms);
+	put(buf, sizeof(buf), json, "rtt_max_ms", st->st_rtt_max_ms);
+	put(buf, sizeof(buf), json, "rtt_retried", st->st_rtt_retried);
+	put(buf, sizeof(buf), json, "tail_probes", st->st_tail_probes);
+	put(buf, sizeof(buf), json, "zones_lame", st->st_zones_lame);
+	put(buf, sizeof(buf), json, "zone_skipped", st->st_zone_skipped);
+	put(buf, sizeof(buf), json, "zone_probes", st->st_zone_probes);
 	put(buf, sizeof(buf), json, "pattern_limit", st->st_pattern_limit);
 	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++) {
 		snprintf(key, sizeof(key), "verdict_%s",

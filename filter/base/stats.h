@@ -40,6 +40,16 @@ struct stats {
 	uint64_t	st_rcode_other;
 	uint64_t	st_timeouts;		/* queries that timed out */
 	uint64_t	st_late_lines;		/* written at their deadline */
+	uint64_t	st_overdue_lines;	/* written at the learned wait */
+	uint64_t	st_rtt_retried;		/* answers after a retry */
+	uint64_t	st_tail_probes;		/* sent to tell slow from lost */
+	uint64_t	st_wait_ms;		/* gauges of the learned wait */
+	uint64_t	st_srtt_ms;
+	uint64_t	st_rttvar_ms;
+	uint64_t	st_rtt_max_ms;
+	uint64_t	st_zones_lame;		/* reverse zones found lame */
+	uint64_t	st_zone_skipped;	/* addresses answered from it */
+	uint64_t	st_zone_probes;		/* lookups probing a lame zone */
 	uint64_t	st_scan_errors;		/* matcher resource errors */
 	uint64_t	st_pattern_limit;	/* lines over a pattern limit */
 	uint64_t	st_shed;		/* lookups not started */
@@ -47,6 +57,7 @@ struct stats {
 	uint64_t	st_probes;		/* liveness probes sent */
 	uint64_t	st_answers_dropped;	/* UDP answers to no query sent */
 	uint64_t	st_tcp_retries;		/* truncated, asked over TCP */
+	uint64_t	st_sockbuf_capped;	/* UDP buffers held below want */
 	uint64_t	st_verdicts[VERDICT_COUNT];
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
 };

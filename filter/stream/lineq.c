@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsent.h"
 #include "lineq.h"
 #include "util.h"
 
@@ -59,6 +60,31 @@ lineq_remove(struct lineq *q, struct line *ln)
 	q->lq_count--;
 	q->lq_bytes -= ln->ln_len;
 	free(ln);
+}
+
+int
+lineq_settled(const struct line *ln)
+{
+	size_t	i;
+
+	for (i = 0; i < ln->ln_nslots; i++)
+		if (ln->ln_slots[i].ls_ent != NULL &&
+		    ln->ln_slots[i].ls_ent->de_verdict == VERDICT_PENDING)
+			return 0;
+	return 1;
+}
+
+uint64_t
+lineq_release_ms(const struct line *ln, const struct dnsent_wait *dw)
+{
+	uint64_t	t = 0, u;
+	size_t		i;
+
+	for (i = 0; i < ln->ln_nslots; i++)
+		if (ln->ln_slots[i].ls_ent != NULL &&
+		    (u = dnsent_wait_until(ln->ln_slots[i].ls_ent, dw)) > t)
+			t = u;
+	return t < ln->ln_deadline_ms ? t : ln->ln_deadline_ms;
 }
 
 int

@@ -16,6 +16,7 @@
 #include "ipscan.h"
 
 struct dnsent;
+struct dnsent_wait;
 
 /* One address of a line and the cache entry answering for it. */
 struct lslot {
@@ -63,6 +64,17 @@ struct line	*lineq_next(const struct line *ln);
 
 /* Unlink ln and free it; its slots' pins must already be released. */
 void		 lineq_remove(struct lineq *q, struct line *ln);
+
+/* 1 when every lookup ln waits for is settled (or it waits for none). */
+int		 lineq_settled(const struct line *ln);
+
+/*
+ * When ln may leave (ptrtag.1, LINE DELAY): once each of its lookups is
+ * settled or given up (dnsent_wait_until), and at its deadline at the
+ * latest. 0 when it may leave at once.
+ */
+uint64_t	 lineq_release_ms(const struct line *ln,
+		    const struct dnsent_wait *dw);
 
 /* 1 when the window is full in lines or bytes: stop reading input. */
 int		 lineq_full(const struct lineq *q);

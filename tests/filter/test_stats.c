@@ -54,7 +54,18 @@ numbered(struct stats *st)
 	st->st_probes = v++;
 	st->st_answers_dropped = v++;
 	st->st_tcp_retries = v++;
+	st->st_sockbuf_capped = v++;
 	st->st_late_lines = v++;
+	st->st_overdue_lines = v++;
+	st->st_wait_ms = v++;
+	st->st_srtt_ms = v++;
+	st->st_rttvar_ms = v++;
+	st->st_rtt_max_ms = v++;
+	st->st_rtt_retried = v++;
+	st->st_tail_probes = v++;
+	st->st_zones_lame = v++;
+	st->st_zone_skipped = v++;
+	st->st_zone_probes = v++;
 	st->st_pattern_limit = v++;
 	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++)
 		st->st_verdicts[i] = v++;
@@ -79,9 +90,12 @@ Test(stats, kv_line_exact)
 	    "rcode_nxdomain=13 rcode_notimp=14 rcode_refused=15 "
 	    "rcode_other=16 query_timeouts=17 inflight=18 lookups_shed=19 "
 	    "backoffs=20 probes=21 answers_dropped=22 tcp_retries=23 "
-	    "lines_late=24 pattern_limit=25 verdict_pass=26 verdict_fail=27 "
-	    "verdict_none=28 verdict_temperror=29 verdict_permerror=30 "
-	    "verdict_timeout=31 verdict_skipped=32 latency_p50_ms=4 "
+	    "sockbuf_capped=24 lines_late=25 lines_overdue=26 wait_ms=27 "
+	    "srtt_ms=28 rttvar_ms=29 rtt_max_ms=30 rtt_retried=31 "
+	    "tail_probes=32 zones_lame=33 zone_skipped=34 zone_probes=35 "
+	    "pattern_limit=36 verdict_pass=37 verdict_fail=38 "
+	    "verdict_none=39 verdict_temperror=40 verdict_permerror=41 "
+	    "verdict_timeout=42 verdict_skipped=43 latency_p50_ms=4 "
 	    "latency_p99_ms=1024\n");
 }
 
@@ -101,10 +115,14 @@ Test(stats, json_object_exact)
 	    "\"rcode_notimp\":14,\"rcode_refused\":15,\"rcode_other\":16,"
 	    "\"query_timeouts\":17,\"inflight\":18,\"lookups_shed\":19,"
 	    "\"backoffs\":20,\"probes\":21,\"answers_dropped\":22,"
-	    "\"tcp_retries\":23,\"lines_late\":24,\"pattern_limit\":25,"
-	    "\"verdict_pass\":26,\"verdict_fail\":27,\"verdict_none\":28,"
-	    "\"verdict_temperror\":29,\"verdict_permerror\":30,"
-	    "\"verdict_timeout\":31,\"verdict_skipped\":32,"
+	    "\"tcp_retries\":23,\"sockbuf_capped\":24,\"lines_late\":25,"
+	    "\"lines_overdue\":26,\"wait_ms\":27,\"srtt_ms\":28,"
+	    "\"rttvar_ms\":29,\"rtt_max_ms\":30,\"rtt_retried\":31,"
+	    "\"tail_probes\":32,\"zones_lame\":33,\"zone_skipped\":34,"
+	    "\"zone_probes\":35,\"pattern_limit\":36,"
+	    "\"verdict_pass\":37,\"verdict_fail\":38,\"verdict_none\":39,"
+	    "\"verdict_temperror\":40,\"verdict_permerror\":41,"
+	    "\"verdict_timeout\":42,\"verdict_skipped\":43,"
 	    "\"latency_p50_ms\":4,\"latency_p99_ms\":1024}\n");
 }
 
@@ -152,10 +170,10 @@ Test(stats, kv_and_json_same_pairs)
 	}
 	cr_expect_str_eq(k, "\n");
 	cr_expect_str_eq(j, "}\n");
-	/* 9 + rcodes + other + 9 + verdicts + 2 latencies. */
-	cr_expect_eq(pairs, (size_t)(9 + STATS_RCODE_COUNT + 1 + 9 +
+	/* 9 + rcodes + other + 20 + verdicts + 2 latencies. */
+	cr_expect_eq(pairs, (size_t)(9 + STATS_RCODE_COUNT + 1 + 20 +
 	    VERDICT_COUNT - VERDICT_FIRST + 2));
-	cr_expect_eq(pairs, 34);
+	cr_expect_eq(pairs, 45);
 	cr_expect(strstr(kv, "latency_p50_ms=0 latency_p99_ms=0\n") != NULL,
 	    "no latencies: both quantiles 0");
 }
