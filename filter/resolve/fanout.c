@@ -224,9 +224,8 @@ fwd_answer(struct lookup *lk, size_t index, enum fcrdns_status st,
 }
 
 /*
- * What both probes' callbacks do first. Returns 0 when the probe was
- * cancelled (shutting down: nothing to learn); else counts its status
- * and returns 1 with *replied set when a reply of any rcode came.
+ * What both probes' callbacks do first: 0 when cancelled (nothing to
+ * learn), else 1, the status counted, *replied 1 for a reply of any rcode.
  */
 static int
 probe_end(struct fanout *fo, int status, const unsigned char *abuf,
@@ -256,7 +255,7 @@ probe_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		health_probe_cancelled(&fo->fo_health);
 		return;
 	}
-	rack_done(&fo->fo_rack, &fo->fo_probe_rs, replied);
+	rack_done(&fo->fo_rack, &fo->fo_probe_rs, replied ? now_ms() : 0);
 	/* A probe that could not even be sent counts as lost. */
 	if (replied)
 		health_probe_answered(&fo->fo_health, now_ms());
@@ -292,18 +291,36 @@ tail_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	(void)alen;
 	if (probe_end(fo, status, abuf, &replied) && replied)
 		health_reply(&fo->fo_health, now_ms());
-	rack_probe_done(&fo->fo_rack, &fo->fo_tail_rs, replied);
+	rack_probe_done(&fo->fo_rack, &fo->fo_tail_rs, replied ? now_ms() : 0);
+}
+
+/*
+ * How long a passed query is waited for at now (ptrtag.1, LINE DELAY):
+ * the learned wait (rtt.h), and at least the round trip of the last
+ * query answered plus a reordering window of a quarter of SRTT (rack.h),
+ * never more than -d.
+ */
+static uint32_t
+passed_wait(struct fanout *fo, uint64_t now)
+{
+	uint64_t	w = rtt_wait_ms(&fo->fo_rtt, now), r;
+
+	r = rack_rtt_ms(&fo->fo_rack) + rtt_srtt_ms(&fo->fo_rtt) / 4;
+	if (r > w)
+		w = r;
+	return w > fo->fo_cfg->cf_max_delay_ms ? fo->fo_cfg->cf_max_delay_ms :
+	    (uint32_t)w;
 }
 
 /*
  * Milliseconds until a tail probe is due (rack.h), or -1: none is. Only
- * while the learned wait is shorter than -d: else no line would leave
- * any sooner for what the probe tells.
+ * while the wait is shorter than -d: else no line would leave any sooner
+ * for what the probe tells.
  */
 static int64_t
 tail_wait(struct fanout *fo, uint64_t now)
 {
-	uint32_t	w = rtt_wait_ms(&fo->fo_rtt, now);
+	uint32_t	w = passed_wait(fo, now);
 
 	if (w >= fo->fo_cfg->cf_max_delay_ms)
 		return -1;
@@ -326,10 +343,7 @@ tail_maybe(struct fanout *fo, uint64_t now)
 	send_query(fo, FANOUT_PROBE_NAME, DNSMSG_T_PTR, tail_done, fo);
 }
 
-/*
- * A lookup's query got a reply took ms after it was sent, after timeouts
- * tries that got nothing: teach the learned wait (rtt.h).
- */
+/* A reply took ms after timeouts tries: teach the learned wait (rtt.h). */
 static void
 learn(struct fanout *fo, uint64_t now, uint64_t took, int timeouts)
 {
@@ -377,7 +391,7 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 	struct lookup		*lk = q->q_lookup;
 	struct fanout		*fo = lk->lk_fo;
 	size_t			 index = q->q_index;
-	uint64_t		 sent = q->q_rs.rs_sent_ms, now;
+	uint64_t		 sent = q->q_rs.rs_sent_ms, now = now_ms();
 	int			 type = q->q_type;
 	enum qstatus_outcome	 oc = qstatus_outcome(status, abuf);
 
@@ -388,11 +402,10 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 		lookup_cancel_one(lk);
 		return;
 	}
-	rack_done(&fo->fo_rack, &q->q_rs, oc == QSTATUS_REPLY);
+	rack_done(&fo->fo_rack, &q->q_rs, oc == QSTATUS_REPLY ? now : 0);
 	free(q);
 	lk->lk_outstanding--;
 	qstatus_count(fo->fo_stats, status);
-	now = now_ms();
 	if (oc == QSTATUS_REPLY) {
 		health_reply(&fo->fo_health, now);
 		learn(fo, now, now - sent, timeouts);
@@ -461,7 +474,7 @@ fanout_run(struct fanout *fo, uint64_t now)
 void
 fanout_wait(struct fanout *fo, uint64_t now, struct dnsent_wait *dw)
 {
-	dw->dw_wait_ms = rtt_wait_ms(&fo->fo_rtt, now);
+	dw->dw_wait_ms = passed_wait(fo, now);
 	dw->dw_rack = &fo->fo_rack;
 	fo->fo_stats->st_wait_ms = dw->dw_wait_ms;
 }

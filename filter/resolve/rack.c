@@ -37,7 +37,7 @@ rack_sent(struct rack *rk, struct rack_sent *rs, uint64_t now, int watch)
 }
 
 void
-rack_done(struct rack *rk, struct rack_sent *rs, int replied)
+rack_done(struct rack *rk, struct rack_sent *rs, uint64_t replied)
 {
 	struct rack_sent	*old;
 
@@ -45,9 +45,10 @@ rack_done(struct rack *rk, struct rack_sent *rs, int replied)
 		TAILQ_REMOVE(&rk->rk_unpassed, rs, rs_entry);
 		rs->rs_listed = 0;
 	}
-	if (!replied || !after(rs->rs_seq, rk->rk_answered))
+	if (replied == 0 || !after(rs->rs_seq, rk->rk_answered))
 		return;
 	rk->rk_answered = rs->rs_seq;
+	rk->rk_rtt_ms = replied > rs->rs_sent_ms ? replied - rs->rs_sent_ms : 0;
 	while ((old = TAILQ_FIRST(&rk->rk_unpassed)) != NULL &&
 	    !after(old->rs_seq, rk->rk_answered)) {
 		TAILQ_REMOVE(&rk->rk_unpassed, old, rs_entry);
@@ -65,6 +66,12 @@ uint32_t
 rack_answered(const struct rack *rk)
 {
 	return rk->rk_answered;
+}
+
+uint64_t
+rack_rtt_ms(const struct rack *rk)
+{
+	return rk->rk_rtt_ms;
 }
 
 int64_t
@@ -91,7 +98,7 @@ rack_probe_sent(struct rack *rk, const struct rack_sent *rs)
 }
 
 void
-rack_probe_done(struct rack *rk, struct rack_sent *rs, int replied)
+rack_probe_done(struct rack *rk, struct rack_sent *rs, uint64_t replied)
 {
 	rk->rk_probing = 0;
 	rack_done(rk, rs, replied);

@@ -34,7 +34,7 @@ Test(rack, later_reply_passes_earlier_queries_only)
 	sb = rack_sent(&rk, &b, T0 + 1, 1);
 	sc = rack_sent(&rk, &c, T0 + 2, 1);
 	cr_assert(!rack_passed(&rk, sa));
-	rack_done(&rk, &b, 1);
+	rack_done(&rk, &b, T0 + 50);
 	cr_assert(rack_passed(&rk, sa), "a was sent before b");
 	cr_assert_not(rack_passed(&rk, sb));
 	cr_assert_not(rack_passed(&rk, sc), "c was sent after b");
@@ -63,7 +63,7 @@ Test(rack, in_order_server_never_passes_the_oldest)
 		seq[i] = rack_sent(&rk, &q[i], T0, 1);
 	for (i = 0; i < 100; i++) {
 		cr_assert_not(rack_passed(&rk, seq[i]), "query %d", i);
-		rack_done(&rk, &q[i], 1);
+		rack_done(&rk, &q[i], T0 + 50);
 	}
 }
 
@@ -79,7 +79,7 @@ Test(rack, tail_probe_due_after_wait_then_not_again)
 	rack_probe_sent(&rk, &probe);
 	cr_assert_eq(rack_probe_wait(&rk, T0 + W + 1, W), -1, "in flight");
 	/* The probe's reply passes the lost query. */
-	rack_probe_done(&rk, &probe, 1);
+	rack_probe_done(&rk, &probe, T0 + W + 20);
 	cr_assert(rack_passed(&rk, sl));
 	cr_assert_eq(rack_probe_wait(&rk, T0 + 5000, W), -1);
 }
@@ -115,11 +115,11 @@ Test(rack, done_twice_safe_and_passed_ones_leave_the_list)
 	(void)rack_sent(&rk, &a, T0, 1);
 	(void)rack_sent(&rk, &b, T0 + 1, 1);
 	(void)rack_sent(&rk, &c, T0 + 2, 1);
-	rack_done(&rk, &c, 1);		/* passes a and b */
+	rack_done(&rk, &c, T0 + 50);		/* passes a and b */
 	cr_assert_eq(rack_probe_wait(&rk, T0 + 10 * W, W), -1,
 	    "nothing left that is not passed");
 	rack_done(&rk, &a, 0);
-	rack_done(&rk, &b, 1);		/* an older reply moves nothing */
+	rack_done(&rk, &b, T0 + 50);		/* an older reply moves nothing */
 	cr_assert_eq(rack_answered(&rk), c.rs_seq);
 }
 
@@ -132,7 +132,22 @@ Test(rack, serial_numbers_wrap)
 	rk.rk_answered = UINT32_MAX - 1;
 	sa = rack_sent(&rk, &a, T0, 1);		/* UINT32_MAX */
 	(void)rack_sent(&rk, &b, T0 + 1, 1);	/* 0 */
-	rack_done(&rk, &b, 1);
+	rack_done(&rk, &b, T0 + 50);
 	cr_assert(rack_passed(&rk, sa));
 	cr_assert_eq(rack_answered(&rk), 0);
+}
+
+Test(rack, keeps_the_round_trip_of_the_last_answered_by_send_order)
+{
+	struct rack_sent	a, b;
+
+	cr_assert_eq(rack_rtt_ms(&rk), 0);
+	(void)rack_sent(&rk, &a, T0, 1);
+	(void)rack_sent(&rk, &b, T0 + 10, 1);
+	/* After a stall both come at T0 + 300, b first. */
+	rack_done(&rk, &b, T0 + 300);
+	cr_assert_eq(rack_rtt_ms(&rk), 290);
+	/* a, sent earlier, answered later: not the last by send order. */
+	rack_done(&rk, &a, T0 + 301);
+	cr_assert_eq(rack_rtt_ms(&rk), 290);
 }
