@@ -21,6 +21,7 @@
 #include "input.h"
 #include "ipscan.h"
 #include "loop.h"
+#include "metricsfile.h"
 #include "nbio.h"
 #include "options.h"
 #include "output.h"
@@ -152,6 +153,28 @@ start_resolver(const struct config *cfg, struct stats *st)
 	return rsv;
 }
 
+/*
+ * The --metrics-file, written once now: a directory ptrtag cannot write
+ * to is a usage error, found before any input is read.
+ */
+static struct metricsfile *
+open_metrics(const struct config *cfg, const struct stats *st,
+    const struct rsv *rsv)
+{
+	struct metricsfile	*mf;
+	struct stats_gauges	 g;
+	char			 errbuf[PATH_MAX + 128];
+
+	if (cfg->cf_metrics_file == NULL)
+		return NULL;
+	rsv_gauges(rsv, &g);
+	if ((mf = metricsfile_open(cfg->cf_metrics_file,
+	    cfg->cf_metrics_interval, st, &g, now_ms(), errbuf,
+	    sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	return mf;
+}
+
 /* Never O_NONBLOCK on a shared description: see nbio.h. */
 static void
 setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
@@ -173,6 +196,8 @@ confine_filter(const struct config *cfg, struct sandbox_plan *sp)
 		(void)sandbox_allow_file(sp, cfg->cf_output);
 	if (cfg->cf_cache_file != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_cache_file);
+	if (cfg->cf_metrics_file != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_metrics_file);
 	confine(sp);
 }
 
@@ -207,6 +232,7 @@ main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	lc.lc_outfd = open_output(&cfg);
 	rsv = start_resolver(&cfg, &st);
+	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
 	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
@@ -227,6 +253,7 @@ main(int argc, char **argv)
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);
+	metricsfile_close(lc.lc_metrics);
 	rsv_destroy(rsv);
 	ares_library_cleanup();
 	input_free(&in);

@@ -23,7 +23,7 @@ enum {
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
-	OPT_NO_SANDBOX, OPT_MIN_WAIT,
+	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_MIN_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -43,6 +43,8 @@ static const struct option longopts[] = {
 	{ "neg-ttl",	required_argument, NULL, OPT_NEG_TTL },
 	{ "err-ttl",	required_argument, NULL, OPT_ERR_TTL },
 	{ "cache-file",	required_argument, NULL, OPT_CACHE_FILE },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "pattern",	required_argument, NULL, 'p' },
 	{ "max-ips",	required_argument, NULL, OPT_MAX_IPS },
 	{ "max-line",	required_argument, NULL, OPT_MAX_LINE },
@@ -185,6 +187,7 @@ defaults(struct config *cfg)
 	cfg->cf_format = CFG_FORMAT_KV;
 	cfg->cf_window_lines = CFG_WINDOW_LINES;
 	cfg->cf_window_bytes = CFG_WINDOW_BYTES;
+	cfg->cf_metrics_interval = CFG_METRICS_INTERVAL;
 }
 
 static void
@@ -281,6 +284,8 @@ static const struct number_opt number_opts[] = {
 	    CFG_MAX_IPS_HI),
 	NUMBER(OPT_MAX_LINE, "--max-line", cf_max_line, CFG_MAX_LINE_LO,
 	    CFG_MAX_LINE_HI),
+	NUMBER(OPT_METRICS_INTERVAL, "--metrics-interval", cf_metrics_interval,
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI),
 };
 
 /* The resolver keeps at most DNSMSG_NAMES_MAX names per PTR answer. */
@@ -305,6 +310,7 @@ static const struct {
 	{ 's',		  offsetof(struct config, cf_servers) },
 	{ 'o',		  offsetof(struct config, cf_output) },
 	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
+	{ OPT_METRICS_FILE, offsetof(struct config, cf_metrics_file) },
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
 };
 
@@ -313,6 +319,7 @@ struct parse_state {
 	int	ps_exclude_none;
 	int	ps_mmexternal;
 	int	ps_delay_set;
+	int	ps_interval_set;
 };
 
 /* Apply ch when a table above has it: 1, else 0. */
@@ -447,6 +454,8 @@ options_parse(int argc, char **argv, struct config *cfg)
 	    NULL)) != -1) {
 		if (ch == 'd')
 			ps.ps_delay_set = 1;
+		if (ch == OPT_METRICS_INTERVAL)
+			ps.ps_interval_set = 1;
 		if (!table_option(cfg, ch, optarg))
 			other_option(cfg, &ps, ch, optarg, argv[optind - 1]);
 	}
@@ -462,5 +471,9 @@ options_parse(int argc, char **argv, struct config *cfg)
 	if (cfg->cf_omprog && cfg->cf_output == NULL)
 		bad("--omprog needs -o FILE: standard output carries the "
 		    "confirmations");
+	if (ps.ps_interval_set && cfg->cf_metrics_file == NULL)
+		bad("--metrics-interval needs --metrics-file");
+	if (cfg->cf_extract && cfg->cf_metrics_file != NULL)
+		bad("--extract counts nothing; it takes no --metrics-file");
 	finish(cfg, ps.ps_exclude_none);
 }

@@ -73,13 +73,16 @@ usage(void)
 "  -o, --output FILE       append to FILE; reopened on SIGHUP\n"
 "      --unordered         write each line as soon as it is ready\n"
 "      --stats[=json]      counters to stderr at exit and on SIGUSR1\n"
+"      --metrics-file PATH counters for Prometheus, replaced atomically\n"
+"      --metrics-interval S  seconds between writes (%u; %u..%u)\n"
 "      --omprog            rsyslog omprog confirmations (OK) on stdout\n"
 "      --mmexternal        rsyslog mmexternal: one JSON reply per line\n"
 "      --progress[=never]  progress line when reading files on a tty\n"
 "Confinement (after start-up; see SANDBOX in ptrtag(1)):\n"
 "      --user NAME         run as NAME once everything is open\n"
 "      --no-sandbox        no seccomp filter, Landlock or no_new_privs\n"
-"  -h, --help / -V, --version\n", CFG_PREFIX);
+"  -h, --help / -V, --version\n", CFG_PREFIX, CFG_METRICS_INTERVAL,
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI);
 	usage_verdicts();
 	printf("See ptrtag(1) for details.\n");
 }

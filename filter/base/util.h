@@ -9,6 +9,8 @@
 
 /* Monotonic milliseconds; the wall clock never enters the program. */
 uint64_t	 now_ms(void);
+/* Monotonic microseconds, for durations only (the lookup latency). */
+uint64_t	 now_us(void);
 
 /*
  * Put fd's open file description in O_NONBLOCK. Only for a description

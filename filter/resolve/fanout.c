@@ -25,7 +25,7 @@ struct query {
 struct lookup {
 	struct fanout		*lk_fo;
 	struct dnsent		*lk_ent;
-	uint64_t		 lk_start_ms;
+	uint64_t		 lk_start_us;	/* now_us() */
 	unsigned int		 lk_outstanding;
 	unsigned int		 lk_queued;	/* of them in the FIFO */
 	char			 lk_qname[DNSMSG_PTRNAME_MAX];
@@ -172,7 +172,7 @@ lookup_settle(struct lookup *lk)
 
 	dnsent_settle(de, fc->fc_verdict, fc->fc_host, fc->fc_generic,
 	    now + (uint64_t)fc->fc_ttl * 1000);
-	stats_latency(lk->lk_fo->fo_stats, now - lk->lk_start_ms);
+	stats_latency(lk->lk_fo->fo_stats, now_us() - lk->lk_start_us);
 	lru_unpin(&de->de_lru);
 	lookup_free(lk);
 }
@@ -376,7 +376,7 @@ zone_news(struct fanout *fo, const struct lookup *lk,
 		lame_answered(&fo->fo_lame, ia);
 	else if (oc == QSTATUS_LOST && status == ARES_ETIMEOUT &&
 	    health_reply_ms(&fo->fo_health) >= sent) {
-		if (lame_lost(&fo->fo_lame, ia, lk->lk_start_ms, now))
+		if (lame_lost(&fo->fo_lame, ia, lk->lk_start_us / 1000, now))
 			fo->fo_stats->st_zones_lame++;
 	} else
 		lame_void(&fo->fo_lame, ia);
@@ -455,7 +455,7 @@ fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now)
 	lk = xcalloc(1, sizeof(*lk));
 	lk->lk_fo = fo;
 	lk->lk_ent = de;
-	lk->lk_start_ms = now;
+	lk->lk_start_us = now_us();
 	lk->lk_outstanding = 1;
 	dnsmsg_ptrname(&de->de_addr, lk->lk_qname, sizeof(lk->lk_qname));
 	fo->fo_pending++;

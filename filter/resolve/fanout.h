@@ -88,7 +88,10 @@ enum lame_say fanout_lame(struct fanout *fo, const struct ipaddr *ia,
 	    uint64_t now_ms);
 void	fanout_lame_void(struct fanout *fo, const struct ipaddr *ia);
 
-/* Start the lookup that settles de (VERDICT_PENDING, in the cache). */
+/*
+ * Start the lookup that settles de (VERDICT_PENDING, in the cache) at
+ * now_ms; its latency counts from now (stats_latency(), in microseconds).
+ */
 void	fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now_ms);
 
 /* After socket events: send a probe if one is due, fill free slots. */

@@ -263,15 +263,23 @@ take_rest(struct loop_state *s, uint64_t now)
 		take_line(s, p, len, 1, now);
 }
 
-/* --mmexternal: stdout and stderr carry replies only (ptrtag(1)). */
+/*
+ * The counters, to the --metrics-file if there is one and, when
+ * to_stderr, to stderr; never to stderr with --mmexternal, where it
+ * carries replies only (ptrtag(1), --metrics-file).
+ */
 static void
-print_stats(const struct loop_ctx *lc)
+report(const struct loop_ctx *lc, int to_stderr)
 {
-	if (lc->lc_cfg->cf_format == CFG_FORMAT_MMEXTERNAL)
-		return;
-	stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats == CFG_STATS_JSON,
-	    rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
-	    rsv_cached(lc->lc_rsv));
+	struct stats_gauges	g;
+
+	rsv_gauges(lc->lc_rsv, &g);
+	if (lc->lc_metrics != NULL)
+		(void)metricsfile_write(lc->lc_metrics, lc->lc_stats, &g,
+		    now_ms());
+	if (to_stderr && lc->lc_cfg->cf_format != CFG_FORMAT_MMEXTERNAL)
+		stats_print(lc->lc_stats, &g, STDERR_FILENO,
+		    lc->lc_cfg->cf_stats == CFG_STATS_JSON);
 }
 
 /* The signals that came since the last wait (ptrtag(1), SIGNALS). */
@@ -281,8 +289,9 @@ handle_signals(struct loop_state *s, uint64_t now)
 	struct loop_ctx	*lc = s->ls_ctx;
 
 	if (loopsig_take(LOOPSIG_USR1))
-		print_stats(lc);
+		report(lc, 1);
 	if (loopsig_take(LOOPSIG_HUP)) {
+		report(lc, 0);
 		output_reopen(&s->ls_o);
 		lc->lc_outfd = s->ls_o.op_fd;
 		if (lc->lc_cfg->cf_cache_file != NULL)
@@ -337,6 +346,9 @@ poll_timeout(struct loop_state *s, uint64_t now)
 		t = earliest(t, r);
 	if (s->ls_ctx->lc_progress != NULL)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
+	if (s->ls_ctx->lc_metrics != NULL)
+		t = earliest(t, metricsfile_wait_ms(s->ls_ctx->lc_metrics,
+		    now));
 	if (s->ls_stopping)
 		t = earliest(t, output_stall_wait(&s->ls_o, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
@@ -417,6 +429,8 @@ turn(struct loop_state *s)
 	handle_signals(s, now);
 	progress_tick(lc->lc_progress, now, input_bytes(lc->lc_in),
 	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
+	if (metricsfile_due(lc->lc_metrics, now))
+		report(lc, 0);
 	if (!s->ls_stopping)
 		take_input(s, now);
 	drain(s, now);
@@ -479,7 +493,6 @@ loop_run(struct loop_ctx *lc)
 	output_free(&s.ls_o);
 	outbuf_free(&s.ls_out);
 	free(s.ls_pfd);
-	if (lc->lc_cfg->cf_stats)
-		print_stats(lc);
+	report(lc, lc->lc_cfg->cf_stats != CFG_STATS_OFF);
 	return rc;
 }

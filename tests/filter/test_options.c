@@ -64,6 +64,8 @@ Test(options, defaults)
 	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_AUTO);
 	cr_expect_null(cfg.cf_output);
 	cr_expect_null(cfg.cf_cache_file);
+	cr_expect_null(cfg.cf_metrics_file);
+	cr_expect_eq(cfg.cf_metrics_interval, CFG_METRICS_INTERVAL);
 	cr_expect_null(cfg.cf_user);
 	cr_expect_eq(cfg.cf_unordered + cfg.cf_extract + cfg.cf_omprog +
 	    cfg.cf_no_sandbox, 0);
@@ -106,6 +108,10 @@ static const struct range ranges[] = {
 	RANGE("--err-ttl", cf_err_ttl, CFG_TTL_LO, CFG_TTL_HI),
 	RANGE("--max-ips", cf_max_ips, CFG_MAX_IPS_LO, CFG_MAX_IPS_HI),
 	RANGE("--max-line", cf_max_line, CFG_MAX_LINE_LO, CFG_MAX_LINE_HI),
+	/* --metrics-interval alone is a usage error of its own. */
+	{ "--metrics-interval", offsetof(struct config, cf_metrics_interval),
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI,
+	    { "--metrics-file", "m.prom" } },
 };
 #define NRANGES		(sizeof(ranges) / sizeof(ranges[0]))
 
@@ -206,6 +212,28 @@ Test(options, mmexternal_with_output, .exit_code = 2)
 Test(options, omprog_needs_output, .exit_code = 2)
 {
 	PARSE("--omprog");
+}
+
+Test(options, metrics_file)
+{
+	PARSE("--metrics-file", "/run/m.prom");
+	cr_expect_str_eq(cfg.cf_metrics_file, "/run/m.prom");
+	cr_expect_eq(cfg.cf_metrics_interval, CFG_METRICS_INTERVAL);
+	PARSE("--metrics-interval", "60", "--metrics-file", "m.prom");
+	cr_expect_eq(cfg.cf_metrics_interval, 60);
+	PARSE("--mmexternal", "--metrics-file", "m.prom");
+	cr_expect_str_eq(cfg.cf_metrics_file, "m.prom", "its stats channel");
+}
+
+/* An interval with no file to write would be ignored silently. */
+Test(options, metrics_interval_needs_file, .exit_code = 2)
+{
+	PARSE("--metrics-interval", "60");
+}
+
+Test(options, extract_takes_no_metrics_file, .exit_code = 2)
+{
+	PARSE("--extract", "--metrics-file", "m.prom");
 }
 
 Test(options, stats_words)
