@@ -213,9 +213,12 @@ def start_dnsdist(work, variant, seed):
         'setKey("%s")' % __import__('base64').b64encode(
             os.urandom(32)).decode(),
         'setUDPSocketBufferSizes(4194304, 4194304)',
-        # several sockets towards NSD: one 208 KiB socket drops answers
-        # when 1000+ queries are in flight
-        'newServer({address="%s:%d", name="nsd", sockets=8})' % (
+        # many sockets towards NSD: their receive buffers are the kernel's
+        # default (208 KiB; setUDPSocketBufferSizes sizes only the front,
+        # and net.core.rmem_default is not per namespace), about 200
+        # answers each, and NSD answers a burst of -j 1024 at once: with 8
+        # sockets that is 128 answers apiece, with 32 it is 32
+        'newServer({address="%s:%d", name="nsd", sockets=32})' % (
             LOOP, NSD_PORT),
         'getServer(0):setUp()',
         'math.randomseed(%d)' % seed,
@@ -843,6 +846,35 @@ def udp_counters():
     return out
 
 
+def socket_buffers():
+    """Receive buffers (bytes, as the kernel counts them) of the servers'
+    sockets, from ss: dnsdist's front (port 53), its sockets towards NSD
+    (the smallest), NSD's (5300)."""
+    out = {}
+    try:
+        r = subprocess.run(['ss', '-uanm'], capture_output=True, text=True,
+                           timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return out
+    local = peer = None
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[0] in ('UNCONN', 'ESTAB'):
+            local, peer = f[3], f[4]
+            continue
+        m = re.search(r'rb(\d+)', line)
+        if not m or local is None:
+            continue
+        rb = int(m.group(1))
+        if local.endswith(':53'):
+            out['dnsdist_front'] = rb
+        elif local.endswith(':%d' % NSD_PORT):
+            out['nsd'] = rb
+        elif peer.endswith(':%d' % NSD_PORT):
+            out['dnsdist_back'] = min(rb, out.get('dnsdist_back', rb))
+    return out
+
+
 def phase_cold(a, work, res):
     """New addresses only, one per line, all confirming: how fast does
     cold work go through the in-flight slots? The bound is
@@ -869,6 +901,7 @@ def phase_cold(a, work, res):
             drops['dnsdist_back'] - drops['nsd']
         r['udp_drops'] = drops
         r['rmem_max'] = rmem_max
+        r['server_rcvbuf'] = socket_buffers()
         r['stats'] = read_stats(of + '.stderr')
         verd = {}
         for line in open(of, 'rb'):
@@ -1152,12 +1185,15 @@ def report_cold(res, L):
                      'UDP datagrams dropped: %d at ptrtag, %d at dnsdist '
                      '(front), %d at dnsdist (towards NSD), %d at NSD; '
                      'ptrtag sockets held below their buffer size: %s '
-                     '(net.core.rmem_max %s)' % (
+                     '(net.core.rmem_max %s; receive buffers: dnsdist front '
+                     '%s, towards NSD %s, NSD %s)' % (
                          c['srtt'], c['bound_srtt'],
                          100 * c['rate'] / c['bound_srtt'], c['retried'],
                          d.get('ptrtag', 0), d.get('dnsdist_front', 0),
                          d.get('dnsdist_back', 0), d.get('nsd', 0),
-                         c['sockbuf_capped'], c['rmem_max']))
+                         c['sockbuf_capped'], c['rmem_max'],
+                         *(c.get('server_rcvbuf', {}).get(k, '?') for k in
+                           ('dnsdist_front', 'dnsdist_back', 'nsd'))))
 
 
 def report_mem(res, L):
