@@ -1,9 +1,10 @@
 /*
  * lineq: the ordered window of lines read but not yet written. Each line
  * owns a copy of its bytes and one slot per address it will be annotated
- * with. Deadlines rise in input order, so only the head ever needs a
- * deadline check. The fields of struct lineq are private to lineq.c;
- * a struct line's are the caller's to read.
+ * with. Deadlines rise in input order; a line may leave earlier once its
+ * lookups are given up (lineq_release_ms), but in order, so only the
+ * head's release matters (but for --unordered). The fields of struct
+ * lineq are private to lineq.c; a struct line's are the caller's to read.
  */
 #ifndef LINEQ_H
 #define LINEQ_H
