@@ -140,12 +140,13 @@ query_submit(struct fanout *fo, struct lookup *lk, int type, size_t index)
 		TAILQ_INSERT_HEAD(&fo->fo_waiting, q, q_entry);
 }
 
-/* Move waiting queries into flight while slots are free. */
+/* Move waiting queries into flight while slots are free, stamped now. */
 static void
-pump(struct fanout *fo, uint64_t now)
+pump(struct fanout *fo)
 {
 	struct query	*q;
 	struct lookup	*lk;
+	uint64_t	 now = now_ms();
 	uint32_t	 seq;
 
 	while (fo->fo_inflight < fo->fo_cfg->cf_max_inflight &&
@@ -447,7 +448,7 @@ fanout_lame_void(struct fanout *fo, const struct ipaddr *ia)
 }
 
 void
-fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now)
+fanout_start(struct fanout *fo, struct dnsent *de)
 {
 	struct lookup	*lk;
 
@@ -460,7 +461,7 @@ fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now)
 	dnsmsg_ptrname(&de->de_addr, lk->lk_qname, sizeof(lk->lk_qname));
 	fo->fo_pending++;
 	query_submit(fo, lk, DNSMSG_T_PTR, 0);
-	pump(fo, now);
+	pump(fo);
 }
 
 void
@@ -468,7 +469,7 @@ fanout_run(struct fanout *fo, uint64_t now)
 {
 	probe_maybe(fo, now);
 	tail_maybe(fo, now);
-	pump(fo, now);
+	pump(fo);
 }
 
 void

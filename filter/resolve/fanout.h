@@ -89,10 +89,10 @@ enum lame_say fanout_lame(struct fanout *fo, const struct ipaddr *ia,
 void	fanout_lame_void(struct fanout *fo, const struct ipaddr *ia);
 
 /*
- * Start the lookup that settles de (VERDICT_PENDING, in the cache) at
- * now_ms; its latency counts from now (stats_latency(), in microseconds).
+ * Start the lookup that settles de (VERDICT_PENDING, in the cache); its
+ * latency counts from now (stats_latency(), in microseconds).
  */
-void	fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now_ms);
+void	fanout_start(struct fanout *fo, struct dnsent *de);
 
 /* After socket events: send a probe if one is due, fill free slots. */
 void	fanout_run(struct fanout *fo, uint64_t now_ms);

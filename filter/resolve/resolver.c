@@ -143,7 +143,7 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 		return NULL;
 	}
 	lru_pin(&de->de_lru);		/* the caller's pin */
-	fanout_start(&rsv->rs_fan, de, now);
+	fanout_start(&rsv->rs_fan, de);
 	return de;
 }
 
