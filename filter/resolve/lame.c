@@ -3,7 +3,8 @@
  *
  * Invariants:
  * - An unused slot is all zero. A used slot holds a zone with at least
- *   one loss since its last reply (a reply frees the slot).
+ *   one loss since its last reply (a reply frees the slot); lm_used
+ *   counts them, so that an empty table costs no scan.
  * - lz_nlost < LAME_LOSSES while !lz_dead; lz_lost[0..lz_nlost) are
  *   distinct.
  * - lz_probing only while lz_dead: at most one probe per zone.
@@ -42,6 +43,8 @@ zone_find(struct lame *lm, const struct ipaddr *ia)
 	uint8_t		key[LAME_KEYLEN];
 	unsigned int	i;
 
+	if (lm->lm_used == 0)
+		return NULL;
 	zone_key(ia, key);
 	for (i = 0; i < LAME_MAX; i++)
 		if (lm->lm_zones[i].lz_used &&
@@ -66,6 +69,8 @@ zone_make(struct lame *lm, const struct ipaddr *ia)
 		if (z->lz_touched_ms < old->lz_touched_ms)
 			old = z;
 	}
+	if (!old->lz_used)
+		lm->lm_used++;
 	memset(old, 0, sizeof(*old));
 	old->lz_used = 1;
 	zone_key(ia, old->lz_key);
@@ -99,8 +104,10 @@ lame_answered(struct lame *lm, const struct ipaddr *ia)
 {
 	struct lame_zone	*z;
 
-	if ((z = zone_find(lm, ia)) != NULL)
+	if ((z = zone_find(lm, ia)) != NULL) {
 		memset(z, 0, sizeof(*z));
+		lm->lm_used--;
+	}
 }
 
 int

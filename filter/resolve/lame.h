@@ -58,6 +58,7 @@ struct lame_zone {
 /* Embedded in its owner; the members are private to lame.c. */
 struct lame {
 	uint64_t		lm_hold_ms;
+	unsigned int		lm_used;	/* zones in use */
 	struct lame_zone	lm_zones[LAME_MAX];
 };
 
