@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ares.h>
@@ -30,39 +31,119 @@
 #include "stats.h"
 #include "util.h"
 
-/* Open every input now, so an unreadable file is a usage error (2). */
+/* How messages name FILE argument i ("-" is the standard input). */
+static const char *
+input_name(char **files, size_t i)
+{
+	if (files[0] == NULL || strcmp(files[i], "-") == 0)
+		return "stdin";
+	return files[i];
+}
+
+/*
+ * Close fds[0..n), then exit 2 naming the input: before exiting, so that
+ * the leak checker, which runs at exit too, finds nothing open.
+ */
+static void __attribute__((noreturn))
+refuse_input(int *fds, size_t n, const char *name, const char *why)
+{
+	while (n-- > 0)
+		if (fds[n] != STDIN_FILENO)
+			close(fds[n]);
+	free(fds);
+	errx(2, "%s: %s", name, why);
+}
+
+/*
+ * Open every input now, so that one that cannot be read is a usage error
+ * (2): a file that cannot be opened, or a directory (ptrtag.1, EXIT
+ * STATUS). The standard input is checked too when it is an input.
+ */
 static int *
 open_inputs(char **files, size_t *nfds)
 {
-	size_t	 i, n = 0;
-	int	*fds;
+	struct stat	 sb;
+	size_t		 i, n = 0;
+	int		*fds;
 
 	while (files[n] != NULL)
 		n++;
-	if (n == 0) {
-		fds = xcalloc(1, sizeof(*fds));
-		*nfds = 1;
-		return fds;
-	}
-	fds = xcalloc(n, sizeof(*fds));
-	for (i = 0; i < n; i++) {
-		if (strcmp(files[i], "-") == 0)
+	*nfds = n > 0 ? n : 1;
+	fds = xcalloc(*nfds, sizeof(*fds));
+	for (i = 0; i < *nfds; i++) {
+		if (n == 0 || strcmp(files[i], "-") == 0)
 			fds[i] = STDIN_FILENO;
 		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) ==
-		    -1) {
-			/* Free first: the leak checker runs at exit too. */
-			const char *bad = files[i];
-			int saved = errno;
-
-			while (i-- > 0)
-				if (fds[i] != STDIN_FILENO)
-					close(fds[i]);
-			free(fds);
-			errx(2, "%s: %s", bad, strerror(saved));
-		}
+		    -1)
+			refuse_input(fds, i, files[i], strerror(errno));
+		if (fstat(fds[i], &sb) == -1)
+			refuse_input(fds, i + 1, input_name(files, i),
+			    strerror(errno));
+		if (S_ISDIR(sb.st_mode))
+			refuse_input(fds, i + 1, input_name(files, i),
+			    strerror(EISDIR));
 	}
-	*nfds = n;
 	return fds;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The input among fds[0..nfds) that is the file sb describes, as
+ * FILE arguments name it, or NULL. Only regular files count: a terminal
+ * or /dev/null may well be both read and written.
+ */
+static const char *
+input_among(const struct stat *sb, char **files, const int *fds,
+    size_t nfds)
+{
+	struct stat	in;
+	size_t		i;
+
+	if (!S_ISREG(sb->st_mode))
+		return NULL;
+	for (i = 0; i < nfds; i++)
+		if (fstat(fds[i], &in) == 0 && S_ISREG(in.st_mode) &&
+		    same_file(&in, sb))
+			return input_name(files, i);
+	return NULL;
+}
+
+/*
+ * An output that is one of the inputs would read its own lines back
+ * without end, and a cache file that is one of them would be replaced
+ * by the cache: refuse both, whatever names or links lead to the file
+ * (ptrtag.1, EXIT STATUS).
+ */
+static void
+check_outputs(const struct config *cfg, int outfd, const int *fds,
+    size_t nfds)
+{
+	struct stat	 out, cache;
+	const char	*in;
+
+	if (fstat(outfd, &out) == 0 &&
+	    (in = input_among(&out, cfg->cf_files, fds, nfds)) != NULL) {
+		if (cfg->cf_output != NULL)
+			errx(2, "-o %s: the same file as the input %s",
+			    cfg->cf_output, in);
+		errx(2, "%s: the same file as the standard output", in);
+	}
+	if (cfg->cf_cache_file == NULL ||
+	    lstat(cfg->cf_cache_file, &cache) == -1)
+		return;
+	if ((in = input_among(&cache, cfg->cf_files, fds, nfds)) != NULL)
+		errx(2, "--cache-file %s: the same file as the input %s",
+		    cfg->cf_cache_file, in);
+	if (S_ISREG(cache.st_mode) && fstat(outfd, &out) == 0 &&
+	    same_file(&cache, &out))
+		errx(2, "--cache-file %s: the same file as the %s",
+		    cfg->cf_cache_file, cfg->cf_output != NULL ? "-o file" :
+		    "standard output");
 }
 
 /*
@@ -84,19 +165,25 @@ make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 	    dirs, 1, errbuf, errlen);
 }
 
-/* --extract: the inputs in turn, through the filter's framing. */
+/*
+ * --extract: the inputs in turn, through the filter's framing. Exits 1
+ * when an input failed on the way (input.h).
+ */
 static int
 run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
     size_t nfds)
 {
 	struct input	in;
+	int		rc;
 
 	input_init(&in, fds, nfds, cfg->cf_max_line);
+	input_files(&in, cfg->cf_files, 1);
 	if (extract_run(sc, &in, STDOUT_FILENO, cfg->cf_max_ips) == -1 &&
 	    errno != EPIPE)
 		err(1, "extract");
+	rc = input_failed(&in) ? 1 : 0;
 	input_free(&in);
-	return 0;
+	return rc;
 }
 
 static int
@@ -223,6 +310,7 @@ main(int argc, char **argv)
 	if ((sc = make_scanner(&cfg, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
+		check_outputs(&cfg, STDOUT_FILENO, fds, nfds);
 		signal(SIGPIPE, SIG_IGN);
 		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);
@@ -231,10 +319,12 @@ main(int argc, char **argv)
 	}
 	memset(&st, 0, sizeof(st));
 	lc.lc_outfd = open_output(&cfg);
+	check_outputs(&cfg, lc.lc_outfd, fds, nfds);
 	rsv = start_resolver(&cfg, &st);
 	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	input_init(&in, fds, nfds, cfg.cf_max_line);
+	input_files(&in, cfg.cf_files, 1);
 	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
 	lc.lc_cfg = &cfg;
@@ -249,7 +339,9 @@ main(int argc, char **argv)
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
 	confine_filter(&cfg, &sp);
-	rc = loop_run(&lc);
+	/* An input that failed on the way is a runtime failure (input.h). */
+	if ((rc = loop_run(&lc)) == 0 && input_failed(&in))
+		rc = 1;
 	progress_end(lc.lc_progress);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);

@@ -2,7 +2,7 @@
  * options: see options.h. Every default and range comes from config.h,
  * which the help text (usage.c) prints too, so the two cannot drift.
  * Most options are rows of the tables below; other_option() holds the
- * rest.
+ * rest. What the options mean together is optcheck.c's.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
 #include "dnsmsg.h"
+#include "optcheck.h"
 #include "options.h"
 #include "usage.h"
 
@@ -159,10 +159,10 @@ options_servers(const char *list, char *out, size_t outsz,
 static void
 cidr_option(struct ipaddr_set *set, const char *opt, const char *arg)
 {
-	const char	*errstr;
+	char	err[128];
 
-	if (ipaddr_set_parse(set, arg, &errstr) == -1)
-		bad("%s %s: %s", opt, arg, errstr);
+	if (ipaddr_set_parse(set, arg, err, sizeof(err)) == -1)
+		bad("%s %s: %s", opt, arg, err);
 }
 
 static void
@@ -195,6 +195,8 @@ prefix_option(struct config *cfg, const char *arg)
 {
 	size_t	i, len = strlen(arg);
 
+	if (len == 0)
+		bad("--prefix: must not be empty");
 	if (len > CFG_PREFIX_MAX)
 		bad("--prefix %s: longer than %d bytes", arg, CFG_PREFIX_MAX);
 	for (i = 0; i < len; i++)
@@ -206,47 +208,19 @@ prefix_option(struct config *cfg, const char *arg)
 }
 
 
-/* Cross-checks between options, after all of them are read. */
+/* The --server list in c-ares' form; optcheck.c checks the rest. */
 static void
-finish(struct config *cfg, int exclude_none)
+finish(struct config *cfg)
 {
 	static char	servers[1024];
 	const char	*errstr;
-	uint32_t	 pending, room;
 
-	if (!exclude_none) {
-		struct ipaddr_set	user = cfg->cf_exclude;
-
-		memset(&cfg->cf_exclude, 0, sizeof(cfg->cf_exclude));
-		ipaddr_set_add_defaults(&cfg->cf_exclude);
-		for (size_t i = 0; i < user.is_count &&
-		    cfg->cf_exclude.is_count < IPADDR_SETMAX; i++)
-			cfg->cf_exclude.is_prefix[cfg->cf_exclude.is_count++] =
-			    user.is_prefix[i];
-	}
-	if (cfg->cf_min_ttl > cfg->cf_max_ttl)
-		bad("--min-ttl %u is above --max-ttl %u", cfg->cf_min_ttl,
-		    cfg->cf_max_ttl);
 	if (cfg->cf_servers != NULL) {
 		if (options_servers(cfg->cf_servers, servers, sizeof(servers),
 		    &errstr) == -1)
 			bad("--server %s: %s", cfg->cf_servers, errstr);
 		cfg->cf_servers = servers;
 	}
-	/*
-	 * Queued lines pin the cache entries they refer to, and so do
-	 * pending lookups (at most pending_bound(), bounds.h): shrink the
-	 * window so that, at two distinct addresses per line, pins leave
-	 * room in the cache. (A window of lines that each carry more only
-	 * means that new addresses are skipped while the cache is full of
-	 * pinned entries.)
-	 */
-	pending = pending_bound(cfg->cf_max_inflight);
-	room = cfg->cf_cache_size > pending ? cfg->cf_cache_size - pending : 0;
-	if (room / 2 < cfg->cf_window_lines)
-		cfg->cf_window_lines = room / 2;
-	if (cfg->cf_window_lines < 1)
-		cfg->cf_window_lines = 1;
 }
 
 /* The options that set one uint32_t of struct config in a range. */
@@ -314,13 +288,34 @@ static const struct {
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
 };
 
+#define NLONGOPTS	(NITEMS(longopts) - 1)
+
 /* What options_parse() remembers between options. */
 struct parse_state {
-	int	ps_exclude_none;
-	int	ps_mmexternal;
-	int	ps_delay_set;
-	int	ps_interval_set;
+	int		 ps_exclude_none;
+	int		 ps_mmexternal;
+	int		 ps_delay_set;
+	/* The long names of the options given, once each, for optcheck. */
+	const char	*ps_given[NLONGOPTS + 1];
+	size_t		 ps_ngiven;
 };
+
+/* Remember that the option of getopt value ch was given. */
+static void
+note_given(struct parse_state *ps, int ch)
+{
+	size_t	i, j;
+
+	for (i = 0; i < NLONGOPTS; i++) {
+		if (longopts[i].val != ch)
+			continue;
+		for (j = 0; j < ps->ps_ngiven; j++)
+			if (ps->ps_given[j] == longopts[i].name)
+				return;
+		ps->ps_given[ps->ps_ngiven++] = longopts[i].name;
+		return;
+	}
+}
 
 /* Apply ch when a table above has it: 1, else 0. */
 static int
@@ -396,10 +391,10 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 {
 	switch (ch) {
 	case OPT_EXCLUDE:
-		if (strcmp(arg, "none") == 0) {
+		/* none drops the defaults, not the ranges given. */
+		if (strcmp(arg, "none") == 0)
 			ps->ps_exclude_none = 1;
-			memset(&cfg->cf_exclude, 0, sizeof(cfg->cf_exclude));
-		} else
+		else
 			cidr_option(&cfg->cf_exclude, "--exclude", arg);
 		break;
 	case OPT_ONLY:
@@ -454,26 +449,16 @@ options_parse(int argc, char **argv, struct config *cfg)
 	    NULL)) != -1) {
 		if (ch == 'd')
 			ps.ps_delay_set = 1;
-		if (ch == OPT_METRICS_INTERVAL)
-			ps.ps_interval_set = 1;
+		note_given(&ps, ch);
 		if (!table_option(cfg, ch, optarg))
 			other_option(cfg, &ps, ch, optarg, argv[optind - 1]);
 	}
 	cfg->cf_files = argv + optind;
 	if (ps.ps_mmexternal) {
-		if (cfg->cf_omprog || cfg->cf_output != NULL)
-			bad("--mmexternal replies on standard output; it takes "
-			    "neither --omprog nor -o");
 		cfg->cf_format = CFG_FORMAT_MMEXTERNAL;
 		if (!ps.ps_delay_set)
 			cfg->cf_max_delay_ms = CFG_MMEXTERNAL_DELAY_MS;
 	}
-	if (cfg->cf_omprog && cfg->cf_output == NULL)
-		bad("--omprog needs -o FILE: standard output carries the "
-		    "confirmations");
-	if (ps.ps_interval_set && cfg->cf_metrics_file == NULL)
-		bad("--metrics-interval needs --metrics-file");
-	if (cfg->cf_extract && cfg->cf_metrics_file != NULL)
-		bad("--extract counts nothing; it takes no --metrics-file");
-	finish(cfg, ps.ps_exclude_none);
+	finish(cfg);
+	optcheck(cfg, ps.ps_given, ps.ps_exclude_none);
 }

@@ -31,7 +31,8 @@ usage(void)
 	printf(
 "usage: ptrtag [options] [FILE ...]\n"
 "Append reverse DNS and forward-confirmed reverse DNS (FCrDNS) verdicts\n"
-"for every IPv4/IPv6 address in each log line. Defaults in parentheses.\n"
+"for every IPv4/IPv6 address in each log line of each FILE (or stdin;\n"
+"gzip data is decompressed). Defaults in parentheses.\n"
 "\n"
 "Resolution:\n"
 "  -s, --server ADDR[:PORT],...  DNS servers (default: resolv.conf)\n"
@@ -42,7 +43,7 @@ usage(void)
 "  -j, --max-inflight N    DNS queries in flight (%u; %u..%u)\n"
 "      --max-qps N         cap on queries per second (0: off; ..%u)\n"
 "      --max-names N       PTR names followed per address (%u; %u..%u)\n"
-"      --exclude CIDR,...  never look up (adds to defaults; 'none' clears)\n"
+"      --exclude CIDR,...  never look up (adds to defaults; 'none' drops them)\n"
 "      --only CIDR,...     look up only these\n",
 	    CFG_TIMEOUT_MS, CFG_TIMEOUT_MS_LO, CFG_TIMEOUT_MS_HI,
 	    CFG_TRIES, CFG_TRIES_LO, CFG_TRIES_HI,

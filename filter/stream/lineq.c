@@ -87,6 +87,24 @@ lineq_release_ms(const struct line *ln, const struct dnsent_wait *dw)
 	return t < ln->ln_deadline_ms ? t : ln->ln_deadline_ms;
 }
 
+int64_t
+lineq_wait_ms(const struct lineq *q, const struct dnsent_wait *dw,
+    int unordered, uint64_t now)
+{
+	const struct line	*ln;
+	uint64_t		 t = UINT64_MAX, u;
+
+	TAILQ_FOREACH(ln, &q->lq_lines, ln_entry) {
+		if ((u = lineq_release_ms(ln, dw)) < t)
+			t = u;
+		if (!unordered)
+			break;
+	}
+	if (t == UINT64_MAX)
+		return -1;
+	return t > now ? (int64_t)(t - now) : 0;
+}
+
 int
 lineq_full(const struct lineq *q)
 {

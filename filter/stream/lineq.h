@@ -34,6 +34,7 @@ struct lslot {
 struct line {
 	TAILQ_ENTRY(line)	 ln_entry;
 	uint64_t		 ln_deadline_ms;
+	uint64_t		 ln_read_ms;	/* wall clock (util.h wall_ms) */
 	size_t			 ln_len;
 	size_t			 ln_nslots;
 	int			 ln_raw;	/* pass through unannotated */
@@ -53,7 +54,8 @@ void		 lineq_init(struct lineq *q, size_t max_lines, size_t max_bytes);
 
 /*
  * Append a copy of buf[0..len) with slots[0..nslots) (the pins move into
- * the queue). Returns the queued line. Exits through err(1) on ENOMEM.
+ * the queue). Returns the queued line, whose ln_read_ms the caller sets.
+ * Exits through err(1) on ENOMEM.
  */
 struct line	*lineq_push(struct lineq *q, const char *buf, size_t len,
 		    const struct lslot *slots, size_t nslots, int raw,
@@ -76,6 +78,15 @@ int		 lineq_settled(const struct line *ln);
  */
 uint64_t	 lineq_release_ms(const struct line *ln,
 		    const struct dnsent_wait *dw);
+
+/*
+ * Milliseconds from now until the next line may leave without any DNS
+ * event (0: at once), or -1 when the window is empty: the head's release,
+ * or with unordered any line's (each leaves on its own; O(lines)).
+ */
+int64_t		 lineq_wait_ms(const struct lineq *q,
+		    const struct dnsent_wait *dw, int unordered,
+		    uint64_t now_ms);
 
 /* 1 when the window is full in lines or bytes: stop reading input. */
 int		 lineq_full(const struct lineq *q);

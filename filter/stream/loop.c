@@ -47,6 +47,7 @@ struct loop_state {
 	struct outbuf	 ls_out;	/* annotated lines, drained by ls_o */
 	struct output	 ls_o;
 	int		 ls_stopping;
+	uint64_t	 ls_read_ms;	/* wall clock of the last input read */
 	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
 	size_t		 ls_npfd;
 };
@@ -81,7 +82,8 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 			lc->lc_stats->st_overdue_lines++;
 	}
 	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
-	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
+	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
+	    lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
@@ -170,13 +172,18 @@ peek_slots(struct loop_ctx *lc, struct lslot *slots, size_t n, uint64_t now)
 	return kept;
 }
 
-/* Take one input line: scan it, start its lookups, queue or write it. */
+/*
+ * Take one input line: scan it, start its lookups, queue or write it.
+ * Its read time is that of the last input read, the one that brought
+ * its end in.
+ */
 static void
 take_line(struct loop_state *s, const char *p, size_t len, int raw,
     uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
 	struct lslot	 slots[LINE_ADDRS_MAX];
+	struct line	*ln;
 	enum verdict	 shed;
 	size_t		 n = 0, i;
 	int		 settled = 1;
@@ -200,13 +207,14 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
 		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
-		    lc->lc_stats);
+		    s->ls_read_ms, lc->lc_stats);
 		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
 	}
-	lineq_push(&s->ls_q, p, len, slots, n, raw,
+	ln = lineq_push(&s->ls_q, p, len, slots, n, raw,
 	    now + lc->lc_cfg->cf_max_delay_ms);
+	ln->ln_read_ms = s->ls_read_ms;
 }
 
 /*
@@ -258,6 +266,7 @@ take_rest(struct loop_state *s, uint64_t now)
 		    now_ms() - now >= LOOP_STOP_READ_MS)
 			break;
 		rc = input_read(in);
+		s->ls_read_ms = wall_ms();
 	}
 	if (input_rest(in, &p, &len))
 		take_line(s, p, len, 1, now);
@@ -312,37 +321,17 @@ earliest(int64_t t, int64_t d)
 	return t < 0 || d < t ? d : t;
 }
 
-/*
- * When the next line may leave without any DNS event: the head line's
- * release, or with --unordered any line's (each line leaves on its own).
- */
-static int64_t
-release_wait(struct loop_state *s, uint64_t now)
-{
-	struct line		*ln;
-	struct dnsent_wait	 dw;
-	uint64_t		 t = UINT64_MAX, u;
-
-	rsv_wait(s->ls_ctx->lc_rsv, now, &dw);
-	for (ln = lineq_head(&s->ls_q); ln != NULL; ln = lineq_next(ln)) {
-		if ((u = lineq_release_ms(ln, &dw)) < t)
-			t = u;
-		if (!s->ls_ctx->lc_cfg->cf_unordered)
-			break;
-	}
-	if (t == UINT64_MAX)
-		return -1;
-	return t > now ? (int64_t)(t - now) : 0;
-}
-
 /* Step 4's timeout: earliest of c-ares' timer and the next release. */
 static int
 poll_timeout(struct loop_state *s, uint64_t now)
 {
-	int64_t		 t, r;
+	struct dnsent_wait	 dw;
+	int64_t			 t, r;
 
 	t = rsv_timeout_ms(s->ls_ctx->lc_rsv);
-	if ((r = release_wait(s, now)) >= 0)
+	rsv_wait(s->ls_ctx->lc_rsv, now, &dw);
+	if ((r = lineq_wait_ms(&s->ls_q, &dw, s->ls_ctx->lc_cfg->cf_unordered,
+	    now)) >= 0)
 		t = earliest(t, r);
 	if (s->ls_ctx->lc_progress != NULL)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
@@ -411,6 +400,7 @@ iterate(struct loop_state *s)
 	if (in_slot != -1 && s->ls_pfd[in_slot].revents != 0) {
 		if (input_read(lc->lc_in) == INPUT_ERROR)
 			err(1, "input");
+		s->ls_read_ms = wall_ms();
 		take_input(s, now);
 	}
 	return 0;
@@ -427,7 +417,7 @@ turn(struct loop_state *s)
 	uint64_t	 now = now_ms();
 
 	handle_signals(s, now);
-	progress_tick(lc->lc_progress, now, input_bytes(lc->lc_in),
+	progress_tick(lc->lc_progress, now, input_raw_bytes(lc->lc_in),
 	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
 	if (metricsfile_due(lc->lc_metrics, now))
 		report(lc, 0);
@@ -480,6 +470,7 @@ loop_run(struct loop_ctx *lc)
 
 	memset(&s, 0, sizeof(s));
 	s.ls_ctx = lc;
+	s.ls_read_ms = wall_ms();
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
