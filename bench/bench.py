@@ -7,7 +7,12 @@ Servers, all on the namespace's loopback:
     NSD      127.0.0.1:5300   authoritative for the generated zones
     dnsdist  127.0.0.1:53     in front of NSD: +20 ms +- 5 ms per answer,
                               and in the "drop" variant no answer at all
-                              for the reverse names in drop.names
+                              for the reverse names in drop.names; in the
+                              "tail" variant 10 % of answers 300-800 ms
+                              late instead; in the "lame" variant no
+                              answer for the reverse zones in lame.zones.
+                              Its console (127.0.0.1:5199) counts the
+                              queries each tool sends.
 The peers find dnsdist through /etc/resolv.conf, which `ip netns exec`
 has replaced by the namespace's own (nameserver 127.0.0.1).
 
@@ -190,18 +195,30 @@ def start_nsd(work):
     return p
 
 
+DNSDIST_CONSOLE = '127.0.0.1:5199'
+DNSDIST_CONF = {}                 # the running dnsdist's configuration
+
+
 def start_dnsdist(work, variant, seed):
-    """variant: 'delay' (+20 +- 5 ms) or 'drop' (the same, and silence for
-    the names in drop.names)."""
+    """variant: 'delay' (+20 +- 5 ms), 'drop' (the same, and silence for
+    the names in drop.names), 'tail' (10 % of answers 300-800 ms late,
+    the rest +20 +- 5 ms) or 'lame' (+20 +- 5 ms, and silence for the
+    zones in lame.zones)."""
     d = os.path.join(work, 'dnsdist')
     os.makedirs(d, exist_ok=True)
     lines = [
         'setSecurityPollSuffix("")',
         'setLocal("%s:53")' % DNSDIST,
+        'controlSocket("%s")' % DNSDIST_CONSOLE,
+        'setKey("%s")' % __import__('base64').b64encode(
+            os.urandom(32)).decode(),
         'setUDPSocketBufferSizes(4194304, 4194304)',
-        # several sockets towards NSD: one 208 KiB socket drops answers
-        # when 1000+ queries are in flight
-        'newServer({address="%s:%d", name="nsd", sockets=8})' % (
+        # many sockets towards NSD: their receive buffers are the kernel's
+        # default (208 KiB; setUDPSocketBufferSizes sizes only the front,
+        # and net.core.rmem_default is not per namespace), about 200
+        # answers each, and NSD answers a burst of -j 1024 at once: with 8
+        # sockets that is 128 answers apiece, with 32 it is 32
+        'newServer({address="%s:%d", name="nsd", sockets=32})' % (
             LOOP, NSD_PORT),
         'getServer(0):setUp()',
         'math.randomseed(%d)' % seed,
@@ -211,9 +228,29 @@ def start_dnsdist(work, variant, seed):
         for name in open(os.path.join(work, 'drop.names')).read().split():
             lines.append('never:add(newDNSName("%s"))' % name)
         lines.append('addAction(QNameSetRule(never), DropAction())')
-    # every answer: 20 ms +- 5 ms, uniform, in whole milliseconds
-    lines.append('addAction(AllRule(), LuaAction(function(dq) return '
-                 'DNSAction.Delay, tostring(math.random(15, 25)) end))')
+    if variant == 'lame':
+        # one rule per family, named, so that showRules() counts the
+        # queries each tool sends to the lame zones
+        zones = open(os.path.join(work, 'lame.zones')).read().split()
+        for fam, suffix in (('4', 'in-addr.arpa.'), ('6', 'ip6.arpa.')):
+            lines.append('local lame%s = newSuffixMatchNode()' % fam)
+            for z in zones:
+                if z.endswith(suffix):
+                    lines.append('lame%s:add(newDNSName("%s"))' % (fam, z))
+            lines.append('addAction(SuffixMatchNodeRule(lame%s), DropAction(),'
+                         ' {name="lame%s"})' % (fam, fam))
+    if variant == 'tail':
+        # a heavy tail, as cold recursive lookups have: 10 % of answers
+        # 300-800 ms late, uniform, the others 20 ms +- 5 ms (one rule:
+        # a later delay rule would override this one)
+        lines.append('addAction(AllRule(), LuaAction(function(dq) '
+                     'if math.random() < 0.1 then return DNSAction.Delay, '
+                     'tostring(math.random(300, 800)) end return '
+                     'DNSAction.Delay, tostring(math.random(15, 25)) end))')
+    else:
+        # every answer: 20 ms +- 5 ms, uniform, in whole milliseconds
+        lines.append('addAction(AllRule(), LuaAction(function(dq) return '
+                     'DNSAction.Delay, tostring(math.random(15, 25)) end))')
     path = os.path.join(d, 'dnsdist-%s.conf' % variant)
     with open(path, 'w') as f:
         f.write('\n'.join(lines) + '\n')
@@ -223,7 +260,36 @@ def start_dnsdist(work, variant, seed):
                          stderr=subprocess.STDOUT, start_new_session=True)
     CHILDREN.append(p)
     wait_dns('corp.example', 53, 'dnsdist', timeout=30, proc=p)
+    DNSDIST_CONF['path'] = path
     return p
+
+
+def dnsdist_rule_matches():
+    """Matches of each named dnsdist rule so far (showRules()): {name: n}."""
+    out = {}
+    try:
+        r = subprocess.run(['dnsdist', '-C', DNSDIST_CONF['path'], '-c',
+                            '-e', 'showRules()'],
+                           capture_output=True, text=True, timeout=10)
+        for line in r.stdout.splitlines()[1:]:
+            f = line.split()
+            if len(f) > 2 and f[0].isdigit() and f[2].isdigit():
+                out[f[1]] = int(f[2])
+    except (KeyError, OSError, subprocess.TimeoutExpired):
+        pass
+    return out
+
+
+def dnsdist_queries():
+    """Queries dnsdist has received so far (its console), or None."""
+    try:
+        r = subprocess.run(['dnsdist', '-C', DNSDIST_CONF['path'], '-c',
+                            '-e', 'getStatisticsCounters()["queries"]'],
+                           capture_output=True, text=True, timeout=10)
+        return int(r.stdout.split()[-1])
+    except (KeyError, OSError, ValueError, IndexError,
+            subprocess.TimeoutExpired):
+        return None
 
 
 def stop(p):
@@ -332,7 +398,7 @@ def run_batch(argv, infile, outfile, cap, env=None, errfile=None,
 SEQ = re.compile(rb'\?seq=(\d+) ')
 
 
-def run_trickle(argv, lines, rate, cap_extra, tail):
+def run_trickle(argv, lines, rate, cap_extra, tail, errfile=None):
     """Feed lines at rate per second through a pipe; timestamp every
     output line as it arrives. A line's delay runs from the moment the
     log source produced it (its slot in the schedule) to the moment it
@@ -341,8 +407,9 @@ def run_trickle(argv, lines, rate, cap_extra, tail):
     stays open for tail seconds (like `tail -f` on a quiet log), then is
     closed; lines that only come out after that are counted."""
     argv, rssfile = timed(argv)
+    ferr = open(errfile, 'wb') if errfile else subprocess.DEVNULL
     p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, start_new_session=True,
+                         stderr=ferr, start_new_session=True,
                          bufsize=0)
     n = len(lines)
     got = [None] * n
@@ -406,6 +473,8 @@ def run_trickle(argv, lines, rate, cap_extra, tail):
         time.sleep(0.01)
     wt.join(5)
     rt.join(5)
+    if errfile:
+        ferr.close()
     closed_at = state['closed_at'] or float('inf')
     delays = []
     at_eof = 0
@@ -478,7 +547,8 @@ def check(kind, outfile_or_lines, inlines, truth, variant='delay'):
         lines_seen += 1
         ip = addr_of[i]
         t = truth[ip]
-        dropped = variant == 'drop' and t.get('dropped')
+        dropped = (variant == 'drop' and t.get('dropped')) or \
+            t.get('lame', False)
         if kind.startswith('ptrtag'):
             k = KV.search(line)
             if not k:
@@ -529,7 +599,7 @@ def check(kind, outfile_or_lines, inlines, truth, variant='delay'):
         return sum(per_addr[ip][0] for ip in keys), len(keys)
 
     resolvable = lambda t: t['verdict'] == 'pass' and not (
-        variant == 'drop' and t.get('dropped'))
+        variant == 'drop' and t.get('dropped')) and not t.get('lame')
     r_ok, r_n = count(resolvable)
     v4_ok, v4_n = count(lambda t: resolvable(t) and t['v'] == 4)
     v6_ok, v6_n = count(lambda t: resolvable(t) and t['v'] == 6)
@@ -549,6 +619,10 @@ def tool_argv(tool, ptrtag, extra=()):
         return [ptrtag, '-s', DNSDIST] + list(extra)
     if tool == 'ptrtag-unordered':
         return [ptrtag, '-s', DNSDIST, '--unordered'] + list(extra)
+    if tool == 'ptrtag-fixed':
+        # the fixed deadline: no learned wait shorter than -d
+        return [ptrtag, '-s', DNSDIST, '-d', '2000', '--min-wait',
+                '2000'] + list(extra)
     if tool == 'adnsresfilter':
         return ['adnsresfilter'] + list(extra)
     if tool == 'logresolve':
@@ -686,10 +760,10 @@ def phase_main(a, work, res, variant, tools, caps):
     out = {}
     for tool in tools:
         of = os.path.join(work, 'out-main-%s-%s.log' % (variant, tool))
-        argv = tool_argv(tool, a.ptrtag,
-                         ['--stats=json'] if tool == 'ptrtag' else [])
+        argv = tool_argv(tool, a.ptrtag, ['--stats=json']
+                         if tool.startswith('ptrtag') else [])
         r = run_batch(argv, src, of, caps[tool])
-        if tool == 'ptrtag':
+        if tool.startswith('ptrtag'):
             r['stats'] = read_stats(of + '.stderr')
         r['lines_per_s'] = len(inlines) / r['wall']
         r['check'] = check(tool, of, inlines, truth, variant)
@@ -705,41 +779,130 @@ def phase_main(a, work, res, variant, tools, caps):
     res['batch_' + variant] = out
 
 
-def phase_trickle(a, work, res, variant, tools):
+def phase_trickle(a, work, res, variant, tools, src='trickle.log'):
+    """Each tool on the live stream src; the queries it sends are counted
+    at dnsdist, ptrtag's counters read from its --stats."""
     log('trickle (%s) at %d lines/s: %s' % (variant, a.rate, ', '.join(tools)))
-    src = os.path.join(work, 'trickle.log')
+    src = os.path.join(work, src)
     inlines = open(src, 'rb').read().split(b'\n')[:-1]
     lines = [l + b'\n' for l in inlines]
     truth = res['_truth']
     out = {}
     for tool in tools:
-        r, outputs = run_trickle(tool_argv(tool, a.ptrtag), lines, a.rate,
-                                 a.trickle_cap, a.trickle_tail)
+        ptr = tool.startswith('ptrtag')
+        errfile = os.path.join(work, 'trickle-%s-%s.stderr' % (variant, tool))
+        q0, m0 = dnsdist_queries(), dnsdist_rule_matches()
+        r, outputs = run_trickle(tool_argv(tool, a.ptrtag, ['--stats=json']
+                                           if ptr else []),
+                                 lines, a.rate, a.trickle_cap, a.trickle_tail,
+                                 errfile=errfile if ptr else None)
+        q1, m1 = dnsdist_queries(), dnsdist_rule_matches()
+        r['queries_sent'] = q1 - q0 if None not in (q0, q1) else None
+        r['rule_matches'] = {k: m1[k] - m0.get(k, 0) for k in m1}
+        if ptr:
+            r['stats'] = read_stats(errfile)
         r['check'] = check(tool, outputs, inlines, truth, variant)
         out[tool] = r
-        log('  %-13s p50 %.1f ms p99 %.1f ms max %.1f ms; %d lines only at '
+        log('  %-16s p50 %.1f ms p99 %.1f ms max %.1f ms; %d lines only at '
             'EOF, %d never (%d of %d taken in); %d output writes; '
-            'resolvable %d/%d' % (
+            'resolvable %d/%d; %s queries%s' % (
                 tool, r['p50'], r['p99'], r['max'], r['after_eof'],
                 r['missing'], r['accepted'], r['n'], r['writes'],
                 r['check']['resolvable_ok'],
-                r['check']['resolvable_n']))
+                r['check']['resolvable_n'], r['queries_sent'],
+                '; ' + ' '.join('%s=%s' % (k, r['stats'].get(k)) for k in (
+                    'wait_ms', 'srtt_ms', 'rtt_max_ms', 'lines_overdue',
+                    'lines_late', 'tail_probes', 'zones_lame',
+                    'zone_skipped')) if ptr and r.get('stats') else ''))
     res['trickle_' + variant] = out
+
+
+def udp_counters():
+    """The namespace's UDP drop counters: InErrors and RcvbufErrors of
+    /proc/net/snmp, and the drops of the servers' own sockets (dnsdist's
+    front on port 53, its sockets towards NSD, NSD's on 5300) from
+    /proc/net/udp. What the namespace dropped beyond the servers' sockets
+    was dropped at ptrtag's (which come and go)."""
+    out = {'in_errors': 0, 'rcvbuf_errors': 0, 'dnsdist_front': 0,
+           'dnsdist_back': 0, 'nsd': 0}
+    try:
+        rows = [l.split() for l in open('/proc/net/snmp')
+                if l.startswith('Udp:')]
+        snmp = dict(zip(rows[0][1:], (int(x) for x in rows[1][1:])))
+        out['in_errors'] = snmp.get('InErrors', 0)
+        out['rcvbuf_errors'] = snmp.get('RcvbufErrors', 0)
+        for line in list(open('/proc/net/udp'))[1:]:
+            f = line.split()
+            lport = int(f[1].split(':')[1], 16)
+            rport = int(f[2].split(':')[1], 16)
+            drops = int(f[-1])
+            if lport == 53:
+                out['dnsdist_front'] += drops
+            elif lport == NSD_PORT:
+                out['nsd'] += drops
+            elif rport == NSD_PORT:
+                out['dnsdist_back'] += drops
+    except (OSError, ValueError, IndexError):
+        pass
+    return out
+
+
+def socket_buffers():
+    """Receive buffers (bytes, as the kernel counts them) of the servers'
+    sockets, from ss: dnsdist's front (port 53), its sockets towards NSD
+    (the smallest), NSD's (5300)."""
+    out = {}
+    try:
+        r = subprocess.run(['ss', '-uanm'], capture_output=True, text=True,
+                           timeout=10)
+    except (OSError, subprocess.TimeoutExpired):
+        return out
+    local = peer = None
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if len(f) >= 5 and f[0] in ('UNCONN', 'ESTAB'):
+            local, peer = f[3], f[4]
+            continue
+        m = re.search(r'rb(\d+)', line)
+        if not m or local is None:
+            continue
+        rb = int(m.group(1))
+        if local.endswith(':53'):
+            out['dnsdist_front'] = rb
+        elif local.endswith(':%d' % NSD_PORT):
+            out['nsd'] = rb
+        elif peer.endswith(':%d' % NSD_PORT):
+            out['dnsdist_back'] = min(rb, out.get('dnsdist_back', rb))
+    return out
 
 
 def phase_cold(a, work, res):
     """New addresses only, one per line, all confirming: how fast does
     cold work go through the in-flight slots? The bound is
     -j / (2 x RTT): every address needs a PTR and then an A round trip.
-    Rate = addresses actually looked up (not shed as 'skipped') / wall."""
+    Rate = addresses actually looked up (not shed as 'skipped') / wall.
+    Beside it: the round trip ptrtag itself saw (its SRTT), the bound that
+    gives, and where datagrams were dropped, if anywhere."""
     src = os.path.join(work, 'cold.log')
     n = sum(1 for _ in open(src, 'rb'))
     rtt = res['rtt']['mean'] / 1000.0
     out = []
+    try:
+        rmem_max = int(open('/proc/sys/net/core/rmem_max').read())
+    except (OSError, ValueError):
+        rmem_max = None
     for j in a.cold_j:
         of = os.path.join(work, 'out-cold-%d.log' % j)
+        u0 = udp_counters()
         r = run_batch([a.ptrtag, '-s', DNSDIST, '-j', str(j),
                        '--stats=json'], src, of, 300)
+        u1 = udp_counters()
+        drops = {k: u1[k] - u0[k] for k in u0}
+        drops['ptrtag'] = drops['rcvbuf_errors'] - drops['dnsdist_front'] - \
+            drops['dnsdist_back'] - drops['nsd']
+        r['udp_drops'] = drops
+        r['rmem_max'] = rmem_max
+        r['server_rcvbuf'] = socket_buffers()
         r['stats'] = read_stats(of + '.stderr')
         verd = {}
         for line in open(of, 'rb'):
@@ -749,15 +912,20 @@ def phase_cold(a, work, res):
         done = n - verd.get('skipped', 0) - verd.get('missing', 0)
         bound = j / (2 * rtt)
         st = r['stats'] or {}
+        srtt = st.get('srtt_ms')
         r.update(j=j, addresses=n, looked_up=done, rate=done / r['wall'],
                  bound=bound, frac=done / r['wall'] / bound, verdicts=verd,
                  cpu_util=r['cpu'] / r['wall'],
-                 queries=st.get('queries'), timeouts=st.get('query_timeouts'))
+                 queries=st.get('queries'), timeouts=st.get('query_timeouts'),
+                 retried=st.get('rtt_retried'), srtt=srtt,
+                 sockbuf_capped=st.get('sockbuf_capped'),
+                 bound_srtt=j / (2 * srtt / 1000.0) if srtt else None)
         out.append(r)
         log('cold -j %d: %d addresses, %d looked up in %.2f s = %.0f/s, '
-            'bound %.0f/s (%.0f %%) %s' % (
+            'bound %.0f/s (%.0f %%) %s; SRTT %s ms, answers after a retry '
+            '%s, UDP drops %s' % (
                 j, n, done, r['wall'], r['rate'], bound, 100 * r['frac'],
-                verd))
+                verd, srtt, r['retried'], drops))
     res['cold'] = out
 
 
@@ -862,86 +1030,118 @@ def fmt_ms(x):
     return '%.0f' % x if x >= 100 else '%.1f' % x
 
 
-def report(a, res):
-    m = res['machine']
-    L = []
-    L.append('Machine: %s, %d cores, %d GiB RAM, %s, kernel %s; load '
-             'average %.2f at start, %.2f at end.' % (
-                 m['cpu'], m['cores'], round(m['mem_mb'] / 1024), m['os'],
-                 m['kernel'], res['load_start'][0], res['load_end'][0]))
-    L.append('%s; NSD %s, dnsdist %s, adns-tools %s, apache2-utils '
-             '%s, grep %s. %s run, %s.' % (
-                 res['ptrtag_version'], m['nsd'], m['dnsdist'], m['adns'],
-                 m['apache2_utils'], m['grep'],
-                 'Quick' if a.quick else 'Full',
-                 time.strftime('%Y-%m-%d', time.gmtime(res['started']))))
-    L.append('')
-    rtt = res['rtt']
-    L.append('DNS round trip through dnsdist (+20 ms ± 5 ms): mean %.1f ms, '
-             'p50 %.1f, p99 %.1f (%d probes).' % (rtt['mean'], rtt['p50'],
-                                                  rtt['p99'], rtt['n']))
-    L.append('')
+def trickle_cell(tr):
+    """p50 / p99 / max of one trickle run, with what never came out."""
+    def f(st):
+        return ('≥ ' if st['at_least'] else '') + fmt_ms(st['ms'])
+    trs = '%s / %s / %s' % (f(tr['p50x']), f(tr['p99x']), f(tr['maxx']))
+    if tr['missing']:
+        trs += ' (%d lines never out)' % tr['missing']
+    if tr['after_eof']:
+        trs += ' (%d only at EOF)' % tr['after_eof']
+    return trs
+
+
+def stats_note(t, text, keys):
+    """text filled with ptrtag's --stats values on a trickle, or none."""
+    st = (t.get('ptrtag') or {}).get('stats')
+    return [text % tuple(st.get(k) for k in keys)] if st else []
+
+
+VARIANTS = (('delay', '+20 ms ± 5 ms'),
+            ('drop', '+20 ms ± 5 ms, 5 % of reverse names never answered'),
+            ('tail', 'heavy tail: 10 % of answers 300–800 ms late, the rest '
+             '+20 ms ± 5 ms'))
+
+
+def report_variant(a, res, variant, title, L):
+    """One scenario's table: batch and trickle, per tool."""
     w = res['work']
-    for variant, title in (('delay', '+20 ms ± 5 ms'),
-                           ('drop', '+20 ms ± 5 ms, 5 % of reverse names '
-                            'never answered')):
-        b = res.get('batch_' + variant)
-        t = res.get('trickle_' + variant)
-        if not b:
+    b = res.get('batch_' + variant) or {}
+    t = res.get('trickle_' + variant) or {}
+    if not b and not t:
+        return
+    L.append('### %s: %d lines, %d addresses (%d %% IPv6); trickle: %d '
+             'lines at %d lines/s' % (title, w['main_lines'], w['pool'],
+                                      round(100 * w['v6_share']),
+                                      w['trickle_lines'], a.rate))
+    L.append('')
+    L.append('| tool | wall s | CPU s | peak RSS MB | lines/s | '
+             'resolvable named (IPv4, IPv6) | lines right | '
+             'wrong names | trickle p50 / p99 / max ms |')
+    L.append('|---|---:|---:|---:|---:|---|---:|---:|---|')
+    for tool, r in b.items():
+        c = r['check']
+        wall = fmt_s(r['wall'])
+        if not r['finished']:
+            wall = '> %d (capped; %d of %d lines out)' % (
+                r['cap'], c['lines'], c['lines_in'])
+        tr = t.get(tool)
+        L.append('| %s | %s | %.2f | %s | %s | %d / %d (%d / %d, %d / '
+                 '%d) | %.1f %% | %d | %s |' % (
+                     tool, wall, r['cpu'], fmt_mb(r['maxrss_kb']),
+                     '%.0f' % r['lines_per_s'] if r['finished'] else '–',
+                     c['resolvable_ok'], c['resolvable_n'], c['v4_ok'],
+                     c['v4_n'], c['v6_ok'], c['v6_n'],
+                     100.0 * c['lines_ok'] / max(1, c['lines_in']),
+                     c['wrong_names'], trickle_cell(tr) if tr else '–'))
+    L.append('')
+    for tool, tr in t.items():
+        if tool in b:
             continue
-        L.append('### %s: %d lines, %d addresses (%d %% IPv6); trickle: %d '
-                 'lines at %d lines/s' % (title, w['main_lines'], w['pool'],
-                                          round(100 * w['v6_share']),
-                                          w['trickle_lines'], a.rate))
-        L.append('')
-        L.append('| tool | wall s | CPU s | peak RSS MB | lines/s | '
-                 'resolvable named (IPv4, IPv6) | lines right | '
-                 'wrong names | trickle p50 / p99 / max ms |')
-        L.append('|---|---:|---:|---:|---:|---|---:|---:|---|')
-        for tool, r in b.items():
-            c = r['check']
-            wall = fmt_s(r['wall'])
-            if not r['finished']:
-                wall = '> %d (capped; %d of %d lines out)' % (
-                    r['cap'], c['lines'], c['lines_in'])
-            other_ok = c['lines_ok']
-            tr = t.get(tool) if t else None
-            if tr:
-                def f(st):
-                    return ('≥ ' if st['at_least'] else '') + fmt_ms(st['ms'])
-                trs = '%s / %s / %s' % (f(tr['p50x']), f(tr['p99x']),
-                                        f(tr['maxx']))
-                if tr['missing']:
-                    trs += ' (%d lines never out)' % tr['missing']
-                if tr['after_eof']:
-                    trs += ' (%d only at EOF)' % tr['after_eof']
-            else:
-                trs = '–'
-            L.append('| %s | %s | %.2f | %s | %s | %d / %d (%d / %d, %d / '
-                     '%d) | %.1f %% | %d | %s |' % (
-                         tool, wall, r['cpu'], fmt_mb(r['maxrss_kb']),
-                         '%.0f' % r['lines_per_s'] if r['finished'] else '–',
-                         c['resolvable_ok'], c['resolvable_n'], c['v4_ok'],
-                         c['v4_n'], c['v6_ok'], c['v6_n'],
-                         100.0 * c['lines_ok'] / max(1, c['lines_in']),
-                         c['wrong_names'], trs))
-        L.append('')
-        for tool, tr in (t or {}).items():
-            if tool in b:
-                continue
-            L.append('- %s (trickle only): p50 / p99 / max %s / %s / %s ms; '
-                     'resolvable named %d / %d' % (
-                         tool, fmt_ms(tr['p50x']['ms']),
-                         fmt_ms(tr['p99x']['ms']), fmt_ms(tr['maxx']['ms']),
-                         tr['check']['resolvable_ok'],
-                         tr['check']['resolvable_n']))
-        for tool, r in b.items():
-            v = r['check']['verdicts']
-            L.append('- %s, lines by outcome: %s' % (tool, ', '.join(
-                '%s %d' % kv for kv in sorted(v.items(), key=lambda kv:
-                                              -kv[1])) or 'no line out'))
-        L.append('')
-    h = res['hot']
+        L.append('- %s (trickle only): p50 / p99 / max %s ms; resolvable '
+                 'named %d / %d' % (tool, trickle_cell(tr),
+                                    tr['check']['resolvable_ok'],
+                                    tr['check']['resolvable_n']))
+    L += stats_note(t, '- ptrtag on the trickle: learned wait %s ms (SRTT '
+                    '%s, RTTVAR %s, recent maximum %s); %s lines written at '
+                    'the learned wait, %s at -d; %s tail probes',
+                    ('wait_ms', 'srtt_ms', 'rttvar_ms', 'rtt_max_ms',
+                     'lines_overdue', 'lines_late', 'tail_probes'))
+    for tool, r in b.items():
+        v = r['check']['verdicts']
+        L.append('- %s, lines by outcome: %s' % (tool, ', '.join(
+            '%s %d' % kv for kv in sorted(v.items(), key=lambda kv:
+                                          -kv[1])) or 'no line out'))
+    L.append('')
+
+
+def report_lame(a, res, L):
+    t = res.get('trickle_lame')
+    if not t:
+        return
+    L.append('### Lame zones: %d lines at %d lines/s, a fifth of them from '
+             'four /24 and two /48 reverse zones that never answer '
+             '(64 addresses each, recurring), the rest as the trickle' % (
+                 res['work']['trickle_lines'], a.rate))
+    L.append('')
+    L.append('| tool | p50 / p99 / max ms | queries sent: all, to the lame '
+             'IPv4 zones, to the lame IPv6 zones | resolvable named '
+             '| lines right |')
+    L.append('|---|---|---:|---|---:|')
+    for tool, tr in t.items():
+        c = tr['check']
+        q = tr.get('queries_sent')
+        m = tr.get('rule_matches') or {}
+        L.append('| %s | %s | %s, %s, %s | %d / %d | %.1f %% |' % (
+            tool, trickle_cell(tr), '–' if q is None else q,
+            m.get('lame4', '–'), m.get('lame6', '–'),
+            c['resolvable_ok'], c['resolvable_n'],
+            100.0 * c['lines_ok'] / max(1, c['lines_in'])))
+    L.append('')
+    L.append('adnsresfilter looks up no IPv6 address at all, so it sends no '
+             'query to the lame IPv6 zones, nor forward queries for them.')
+    L.append('')
+    L += stats_note(t, '- ptrtag: %s zones found lame, %s addresses '
+                    'answered temperror from that memory without a query, '
+                    '%s probes; learned wait %s ms\n',
+                    ('zones_lame', 'zone_skipped', 'zone_probes', 'wait_ms'))
+
+
+def report_hot(res, L):
+    h = res.get('hot')
+    if not h:
+        return
     L.append('### Hot path (all cached), %.0f MB, %d lines' % (
         h['bytes'] / 1e6, h['lines']))
     L.append('')
@@ -967,9 +1167,11 @@ def report(a, res):
         L += [' '.join(l.split()) for l in h['profile']]
         L.append('```')
         L.append('')
-    L.append('### Cold work and memory')
-    L.append('')
-    for c in res['cold']:
+
+
+def report_cold(res, L):
+    for c in res.get('cold', ()):
+        d = c.get('udp_drops') or {}
         L.append('- cold lookups, -j %d: %d new addresses, %d looked up in '
                  '%.2f s = %.0f/s; bound -j/(2×RTT) = %.0f/s: %.0f %% of it; '
                  'verdicts %s; %s query timeouts; ptrtag CPU %.0f %%' % (
@@ -978,7 +1180,27 @@ def report(a, res):
                      ' '.join('%s=%d' % kv for kv in
                               sorted(c['verdicts'].items())),
                      c['timeouts'], 100 * c['cpu_util']))
-    mm = res['mem']
+        if c.get('srtt'):
+            L.append('  - round trip ptrtag saw (SRTT) %s ms: -j/(2×SRTT) = '
+                     '%.0f/s, %.0f %% of it; %s answers only after a retry; '
+                     'UDP datagrams dropped: %d at ptrtag, %d at dnsdist '
+                     '(front), %d at dnsdist (towards NSD), %d at NSD; '
+                     'ptrtag sockets held below their buffer size: %s '
+                     '(net.core.rmem_max %s; receive buffers: dnsdist front '
+                     '%s, towards NSD %s, NSD %s)' % (
+                         c['srtt'], c['bound_srtt'],
+                         100 * c['rate'] / c['bound_srtt'], c['retried'],
+                         d.get('ptrtag', 0), d.get('dnsdist_front', 0),
+                         d.get('dnsdist_back', 0), d.get('nsd', 0),
+                         c['sockbuf_capped'], c['rmem_max'],
+                         *(c.get('server_rcvbuf', {}).get(k, '?') for k in
+                           ('dnsdist_front', 'dnsdist_back', 'nsd'))))
+
+
+def report_mem(res, L):
+    mm = res.get('mem')
+    if not mm:
+        return
     L.append('- memory per cache entry at 100,000 entries: %.0f bytes '
              '((peak RSS %.1f MB with %d entries − %.1f MB with %d) / %d;'
              ' input paced at %d lines/s so that no address is shed)' % (
@@ -988,6 +1210,35 @@ def report(a, res):
     L.append('- peak RSS with -c 100000 as input grows: ' + ', '.join(
         '%d addresses %.1f MB' % (r['addresses'], r['maxrss_kb'] / 1024)
         for r in mm['runs']))
+
+
+def report(a, res):
+    m = res['machine']
+    L = []
+    L.append('Machine: %s, %d cores, %d GiB RAM, %s, kernel %s; load '
+             'average %.2f at start, %.2f at end.' % (
+                 m['cpu'], m['cores'], round(m['mem_mb'] / 1024), m['os'],
+                 m['kernel'], res['load_start'][0], res['load_end'][0]))
+    L.append('%s; NSD %s, dnsdist %s, adns-tools %s, apache2-utils '
+             '%s, grep %s. %s run, %s.' % (
+                 res['ptrtag_version'], m['nsd'], m['dnsdist'], m['adns'],
+                 m['apache2_utils'], m['grep'],
+                 'Quick' if a.quick else 'Full',
+                 time.strftime('%Y-%m-%d', time.gmtime(res['started']))))
+    L.append('')
+    rtt = res['rtt']
+    L.append('DNS round trip through dnsdist (+20 ms ± 5 ms): mean %.1f ms, '
+             'p50 %.1f, p99 %.1f (%d probes).' % (rtt['mean'], rtt['p50'],
+                                                  rtt['p99'], rtt['n']))
+    L.append('')
+    for variant, title in VARIANTS:
+        report_variant(a, res, variant, title, L)
+    report_lame(a, res, L)
+    report_hot(res, L)
+    L.append('### Cold work and memory')
+    L.append('')
+    report_cold(res, L)
+    report_mem(res, L)
     L.append('')
     L.append('### Targets')
     L.append('')
@@ -998,42 +1249,95 @@ def report(a, res):
     return '\n'.join(L)
 
 
+def targets_issue13(res):
+    """Issue 13's targets 1 and 2, each beside the peer's figure from the
+    same run: ptrtag against adnsresfilter on the live stream with dead
+    names and on lame zones, and against its own fixed -d 2000 on the
+    heavy tail."""
+    out = []
+    t = res.get('trickle_drop', {})
+    if 'ptrtag' in t and 'adnsresfilter' in t:
+        p, ad = t['ptrtag'], t['adnsresfilter']
+        out.append(('live stream with dead names (issue 13, 1): p50 and p99 '
+                    '≤ ½ of adnsresfilter\'s',
+                    2 * p['p50x']['ms'] <= ad['p50x']['ms'] and
+                    2 * p['p99x']['ms'] <= ad['p99x']['ms'],
+                    'p50 %s ms vs adnsresfilter %s ms, p99 %s ms vs %s ms' % (
+                        fmt_ms(p['p50x']['ms']), fmt_ms(ad['p50x']['ms']),
+                        fmt_ms(p['p99x']['ms']), fmt_ms(ad['p99x']['ms']))))
+    for kind, what in (('trickle_tail', 'live stream'),
+                       ('batch_tail', 'batch')):
+        t = res.get(kind, {})
+        if 'ptrtag' in t and 'ptrtag-fixed' in t:
+            p = t['ptrtag']['check']['resolvable_ok']
+            f = t['ptrtag-fixed']['check']['resolvable_ok']
+            out.append(('heavy tail, %s (issue 13, 1): names ≥ 99 %% of '
+                        'what a fixed -d 2000 names' % what, p >= 0.99 * f,
+                        'ptrtag %d vs fixed -d 2000 %d (%.1f %%) of %d '
+                        'resolvable' % (p, f, 100.0 * p / max(1, f),
+                                        t['ptrtag']['check']['resolvable_n'])))
+    t = res.get('trickle_lame', {})
+    if 'ptrtag' in t and 'adnsresfilter' in t:
+        # queries to the lame IPv4 zones: adnsresfilter asks no IPv6
+        p, ad = t['ptrtag'], t['adnsresfilter']
+        pq = (p.get('rule_matches') or {}).get('lame4')
+        aq = (ad.get('rule_matches') or {}).get('lame4')
+        ok = p['p50x']['ms'] <= ad['p50x']['ms'] and \
+            p['p99x']['ms'] <= ad['p99x']['ms'] and \
+            pq is not None and aq is not None and pq <= aq
+        out.append(('lame zones (issue 13, 2): p50, p99 and queries to the '
+                    'lame IPv4 zones at most adnsresfilter\'s', ok,
+                    'p50 %s vs %s ms, p99 %s vs %s ms, queries %s vs %s '
+                    '(all queries %s vs %s)' % (
+                        fmt_ms(p['p50x']['ms']), fmt_ms(ad['p50x']['ms']),
+                        fmt_ms(p['p99x']['ms']), fmt_ms(ad['p99x']['ms']),
+                        pq, aq, p.get('queries_sent'),
+                        ad.get('queries_sent'))))
+    return out
+
+
 def targets(a, res):
     out = []
     rtt = res['rtt']['mean']
-    h = res['hot']
-    out.append(('hot path ≥ 0.7 × grep -oP', h['ratio_wall'] >= 0.7,
-                '%.3f ×' % h['ratio_wall']))
-    b = res['batch_delay']
-    p, ad = b['ptrtag'], b['adnsresfilter']
-    ad_wall = ad['wall']
-    ok = p['wall'] * 5 <= ad_wall and \
-        p['check']['resolvable_ok'] == p['check']['resolvable_n']
-    out.append(('ptrtag wall ≤ 1/5 of adnsresfilter, every resolvable '
-                'address named', ok,
-                'ptrtag %.2f s vs adnsresfilter %s%.2f s (%.1f ×); named %d / '
-                '%d' % (p['wall'], '' if ad['finished'] else '> ', ad_wall,
-                        ad_wall / p['wall'], p['check']['resolvable_ok'],
-                        p['check']['resolvable_n'])))
-    for c in res['cold']:
+    h = res.get('hot')
+    if h:
+        out.append(('hot path ≥ 0.7 × grep -oP', h['ratio_wall'] >= 0.7,
+                    '%.3f ×' % h['ratio_wall']))
+    b = res.get('batch_delay')
+    if b:
+        p, ad = b['ptrtag'], b['adnsresfilter']
+        ad_wall = ad['wall']
+        ok = p['wall'] * 5 <= ad_wall and \
+            p['check']['resolvable_ok'] == p['check']['resolvable_n']
+        out.append(('ptrtag wall ≤ 1/5 of adnsresfilter, every resolvable '
+                    'address named', ok,
+                    'ptrtag %.2f s vs adnsresfilter %s%.2f s (%.1f ×); named '
+                    '%d / %d' % (p['wall'], '' if ad['finished'] else '> ',
+                                 ad_wall, ad_wall / p['wall'],
+                                 p['check']['resolvable_ok'],
+                                 p['check']['resolvable_n'])))
+    for c in res.get('cold', ()):
         out.append(('cold work ≥ 90 %% of -j/(2×RTT) at -j %d' % c['j'],
                     c['frac'] >= 0.9, '%.0f %%' % (100 * c['frac'])))
-    t = res['trickle_delay']['ptrtag']
-    lim = 2 * rtt + 10
-    out.append(('trickle p99 ≤ 2 RTT + 10 ms (%.1f ms)' % lim,
-                t['p99x']['ms'] <= lim, 'p99 %.1f ms' % t['p99x']['ms']))
+    if 'trickle_delay' in res:
+        t = res['trickle_delay']['ptrtag']
+        lim = 2 * rtt + 10
+        out.append(('trickle p99 ≤ 2 RTT + 10 ms (%.1f ms)' % lim,
+                    t['p99x']['ms'] <= lim, 'p99 %.1f ms' % t['p99x']['ms']))
     if 'trickle_drop' in res:
         t = res['trickle_drop']['ptrtag']
         out.append(('never-answered names: max delay ≤ --max-delay + 20 ms '
                     '(2020 ms)', t['maxx']['ms'] <= 2020,
                     'max %.0f ms' % t['maxx']['ms']))
-    mm = res['mem']
-    out.append(('≤ 300 bytes per cache entry', mm['per_entry'] <= 300,
-                '%.0f bytes' % mm['per_entry']))
-    rss = [r['maxrss_kb'] for r in mm['runs']]
-    flat = max(rss) <= 1.1 * rss[0]
-    out.append(('peak RSS flat as input grows (within 10 %)', flat,
-                ' → '.join('%.1f MB' % (x / 1024) for x in rss)))
+    out += targets_issue13(res)
+    mm = res.get('mem')
+    if mm:
+        out.append(('≤ 300 bytes per cache entry', mm['per_entry'] <= 300,
+                    '%.0f bytes' % mm['per_entry']))
+        rss = [r['maxrss_kb'] for r in mm['runs']]
+        flat = max(rss) <= 1.1 * rss[0]
+        out.append(('peak RSS flat as input grows (within 10 %)', flat,
+                    ' → '.join('%.1f MB' % (x / 1024) for x in rss)))
     return out
 
 
@@ -1041,11 +1345,13 @@ def plot(res, path):
     import matplotlib
     matplotlib.use('Agg')
     import matplotlib.pyplot as plt
-    variants = [v for v in ('delay', 'drop') if 'trickle_' + v in res]
+    variants = [v for v in ('delay', 'drop', 'tail', 'lame')
+                if 'trickle_' + v in res]
     fig, axes = plt.subplots(1, len(variants), figsize=(6 * len(variants), 4.2),
                              squeeze=False)
     colors = {'ptrtag': 'tab:blue', 'adnsresfilter': 'tab:orange',
-              'logresolve': 'tab:green', 'ptrtag-unordered': 'tab:cyan'}
+              'logresolve': 'tab:green', 'ptrtag-unordered': 'tab:cyan',
+              'ptrtag-fixed': 'tab:purple'}
     for ax, v in zip(axes[0], variants):
         for tool, r in res['trickle_' + v].items():
             d = sorted(x * 1000 for x in r['delays'])
@@ -1066,8 +1372,10 @@ def plot(res, path):
         ax.set_ylabel('fraction of lines')
         ax.set_ylim(0, 1.01)
         ax.grid(True, which='both', alpha=0.3)
-        ax.set_title('50 lines/s, DNS +20 ms ± 5 ms' +
-                     (', 5 % never answered' if v == 'drop' else ''))
+        ax.set_title('50 lines/s, DNS +20 ms ± 5 ms' + {
+            'drop': ', 5 % never answered',
+            'tail': ', 10 % 300-800 ms late',
+            'lame': ', lame zones'}.get(v, ''))
         ax.legend(loc='lower right', fontsize=8)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
@@ -1083,7 +1391,10 @@ def main():
     ap.add_argument('--results', required=True)
     ap.add_argument('--quick', action='store_true')
     ap.add_argument('--version-string', default='')
-    ap.add_argument('--skip', default='', help='comma list of phases')
+    ap.add_argument('--skip', default='', help='comma list of phases: hot, '
+                    'mem, main, cold, trickle, drop, tail, lame')
+    ap.add_argument('--cold-j', dest='cold_j_arg', default='',
+                    help='comma list of -j values for the cold phase')
     ap.add_argument('--profile', action='store_true',
                     help='profile the hot path even when it meets its target')
     ap.add_argument('--rerender', metavar='JSON',
@@ -1094,8 +1405,8 @@ def main():
     if a.rerender:
         res = json.load(open(a.rerender))
         a.quick = res.get('quick')
-        for v in ('delay', 'drop'):
-            for r in res.get('trickle_' + v, {}).values():
+        for k in [k for k in res if k.startswith('trickle_')]:
+            for r in res[k].values():
                 r['delays'] = [x / 1000.0 for x in r['delays_ms']]
         res['targets'] = targets(a, res)
         md = report(a, res)
@@ -1109,7 +1420,8 @@ def main():
         sizes = dict(pool=500, main_lines=10000, trickle_lines=300,
                      hot_lines=200000, mem=[100000, 200000], cold=5000)
         a.hot_reps = 2
-        caps = {'ptrtag': 60, 'adnsresfilter': 60, 'logresolve': 45}
+        caps = {'ptrtag': 60, 'adnsresfilter': 60, 'logresolve': 45,
+                'ptrtag-fixed': 60}
         drop_caps = {'ptrtag': 60, 'adnsresfilter': 60, 'logresolve': 10}
         a.trickle_cap = 10
         a.cold_j = [256]
@@ -1118,10 +1430,13 @@ def main():
                      hot_lines=1000000, mem=[100000, 200000, 400000],
                      cold=20000)
         a.hot_reps = 3
-        caps = {'ptrtag': 120, 'adnsresfilter': 300, 'logresolve': 300}
+        caps = {'ptrtag': 120, 'adnsresfilter': 300, 'logresolve': 300,
+                'ptrtag-fixed': 120}
         drop_caps = {'ptrtag': 120, 'adnsresfilter': 300, 'logresolve': 30}
         a.trickle_cap = 30
         a.cold_j = [64, 256, 1024]
+    if a.cold_j_arg:
+        a.cold_j = [int(j) for j in a.cold_j_arg.split(',')]
     a.mem = sizes['mem']
     skip = set(a.skip.split(',')) - {''}
     res = {'started': time.time(), 'load_start': os.getloadavg(),
@@ -1170,6 +1485,22 @@ def main():
                 phase_trickle(a, work, res, 'drop',
                               tools + ['ptrtag-unordered'])
             stop(dd)
+        # issue 13: a heavy tail (what a fixed -d 2000 names, ptrtag must
+        # name too) and lame zones (delay and queries, against adns)
+        fixed = ['ptrtag', 'ptrtag-fixed']
+        if 'tail' not in skip:
+            dd = start_dnsdist(work, 'tail', 3)
+            if 'main' not in skip:
+                phase_main(a, work, res, 'tail', fixed, caps)
+            if 'trickle' not in skip:
+                phase_trickle(a, work, res, 'tail', fixed)
+            stop(dd)
+        if 'lame' not in skip:
+            dd = start_dnsdist(work, 'lame', 4)
+            phase_trickle(a, work, res, 'lame', ['ptrtag', 'adnsresfilter',
+                                                 'ptrtag-fixed'],
+                          src='lame.log')
+            stop(dd)
     finally:
         stop_children()
     res['load_end'] = os.getloadavg()
@@ -1185,8 +1516,8 @@ def main():
         plot(res, os.path.join(a.results, 'trickle.png'))
     except Exception as e:   # the numbers matter more than the picture
         log('plot failed: %s' % e)
-    for v in ('delay', 'drop'):
-        for r in res.get('trickle_' + v, {}).values():
+    for k in [k for k in res if k.startswith('trickle_')]:
+        for r in res[k].values():
             r['delays_ms'] = [round(x * 1000, 2) for x in r.pop('delays')]
             r['censored_ms'] = [round(x * 1000, 2)
                                 for x in r.pop('censored')]

@@ -27,6 +27,9 @@ Files written to OUT (see main()):
     trickle.log                TRICKLE_LINES lines (uniform over the pool)
     hot.log                    HOT_LINES lines (all addresses of the pool)
     drop.names                 reverse names dnsdist never answers (variant)
+    lame.zones                 reverse zones dnsdist never answers (variant)
+    lame.log                   TRICKLE_LINES lines, LAME_SHARE of them from
+                               lame zones (recurring), the rest as trickle
     mem-N.log                  N distinct all-confirming IPv4 addresses
     cold.log                   COLD distinct all-confirming addresses
 """
@@ -54,6 +57,14 @@ MEM_ZONE = 'mem.example'
 V4_ZONES = ('18.198.in-addr.arpa', '19.198.in-addr.arpa')
 V6_ZONE = '8.b.d.0.1.0.0.2.ip6.arpa'
 MEM_REV_ZONE = '10.in-addr.arpa'
+# Lame zones (the "lame" variant): whole reverse zones that never answer,
+# four IPv4 /24s in 100.64.0.0/10 and two IPv6 /48s outside the pool's
+# 2001:db8:1..f::/48s; LAME_PER addresses in each, whose lines make up
+# LAME_SHARE of lame.log and recur (Zipf).
+LAME_NETS = ('100.64.1.0/24', '100.64.2.0/24', '100.65.3.0/24',
+             '100.66.4.0/24', '2001:db8:f1::/48', '2001:db8:f2::/48')
+LAME_PER = 64
+LAME_SHARE = 0.2
 # RFC 2317: 198.19.255.0/26 delegated "classlessly" as 0-63.255.19.198...
 CLASSLESS_NET = ipaddress.ip_network('198.19.255.0/26')
 CLASSLESS_LABEL = '0-63'
@@ -289,6 +300,47 @@ def log_line(rnd, ip, seq):
         rnd.choice(UAS))
 
 
+def lame_zone_name(net):
+    """The reverse zone of a lame /24 or /48."""
+    net = ipaddress.ip_network(net)
+    if net.version == 4:
+        return '.'.join(reversed(str(net.network_address).split('.')[:3])) \
+            + '.in-addr.arpa'
+    nibbles = net.network_address.exploded.replace(':', '')[:12]
+    return '.'.join(reversed(nibbles)) + '.ip6.arpa'
+
+
+def lame_pool(rnd):
+    """LAME_PER distinct addresses in each lame zone."""
+    out = []
+    for net in LAME_NETS:
+        net = ipaddress.ip_network(net)
+        seen = set()
+        while len(seen) < LAME_PER:
+            if net.version == 4:
+                ip = net.network_address + rnd.randrange(1, 255)
+            else:
+                ip = net.network_address + rnd.randrange(1, 1 << 16)
+            seen.add(ip)
+        out += sorted(seen)
+    return out
+
+
+def lame_lines(rnd, pool_addrs, lame_addrs, nlines):
+    """nlines addresses: LAME_SHARE from the lame zones, skewed so that
+    they recur (Zipf s=1), the rest uniform over the pool."""
+    weights = [1.0 / (k + 1) for k in range(len(lame_addrs))]
+    order = list(lame_addrs)
+    rnd.shuffle(order)
+    out = []
+    for _ in range(nlines):
+        if rnd.random() < LAME_SHARE:
+            out.append(rnd.choices(order, weights)[0])
+        else:
+            out.append(rnd.choice(pool_addrs))
+    return out
+
+
 def zipf_lines(rnd, addrs, nlines):
     """nlines addresses: every address once, the rest skewed (Zipf s=1),
     shuffled so first appearances spread over the stream."""
@@ -342,6 +394,17 @@ def main():
     with open(os.path.join(a.out, 'drop.names'), 'w') as f:
         for ip in dropped:
             f.write(ip.reverse_pointer + '.\n')
+    # lame zones, on a generator of their own so that the other files stay
+    # the bytes they were
+    lrnd = random.Random(a.seed + 1)
+    lame = lame_pool(lrnd)
+    for ip in lame:
+        truth[str(ip)] = {'class': 'lame', 'v': ip.version,
+                          'verdict': 'none', 'hosts': [], 'generic': False,
+                          'lame': True}
+    with open(os.path.join(a.out, 'lame.zones'), 'w') as f:
+        for net in LAME_NETS:
+            f.write(lame_zone_name(net) + '.\n')
     with open(os.path.join(a.out, 'truth.json'), 'w') as f:
         json.dump(truth, f, indent=0, sort_keys=True)
 
@@ -350,6 +413,8 @@ def main():
                 zipf_lines(rnd, addrs, a.main_lines))
     write_lines(rnd, os.path.join(a.out, 'trickle.log'),
                 rnd.choices(addrs, k=a.trickle_lines))
+    write_lines(lrnd, os.path.join(a.out, 'lame.log'),
+                lame_lines(lrnd, addrs, lame, a.trickle_lines))
     # hot path: same kind of bytes; every address is in the pool, so a
     # cache warmed on the pool answers every line
     write_lines(rnd, os.path.join(a.out, 'hot.log'),

@@ -221,7 +221,7 @@ start_resolver(const struct config *cfg, struct stats *st)
 {
 	struct rsv	*rsv;
 	char		 errbuf[256];
-	int		 rc;
+	int		 rc, want, got;
 
 	if (cfg->cf_cache_file != NULL &&
 	    cachefile_open(cfg, errbuf, sizeof(errbuf)) == -1)
@@ -230,6 +230,11 @@ start_resolver(const struct config *cfg, struct stats *st)
 		errx(1, "c-ares: %s", ares_strerror(rc));
 	if ((rsv = rsv_create(cfg, st, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
+	/* Not an error: ptrtag works, but bursts of answers may be lost. */
+	if (rsv_sockbuf_capped(rsv, &want, &got))
+		warnx("-j %u: UDP receive buffers held at %d of %d bytes; "
+		    "raise net.core.rmem_max to %d (ptrtag(1), DNS TRANSPORT)",
+		    cfg->cf_max_inflight, got, want, want / 2);
 	if (cfg->cf_cache_file != NULL)
 		(void)cachefile_load(rsv);
 	return rsv;

@@ -23,7 +23,7 @@ enum {
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
-	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL,
+	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_MIN_WAIT,
 };
 
 static const struct option longopts[] = {
@@ -31,6 +31,7 @@ static const struct option longopts[] = {
 	{ "timeout",	required_argument, NULL, 't' },
 	{ "tries",	required_argument, NULL, OPT_TRIES },
 	{ "max-delay",	required_argument, NULL, 'd' },
+	{ "min-wait",	required_argument, NULL, OPT_MIN_WAIT },
 	{ "max-inflight", required_argument, NULL, 'j' },
 	{ "max-qps",	required_argument, NULL, OPT_MAX_QPS },
 	{ "max-names",	required_argument, NULL, OPT_MAX_NAMES },
@@ -171,6 +172,7 @@ defaults(struct config *cfg)
 	cfg->cf_timeout_ms = CFG_TIMEOUT_MS;
 	cfg->cf_tries = CFG_TRIES;
 	cfg->cf_max_delay_ms = CFG_MAX_DELAY_MS;
+	cfg->cf_min_wait_ms = CFG_MIN_WAIT_MS;
 	cfg->cf_max_inflight = CFG_MAX_INFLIGHT;
 	cfg->cf_max_qps = CFG_MAX_QPS;
 	cfg->cf_max_names = CFG_MAX_NAMES;
@@ -239,6 +241,8 @@ static const struct number_opt number_opts[] = {
 	NUMBER(OPT_TRIES, "--tries", cf_tries, CFG_TRIES_LO, CFG_TRIES_HI),
 	NUMBER('d', "-d", cf_max_delay_ms, CFG_MAX_DELAY_MS_LO,
 	    CFG_MAX_DELAY_MS_HI),
+	NUMBER(OPT_MIN_WAIT, "--min-wait", cf_min_wait_ms, CFG_MIN_WAIT_MS_LO,
+	    CFG_MIN_WAIT_MS_HI),
 	NUMBER('j', "-j", cf_max_inflight, CFG_MAX_INFLIGHT_LO,
 	    CFG_MAX_INFLIGHT_HI),
 	NUMBER(OPT_MAX_QPS, "--max-qps", cf_max_qps, CFG_MAX_QPS_LO,

@@ -39,6 +39,7 @@ usage(void)
 "  -t, --timeout MS        one DNS try (%u; %u..%u)\n"
 "      --tries N           tries per query (%u; %u..%u)\n"
 "  -d, --max-delay MS      longest a line is held back (%u; %u..%u)\n"
+"      --min-wait MS       least wait for a query in flight (%u; ..%u)\n"
 "  -j, --max-inflight N    DNS queries in flight (%u; %u..%u)\n"
 "      --max-qps N         cap on queries per second (0: off; ..%u)\n"
 "      --max-names N       PTR names followed per address (%u; %u..%u)\n"
@@ -47,6 +48,7 @@ usage(void)
 	    CFG_TIMEOUT_MS, CFG_TIMEOUT_MS_LO, CFG_TIMEOUT_MS_HI,
 	    CFG_TRIES, CFG_TRIES_LO, CFG_TRIES_HI,
 	    CFG_MAX_DELAY_MS, CFG_MAX_DELAY_MS_LO, CFG_MAX_DELAY_MS_HI,
+	    CFG_MIN_WAIT_MS, CFG_MIN_WAIT_MS_HI,
 	    CFG_MAX_INFLIGHT, CFG_MAX_INFLIGHT_LO, CFG_MAX_INFLIGHT_HI,
 	    CFG_MAX_QPS_HI, CFG_MAX_NAMES, CFG_MAX_NAMES_LO, CFG_MAX_NAMES_HI);
 	printf(

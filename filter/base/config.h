@@ -25,6 +25,10 @@
 #define CFG_MAX_DELAY_MS	2000
 #define CFG_MAX_DELAY_MS_LO	0
 #define CFG_MAX_DELAY_MS_HI	3600000
+/* --min-wait: the floor of the learned wait (ptrtag.1, LINE DELAY). */
+#define CFG_MIN_WAIT_MS		250
+#define CFG_MIN_WAIT_MS_LO	0
+#define CFG_MIN_WAIT_MS_HI	CFG_MAX_DELAY_MS_HI
 #define CFG_MAX_INFLIGHT	256
 #define CFG_MAX_INFLIGHT_LO	1
 #define CFG_MAX_INFLIGHT_HI	65536
@@ -102,6 +106,7 @@ struct config {
 	uint32_t		 cf_timeout_ms;
 	uint32_t		 cf_tries;
 	uint32_t		 cf_max_delay_ms;
+	uint32_t		 cf_min_wait_ms;
 	uint32_t		 cf_max_inflight;
 	uint32_t		 cf_max_qps;
 	uint32_t		 cf_max_names;

@@ -48,6 +48,10 @@ put_item(struct outbuf *ob, const struct stats_item *it, int first)
 	if (it->sti_label != NULL)
 		put(ob, "%s{%s=\"%s\"} %llu\n", name, it->sti_label,
 		    it->sti_lvalue, (unsigned long long)it->sti_value);
+	else if (it->sti_milli)
+		put(ob, "%s %llu.%03llu\n", name,
+		    (unsigned long long)(it->sti_value / 1000),
+		    (unsigned long long)(it->sti_value % 1000));
 	else
 		put(ob, "%s %llu\n", name, (unsigned long long)it->sti_value);
 }

@@ -26,24 +26,31 @@ struct stats_def {
 	enum stats_src	 sd_src;
 	size_t		 sd_off;	/* SRC_FIELD: offsetof(struct stats) */
 	const char	*sd_help;
+	int		 sd_milli;	/* value in ms, metric in seconds */
 };
 
 #define OFF(f)		offsetof(struct stats, f)
 /* A counter of its own family: the key is the family's name. */
 #define COUNTER(key, family, f, help)					\
-	{ key, family, NULL, NULL, STATS_COUNTER, SRC_FIELD, OFF(f), help }
+	{ key, family, NULL, NULL, STATS_COUNTER, SRC_FIELD, OFF(f), help, 0 }
 #define FROM(key, family, kind, src, help)				\
-	{ key, family, NULL, NULL, kind, src, 0, help }
+	{ key, family, NULL, NULL, kind, src, 0, help, 0 }
+/*
+ * A gauge of milliseconds kept in a field, of its own family: --stats
+ * prints the milliseconds, the metric the seconds (its base unit).
+ */
+#define MS_GAUGE(key, family, f, help)					\
+	{ key, family, NULL, NULL, STATS_GAUGE, SRC_FIELD, OFF(f), help, 1 }
 #define RCODE_HELP							\
 	"DNS queries answered, by response code (other: any other code "  \
 	"or a network error)."
 #define RCODE(name, word)						\
 	{ "rcode_" word, "dns_responses", "rcode", word, STATS_COUNTER,	\
-	    SRC_FIELD, OFF(st_rcode[STATS_RCODE_##name]), RCODE_HELP }
+	    SRC_FIELD, OFF(st_rcode[STATS_RCODE_##name]), RCODE_HELP, 0 }
 #define VERDICT_DEF(name, word, host, ttl, help)			\
 	{ "verdict_" word, "verdicts", "verdict", word, STATS_COUNTER,	\
 	    SRC_FIELD, OFF(st_verdicts[VERDICT_##name]),		\
-	    "Addresses annotated, by FCrDNS verdict." },
+	    "Addresses annotated, by FCrDNS verdict.", 0 },
 
 /* The --stats order (ptrtag.1, --stats); a family's items adjacent. */
 static const struct stats_def defs[] = {
@@ -69,7 +76,7 @@ static const struct stats_def defs[] = {
 	RCODE(NOTIMP, "notimp"),
 	RCODE(REFUSED, "refused"),
 	{ "rcode_other", "dns_responses", "rcode", "other", STATS_COUNTER,
-	    SRC_FIELD, OFF(st_rcode_other), RCODE_HELP },
+	    SRC_FIELD, OFF(st_rcode_other), RCODE_HELP, 0 },
 	COUNTER("query_timeouts", "dns_query_timeouts", st_timeouts,
 	    "DNS queries that got no answer after all tries."),
 	FROM("inflight", "dns_queries_inflight", STATS_GAUGE, SRC_INFLIGHT,
@@ -84,8 +91,30 @@ static const struct stats_def defs[] = {
 	    "DNS answers dropped: no query of theirs outstanding."),
 	COUNTER("tcp_retries", "dns_tcp_retries", st_tcp_retries,
 	    "Truncated DNS answers asked again over TCP."),
+	COUNTER("sockbuf_capped", "dns_sockbuf_capped", st_sockbuf_capped,
+	    "UDP sockets whose buffers the kernel held below what -j needs."),
 	COUNTER("lines_late", "lines_late", st_late_lines,
 	    "Lines written at their --max-delay deadline."),
+	COUNTER("lines_overdue", "lines_overdue", st_overdue_lines,
+	    "Lines written before --max-delay, a passed query given up."),
+	MS_GAUGE("wait_ms", "dns_wait_seconds", st_wait_ms,
+	    "The learned wait for a DNS query in flight."),
+	MS_GAUGE("srtt_ms", "dns_srtt_seconds", st_srtt_ms,
+	    "Smoothed round trip of the DNS answers."),
+	MS_GAUGE("rttvar_ms", "dns_rttvar_seconds", st_rttvar_ms,
+	    "Round-trip variation of the DNS answers."),
+	MS_GAUGE("rtt_max_ms", "dns_rtt_max_seconds", st_rtt_max_ms,
+	    "Slowest recent DNS answer."),
+	COUNTER("rtt_retried", "dns_retried_answers", st_rtt_retried,
+	    "DNS answers that came only after a retry."),
+	COUNTER("tail_probes", "dns_tail_probes", st_tail_probes,
+	    "Tail probes sent to tell a slow DNS server from a lost query."),
+	COUNTER("zones_lame", "dns_zones_lame", st_zones_lame,
+	    "Reverse zones found lame."),
+	COUNTER("zone_skipped", "dns_zone_skipped", st_zone_skipped,
+	    "Addresses answered temperror from the lame-zone memory."),
+	COUNTER("zone_probes", "dns_zone_probes", st_zone_probes,
+	    "Lookups sent to probe a lame zone."),
 	COUNTER("pattern_limit", "pattern_limit_lines", st_pattern_limit,
 	    "Lines on which a pattern reached a PCRE2 limit."),
 	VERDICTS(VERDICT_DEF)
@@ -162,6 +191,7 @@ stats_items(const struct stats *st, const struct stats_gauges *g,
 		it->sti_lvalue = d->sd_lvalue;
 		it->sti_kind = d->sd_kind;
 		it->sti_help = d->sd_help;
+		it->sti_milli = d->sd_milli;
 		switch (d->sd_src) {
 		case SRC_FIELD:
 			memcpy(&it->sti_value, (const char *)st + d->sd_off,

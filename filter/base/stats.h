@@ -47,6 +47,16 @@ struct stats {
 	uint64_t	st_rcode_other;
 	uint64_t	st_timeouts;		/* queries that timed out */
 	uint64_t	st_late_lines;		/* written at their deadline */
+	uint64_t	st_overdue_lines;	/* written at the learned wait */
+	uint64_t	st_rtt_retried;		/* answers after a retry */
+	uint64_t	st_tail_probes;		/* sent to tell slow from lost */
+	uint64_t	st_wait_ms;		/* gauges of the learned wait */
+	uint64_t	st_srtt_ms;
+	uint64_t	st_rttvar_ms;
+	uint64_t	st_rtt_max_ms;
+	uint64_t	st_zones_lame;		/* reverse zones found lame */
+	uint64_t	st_zone_skipped;	/* addresses answered from it */
+	uint64_t	st_zone_probes;		/* lookups probing a lame zone */
 	uint64_t	st_scan_errors;		/* matcher resource errors */
 	uint64_t	st_pattern_limit;	/* lines over a pattern limit */
 	uint64_t	st_shed;		/* lookups not started */
@@ -54,6 +64,7 @@ struct stats {
 	uint64_t	st_probes;		/* liveness probes sent */
 	uint64_t	st_answers_dropped;	/* UDP answers to no query sent */
 	uint64_t	st_tcp_retries;		/* truncated, asked over TCP */
+	uint64_t	st_sockbuf_capped;	/* UDP buffers held below want */
 	uint64_t	st_verdicts[VERDICT_COUNT];
 	/* The lookup latency histogram: counts, their number and sum. */
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
@@ -112,10 +123,11 @@ struct stats_item {
 	enum stats_kind	 sti_kind;
 	const char	*sti_help;	/* the family's HELP line */
 	uint64_t	 sti_value;
+	int		 sti_milli;	/* value in thousandths of the unit */
 };
 
 /* The number of items stats_items() returns. */
-#define STATS_ITEMS	(19 + STATS_RCODE_COUNT + VERDICT_COUNT - VERDICT_FIRST)
+#define STATS_ITEMS	(30 + STATS_RCODE_COUNT + VERDICT_COUNT - VERDICT_FIRST)
 
 /*
  * Fill items[0 .. STATS_ITEMS) with the counters and gauges, in the

@@ -33,6 +33,16 @@ dnsent_settle(struct dnsent *de, enum verdict v, const char *host,
 	lru_set_expiry(&de->de_lru, expires_ms);
 }
 
+uint64_t
+dnsent_wait_until(const struct dnsent *de, const struct dnsent_wait *dw)
+{
+	if (de->de_verdict != VERDICT_PENDING)
+		return 0;
+	if (de->de_sent_ms == 0 || !rack_passed(dw->dw_rack, de->de_seq))
+		return UINT64_MAX;
+	return de->de_sent_ms + dw->dw_wait_ms;
+}
+
 void
 dnsent_drop(struct lru_entry *le, void *arg)
 {

@@ -9,6 +9,7 @@
 #include "dnsmsg.h"
 #include "fanout.h"
 #include "fcrdns.h"
+#include "qstatus.h"
 #include "util.h"
 
 /* One DNS query, waiting for an in-flight slot or sent. */
@@ -17,6 +18,7 @@ struct query {
 	struct lookup		*q_lookup;
 	int			 q_type;	/* DNSMSG_T_PTR, _A or _AAAA */
 	size_t			 q_index;	/* PTR name a forward query checks */
+	struct rack_sent	 q_rs;		/* once sent */
 };
 
 /* The state of one address being resolved. */
@@ -25,6 +27,7 @@ struct lookup {
 	struct dnsent		*lk_ent;
 	uint64_t		 lk_start_us;	/* now_us() */
 	unsigned int		 lk_outstanding;
+	unsigned int		 lk_queued;	/* of them in the FIFO */
 	char			 lk_qname[DNSMSG_PTRNAME_MAX];
 	fcrdns_name		*lk_names;	/* lk_fc.fc_nnames of them */
 	struct fcrdns		 lk_fc;
@@ -37,13 +40,6 @@ struct lookup {
  * reply too.
  */
 #define FANOUT_PROBE_NAME	"1.0.0.127.in-addr.arpa"
-
-/* What a finished query says about the server's reachability. */
-enum outcome {
-	OUTCOME_REPLY,		/* a reply came back, whatever its rcode */
-	OUTCOME_LOST,		/* nothing came back: timeout, port refused */
-	OUTCOME_LOCAL		/* failed here (memory, bad name): no news */
-};
 
 static void	query_done(void *, int, int, unsigned char *, int);
 
@@ -60,6 +56,9 @@ fanout_init(struct fanout *fo, const struct config *cfg, struct stats *st,
 	ratelimit_init(&fo->fo_qps, cfg->cf_max_qps, now);
 	health_init(&fo->fo_health, (uint64_t)cfg->cf_timeout_ms *
 	    cfg->cf_tries);
+	rtt_init(&fo->fo_rtt, cfg->cf_min_wait_ms, cfg->cf_max_delay_ms);
+	lame_init(&fo->fo_lame, (uint64_t)cfg->cf_err_ttl * 1000);
+	rack_init(&fo->fo_rack);
 	/*
 	 * NOCHECKRESP: a SERVFAIL, REFUSED or NOTIMP answer is an answer.
 	 * Without it c-ares 1.18.1 drops such a reply, moves the query on
@@ -133,23 +132,32 @@ query_submit(struct fanout *fo, struct lookup *lk, int type, size_t index)
 	q->q_lookup = lk;
 	q->q_type = type;
 	q->q_index = index;
+	lk->lk_queued++;
+	lk->lk_ent->de_sent_ms = 0;
 	if (type == DNSMSG_T_PTR)
 		TAILQ_INSERT_TAIL(&fo->fo_waiting, q, q_entry);
 	else
 		TAILQ_INSERT_HEAD(&fo->fo_waiting, q, q_entry);
 }
 
-/* Move waiting queries into flight while slots are free. */
+/* Move waiting queries into flight while slots are free, stamped now. */
 static void
 pump(struct fanout *fo)
 {
 	struct query	*q;
 	struct lookup	*lk;
+	uint64_t	 now = now_ms();
+	uint32_t	 seq;
 
 	while (fo->fo_inflight < fo->fo_cfg->cf_max_inflight &&
 	    (q = TAILQ_FIRST(&fo->fo_waiting)) != NULL) {
 		TAILQ_REMOVE(&fo->fo_waiting, q, q_entry);
 		lk = q->q_lookup;
+		seq = rack_sent(&fo->fo_rack, &q->q_rs, now, 1);
+		if (--lk->lk_queued == 0) {
+			lk->lk_ent->de_sent_ms = now;
+			lk->lk_ent->de_seq = seq;
+		}
 		send_query(fo, q->q_type == DNSMSG_T_PTR ? lk->lk_qname :
 		    lk->lk_names[q->q_index], q->q_type, query_done, q);
 	}
@@ -216,81 +224,21 @@ fwd_answer(struct lookup *lk, size_t index, enum fcrdns_status st,
 		lookup_settle(lk);
 }
 
-/* What an ARES_* status of ares_query means to the decision. */
-static enum fcrdns_status
-answer_status(int status)
-{
-	switch (status) {
-	case ARES_SUCCESS:
-		return FCRDNS_ANSWER;
-	case ARES_ENOTFOUND:
-	case ARES_ENODATA:
-		return FCRDNS_NONAME;
-	case ARES_EBADRESP:
-		return FCRDNS_MALFORMED;
-	default:
-		return FCRDNS_TEMPFAIL;
-	}
-}
-
-/* Count the answer status of one query. */
-static void
-count_status(struct stats *st, int status)
-{
-	switch (status) {
-	case ARES_SUCCESS:
-	case ARES_ENODATA:
-		stats_rcode(st, STATS_RCODE_NOERROR);
-		break;
-	case ARES_EFORMERR:
-		stats_rcode(st, STATS_RCODE_FORMERR);
-		break;
-	case ARES_ESERVFAIL:
-		stats_rcode(st, STATS_RCODE_SERVFAIL);
-		break;
-	case ARES_ENOTFOUND:
-		stats_rcode(st, STATS_RCODE_NXDOMAIN);
-		break;
-	case ARES_ENOTIMP:
-		stats_rcode(st, STATS_RCODE_NOTIMP);
-		break;
-	case ARES_EREFUSED:
-		stats_rcode(st, STATS_RCODE_REFUSED);
-		break;
-	case ARES_ETIMEOUT:
-		st->st_timeouts++;
-		break;
-	default:
-		st->st_rcode_other++;
-		break;
-	}
-}
-
 /*
- * With ARES_FLAG_NOCHECKRESP, c-ares hands over every reply it matched
- * to a query (abuf set); ARES_ECONNREFUSED is left only for socket
- * errors such as an ICMP port unreachable, which is "nothing came back".
+ * What both probes' callbacks do first: 0 when cancelled (nothing to
+ * learn), else 1, the status counted, *replied 1 for a reply of any rcode.
  */
-static enum outcome
-outcome(int status, const unsigned char *abuf)
+static int
+probe_end(struct fanout *fo, int status, const unsigned char *abuf,
+    int *replied)
 {
-	if (abuf != NULL)
-		return OUTCOME_REPLY;
-	switch (status) {
-	case ARES_SUCCESS:
-	case ARES_ENODATA:
-	case ARES_EFORMERR:
-	case ARES_ESERVFAIL:
-	case ARES_ENOTFOUND:
-	case ARES_ENOTIMP:
-	case ARES_EREFUSED:
-		return OUTCOME_REPLY;
-	case ARES_ETIMEOUT:
-	case ARES_ECONNREFUSED:
-		return OUTCOME_LOST;
-	default:
-		return OUTCOME_LOCAL;
-	}
+	fo->fo_inflight--;
+	*replied = 0;
+	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED)
+		return 0;
+	qstatus_count(fo->fo_stats, status);
+	*replied = qstatus_outcome(status, abuf) == QSTATUS_REPLY;
+	return 1;
 }
 
 /* c-ares callback of a liveness probe; arg is the fan-out. */
@@ -299,17 +247,18 @@ probe_done(void *arg, int status, int timeouts, unsigned char *abuf,
     int alen)
 {
 	struct fanout	*fo = arg;
+	int		 replied;
 
 	(void)timeouts;
 	(void)alen;
-	fo->fo_inflight--;
-	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) {
+	if (!probe_end(fo, status, abuf, &replied)) {
+		rack_done(&fo->fo_rack, &fo->fo_probe_rs, 0);
 		health_probe_cancelled(&fo->fo_health);
 		return;
 	}
-	count_status(fo->fo_stats, status);
+	rack_done(&fo->fo_rack, &fo->fo_probe_rs, replied ? now_ms() : 0);
 	/* A probe that could not even be sent counts as lost. */
-	if (outcome(status, abuf) == OUTCOME_REPLY)
+	if (replied)
 		health_probe_answered(&fo->fo_health, now_ms());
 	else if (health_probe_lost(&fo->fo_health, now_ms()))
 		fo->fo_stats->st_backoffs++;
@@ -327,7 +276,111 @@ probe_maybe(struct fanout *fo, uint64_t now)
 		return;
 	health_probe_sent(&fo->fo_health, now);
 	fo->fo_stats->st_probes++;
+	(void)rack_sent(&fo->fo_rack, &fo->fo_probe_rs, now, 0);
 	send_query(fo, FANOUT_PROBE_NAME, DNSMSG_T_PTR, probe_done, fo);
+}
+
+/* c-ares callback of a tail probe (rack.h); arg is the fan-out. */
+static void
+tail_done(void *arg, int status, int timeouts, unsigned char *abuf,
+    int alen)
+{
+	struct fanout	*fo = arg;
+	int		 replied;
+
+	(void)timeouts;
+	(void)alen;
+	if (probe_end(fo, status, abuf, &replied) && replied)
+		health_reply(&fo->fo_health, now_ms());
+	rack_probe_done(&fo->fo_rack, &fo->fo_tail_rs, replied ? now_ms() : 0);
+}
+
+/*
+ * How long a passed query is waited for at now (ptrtag.1, LINE DELAY):
+ * the learned wait (rtt.h), and at least the round trip of the last
+ * query answered plus a reordering window of a quarter of SRTT (rack.h),
+ * never more than -d.
+ */
+static uint32_t
+passed_wait(struct fanout *fo, uint64_t now)
+{
+	uint64_t	w = rtt_wait_ms(&fo->fo_rtt, now), r;
+
+	r = rack_rtt_ms(&fo->fo_rack) + rtt_srtt_ms(&fo->fo_rtt) / 4;
+	if (r > w)
+		w = r;
+	return w > fo->fo_cfg->cf_max_delay_ms ? fo->fo_cfg->cf_max_delay_ms :
+	    (uint32_t)w;
+}
+
+/*
+ * Milliseconds until a tail probe is due (rack.h), or -1: none is. Only
+ * while the wait is shorter than -d: else no line would leave any sooner
+ * for what the probe tells.
+ */
+static int64_t
+tail_wait(struct fanout *fo, uint64_t now)
+{
+	uint32_t	w = passed_wait(fo, now);
+
+	if (w >= fo->fo_cfg->cf_max_delay_ms)
+		return -1;
+	return rack_probe_wait(&fo->fo_rack, now, w);
+}
+
+/*
+ * Send a tail probe if one is due: the oldest query not passed has been
+ * in flight for the learned wait. The same name as the liveness probe,
+ * and the same rules: outside callbacks, state recorded first.
+ */
+static void
+tail_maybe(struct fanout *fo, uint64_t now)
+{
+	if (tail_wait(fo, now) != 0)
+		return;
+	(void)rack_sent(&fo->fo_rack, &fo->fo_tail_rs, now, 0);
+	rack_probe_sent(&fo->fo_rack, &fo->fo_tail_rs);
+	fo->fo_stats->st_tail_probes++;
+	send_query(fo, FANOUT_PROBE_NAME, DNSMSG_T_PTR, tail_done, fo);
+}
+
+/* A reply took ms after timeouts tries: teach the learned wait (rtt.h). */
+static void
+learn(struct fanout *fo, uint64_t now, uint64_t took, int timeouts)
+{
+	struct stats	*st = fo->fo_stats;
+
+	if (timeouts > 0) {
+		rtt_retried(&fo->fo_rtt);
+		st->st_rtt_retried++;
+		return;
+	}
+	rtt_sample(&fo->fo_rtt, now, took);
+	st->st_srtt_ms = rtt_srtt_ms(&fo->fo_rtt);
+	st->st_rttvar_ms = rtt_rttvar_ms(&fo->fo_rtt);
+	st->st_rtt_max_ms = rtt_max_ms(&fo->fo_rtt);
+}
+
+/*
+ * What a PTR query's outcome says about the address's reverse zone
+ * (lame.h). Silence counts against the zone only when it timed out while
+ * the server answered something else since the query was sent: a
+ * refused port or a silent server is the server's fault.
+ */
+static void
+zone_news(struct fanout *fo, const struct lookup *lk,
+    enum qstatus_outcome oc, int status, uint64_t sent, uint64_t now)
+{
+	const struct ipaddr	*ia = &lk->lk_ent->de_addr;
+
+	if (oc == QSTATUS_REPLY)
+		lame_answered(&fo->fo_lame, ia);
+	else if (oc == QSTATUS_LOST && status == ARES_ETIMEOUT &&
+	    health_reply_ms(&fo->fo_health) >= sent) {
+		if (lame_lost(&fo->fo_lame, ia, lk->lk_start_us / 1000, now))
+			fo->fo_stats->st_zones_lame++;
+	} else
+		lame_void(&fo->fo_lame, ia);
 }
 
 /* c-ares callback for every query of a lookup. */
@@ -335,37 +388,37 @@ static void
 query_done(void *arg, int status, int timeouts, unsigned char *abuf,
     int alen)
 {
-	struct query	*q = arg;
-	struct lookup	*lk = q->q_lookup;
-	struct fanout	*fo = lk->lk_fo;
-	size_t		 index = q->q_index;
-	int		 type = q->q_type;
+	struct query		*q = arg;
+	struct lookup		*lk = q->q_lookup;
+	struct fanout		*fo = lk->lk_fo;
+	size_t			 index = q->q_index;
+	uint64_t		 sent = q->q_rs.rs_sent_ms, now = now_ms();
+	int			 type = q->q_type;
+	enum qstatus_outcome	 oc = qstatus_outcome(status, abuf);
 
-	(void)timeouts;
-	free(q);
 	fo->fo_inflight--;
 	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED) {
+		rack_done(&fo->fo_rack, &q->q_rs, 0);
+		free(q);
 		lookup_cancel_one(lk);
 		return;
 	}
+	rack_done(&fo->fo_rack, &q->q_rs, oc == QSTATUS_REPLY ? now : 0);
+	free(q);
 	lk->lk_outstanding--;
-	count_status(fo->fo_stats, status);
-	switch (outcome(status, abuf)) {
-	case OUTCOME_REPLY:
-		health_reply(&fo->fo_health, now_ms());
-		break;
-	case OUTCOME_LOST:
-		health_lost(&fo->fo_health, now_ms());
-		break;
-	case OUTCOME_LOCAL:
-		break;
-	}
+	qstatus_count(fo->fo_stats, status);
+	if (oc == QSTATUS_REPLY) {
+		health_reply(&fo->fo_health, now);
+		learn(fo, now, now - sent, timeouts);
+	} else if (oc == QSTATUS_LOST)
+		health_lost(&fo->fo_health, now);
 	if (abuf == NULL)
 		alen = 0;
-	if (type == DNSMSG_T_PTR)
-		ptr_answer(lk, answer_status(status), abuf, alen);
-	else
-		fwd_answer(lk, index, answer_status(status), abuf, alen);
+	if (type == DNSMSG_T_PTR) {
+		zone_news(fo, lk, oc, status, sent, now);
+		ptr_answer(lk, qstatus_decision(status), abuf, alen);
+	} else
+		fwd_answer(lk, index, qstatus_decision(status), abuf, alen);
 }
 
 int
@@ -374,6 +427,24 @@ fanout_admit(struct fanout *fo, uint64_t now)
 	if (health_down(&fo->fo_health))
 		return 0;
 	return ratelimit_allow(&fo->fo_qps, now);
+}
+
+enum lame_say
+fanout_lame(struct fanout *fo, const struct ipaddr *ia, uint64_t now)
+{
+	enum lame_say	say = lame_check(&fo->fo_lame, ia, now);
+
+	if (say == LAME_SKIP)
+		fo->fo_stats->st_zone_skipped++;
+	else if (say == LAME_PROBE)
+		fo->fo_stats->st_zone_probes++;
+	return say;
+}
+
+void
+fanout_lame_void(struct fanout *fo, const struct ipaddr *ia)
+{
+	lame_void(&fo->fo_lame, ia);
 }
 
 void
@@ -397,17 +468,32 @@ void
 fanout_run(struct fanout *fo, uint64_t now)
 {
 	probe_maybe(fo, now);
+	tail_maybe(fo, now);
 	pump(fo);
+}
+
+void
+fanout_wait(struct fanout *fo, uint64_t now, struct dnsent_wait *dw)
+{
+	dw->dw_wait_ms = passed_wait(fo, now);
+	dw->dw_rack = &fo->fo_rack;
+	fo->fo_stats->st_wait_ms = dw->dw_wait_ms;
+}
+
+/* t lowered to u when u comes first; -1 means none. */
+static int64_t
+sooner(int64_t t, int64_t u)
+{
+	return t < 0 || (u >= 0 && u < t) ? u : t;
 }
 
 int64_t
 fanout_timeout_ms(struct fanout *fo, uint64_t now)
 {
-	int64_t		t, probe;
+	int64_t		t;
 
-	/* A probe due later needs a wake-up even with nothing in flight. */
-	probe = health_wait_ms(&fo->fo_health, now);
-	if ((t = xport_timeout_ms(fo->fo_xport)) < 0)
-		return probe;
-	return probe >= 0 && probe < t ? probe : t;
+	t = xport_timeout_ms(fo->fo_xport);
+	/* Probes due later need a wake-up even with nothing in flight. */
+	t = sooner(t, health_wait_ms(&fo->fo_health, now));
+	return sooner(t, tail_wait(fo, now));
 }

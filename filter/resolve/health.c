@@ -110,6 +110,12 @@ health_wait_ms(const struct health *h, uint64_t now_ms)
 	    (int64_t)(h->he_probe_at_ms - now_ms) : 0;
 }
 
+uint64_t
+health_reply_ms(const struct health *h)
+{
+	return h->he_reply_ms;
+}
+
 enum health_state
 health_state(const struct health *h)
 {

@@ -89,6 +89,9 @@ int	health_down(const struct health *h);
  */
 int64_t	health_wait_ms(const struct health *h, uint64_t now_ms);
 
+/* When the last reply of any rcode came; 0: never. */
+uint64_t health_reply_ms(const struct health *h);
+
 /* The current state, for tests and diagnostics. */
 enum health_state health_state(const struct health *h);
 

@@ -41,6 +41,12 @@ rsv_saturated(const struct rsv *rsv)
 	    !health_down(&rsv->rs_fan.fo_health);
 }
 
+int
+rsv_sockbuf_capped(const struct rsv *rsv, int *want, int *got)
+{
+	return xport_sockbuf(rsv->rs_fan.fo_xport, want, got);
+}
+
 size_t
 rsv_cached(const struct rsv *rsv)
 {
@@ -103,6 +109,7 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 {
 	uint8_t		 key[IPADDR_KEYLEN];
 	struct dnsent	*de;
+	enum lame_say	 say;
 
 	if ((de = entry_find(rsv, ia, now, key)) != NULL) {
 		rsv->rs_stats->st_cache_hits++;
@@ -124,7 +131,14 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 		*shed = VERDICT_SKIPPED;
 		return NULL;
 	}
+	/* Not cached: the next address of the zone is looked up anew. */
+	if ((say = fanout_lame(&rsv->rs_fan, ia, now)) == LAME_SKIP) {
+		*shed = VERDICT_TEMPERROR;
+		return NULL;
+	}
 	if ((de = dnsent_insert(rsv->rs_cache, ia, key)) == NULL) {
+		if (say == LAME_PROBE)
+			fanout_lame_void(&rsv->rs_fan, ia);
 		*shed = VERDICT_SKIPPED;
 		return NULL;
 	}
@@ -203,6 +217,12 @@ int
 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max)
 {
 	return xport_pollfds(rsv->rs_fan.fo_xport, pfd, max);
+}
+
+void
+rsv_wait(struct rsv *rsv, uint64_t now, struct dnsent_wait *dw)
+{
+	fanout_wait(&rsv->rs_fan, now, dw);
 }
 
 int64_t

@@ -64,6 +64,14 @@ int		 rsv_npollfds(const struct rsv *rsv);
  */
 int		 rsv_pollfds(struct rsv *rsv, struct pollfd *pfd, int max);
 
+/*
+ * What a line needs at now_ms to stop waiting for an entry before its
+ * deadline (ptrtag.1, LINE DELAY); see dnsent_wait_until(). Valid until
+ * the next rsv_process().
+ */
+void		 rsv_wait(struct rsv *rsv, uint64_t now_ms,
+		    struct dnsent_wait *dw);
+
 /* Milliseconds until c-ares needs rsv_process() anyway, or -1: none. */
 int64_t		 rsv_timeout_ms(struct rsv *rsv);
 
@@ -97,6 +105,13 @@ int		 rsv_preload(struct rsv *rsv, const struct ipaddr *ia,
  * addresses that a healthy server would answer.
  */
 int		 rsv_saturated(const struct rsv *rsv);
+
+/*
+ * 1 when the kernel holds the UDP receive buffers below what -j needs
+ * (ptrtag.1, DNS TRANSPORT), with *want and *got in bytes as the kernel
+ * counts them; else 0.
+ */
+int		 rsv_sockbuf_capped(const struct rsv *rsv, int *want, int *got);
 
 /* Queries in flight, entries cached, entries evicted so far. */
 size_t		 rsv_inflight(const struct rsv *rsv);

@@ -5,11 +5,13 @@
  */
 #include <sys/types.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <arpa/nameser.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "transport.h"
 #include "util.h"
@@ -22,6 +24,13 @@
 #define XPORT_CHANNELS_MAX	64	/* UDP channels, about 74 KB each */
 #define XPORT_BATCH_MIN		4	/* queries per socket, at least */
 #define XPORT_TCP_CHANNELS	4
+/*
+ * What the kernel charges a UDP socket's buffers for one datagram (its
+ * skb truesize), bounded from above: an answer of at most 1280 bytes,
+ * a query of at most XQUESTION_MAX.
+ */
+#define XPORT_ANSWER_COST	4096
+#define XPORT_QUERY_COST	1024
 
 unsigned int
 xport_batch(const struct xport *xp)
@@ -113,6 +122,33 @@ pool_size(struct xport *xp, unsigned int j)
 	if (xp->xp_batch < XPORT_BATCH_MIN)
 		xp->xp_batch = XPORT_BATCH_MIN;
 	xp->xp_nchans = n + XPORT_TCP_CHANNELS;
+	xp->xp_rcvbuf = (int)(xp->xp_batch * XPORT_ANSWER_COST);
+	xp->xp_sndbuf = (int)(xp->xp_batch * XPORT_QUERY_COST);
+}
+
+/*
+ * Size one UDP socket as the pool's will be, to learn at start whether
+ * the kernel grants the buffers (xport_sockbuf).
+ */
+static void
+sockbuf_test(struct xport *xp)
+{
+	int	fd;
+
+	xp->xp_rcvbuf_got = -1;
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 &&
+	    (fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	(void)xsock_size(xp, fd, &xp->xp_rcvbuf_got);
+	close(fd);
+}
+
+int
+xport_sockbuf(const struct xport *xp, int *want, int *got)
+{
+	*want = xp->xp_rcvbuf;
+	*got = xp->xp_rcvbuf_got;
+	return xp->xp_rcvbuf_got != -1 && xp->xp_rcvbuf_got < xp->xp_rcvbuf;
 }
 
 struct xport *
@@ -141,6 +177,7 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 		}
 	}
 	raise_fd_limit(xp);
+	sockbuf_test(xp);
 	return xp;
 }
 

@@ -10,7 +10,8 @@
  *   carries that one query alone, so a failed TCP exchange fails only it;
  * - the poll set follows c-ares' socket-state callback (no 16-socket cap);
  * - the soft RLIMIT_NOFILE is raised, best effort, towards room for one
- *   socket per server per channel.
+ *   socket per server per channel;
+ * - each UDP socket's buffers are sized for a whole batch of answers.
  * Nothing here prints or exits; a configuration error comes back as a
  * message in the caller's buffer. The parts and their shared invariants
  * are listed in xport_impl.h.
@@ -67,6 +68,14 @@ int64_t		 xport_timeout_ms(struct xport *xp);
  */
 void		 xport_process(struct xport *xp, const struct pollfd *pfd,
 		    int n);
+
+/*
+ * The receive buffer every UDP socket of the pool asks for (*want, as
+ * the kernel counts it) and what a socket sized at start was granted
+ * (*got, -1 when unknown). Returns 1 when the kernel held it below
+ * *want (net.core.rmem_max, without CAP_NET_ADMIN), else 0.
+ */
+int		 xport_sockbuf(const struct xport *xp, int *want, int *got);
 
 /* The pool's rule (ptrtag(1)): channels and queries per socket. */
 unsigned int	 xport_batch(const struct xport *xp);

@@ -80,6 +80,9 @@ struct xport {
 	unsigned int		 xp_next;	/* where the UDP scan starts */
 	unsigned int		 xp_round;
 	size_t			 xp_udpmax;	/* longer: taken as truncated */
+	int			 xp_rcvbuf;	/* SO_RCVBUF wanted, kernel */
+	int			 xp_sndbuf;	/* SO_SNDBUF wanted, kernel */
+	int			 xp_rcvbuf_got;	/* what a test socket got */
 	struct xquery_list	 xp_wait_udp;
 	struct xquery_list	 xp_wait_tcp;
 	struct xsock		*xp_socks;	/* indexed by descriptor */

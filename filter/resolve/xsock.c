@@ -20,12 +20,49 @@
 
 #define XSOCK_DROP_BURST	64	/* datagrams dropped per read call */
 
+/*
+ * Raise fd's buffer opt (SO_RCVBUF, SO_SNDBUF) to want bytes as the
+ * kernel counts them (getsockopt; Linux doubles what setsockopt asks, to
+ * allow for its own overhead), never lowering it; past the sysctl cap
+ * with force (SO_RCVBUFFORCE, SO_SNDBUFFORCE: CAP_NET_ADMIN). Returns
+ * what the kernel granted, or -1.
+ */
+static int
+buf_raise(int fd, int opt, int force, int want)
+{
+	socklen_t	len = sizeof(int);
+	int		got, ask = want / 2;
+
+	if (getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
+		return -1;
+	if (got >= want)
+		return got;
+	if (setsockopt(fd, SOL_SOCKET, opt, &ask, sizeof(ask)) == -1 ||
+	    getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
+		return -1;
+	if (got < want)
+		(void)setsockopt(fd, SOL_SOCKET, force, &ask, sizeof(ask));
+	if (getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
+		return -1;
+	return got;
+}
+
+int
+xsock_size(const struct xport *xp, int fd, int *rcvgot)
+{
+	*rcvgot = buf_raise(fd, SO_RCVBUF, SO_RCVBUFFORCE, xp->xp_rcvbuf);
+	if (*rcvgot < xp->xp_rcvbuf || buf_raise(fd, SO_SNDBUF,
+	    SO_SNDBUFFORCE, xp->xp_sndbuf) < xp->xp_sndbuf)
+		return -1;
+	return 0;
+}
+
 /* Open a socket as c-ares would (non-blocking, close-on-exec). */
 static ares_socket_t
 sock_open(int af, int type, int proto, void *arg)
 {
 	struct xchan	*ch = arg;
-	int		 fd, fl, one = 1;
+	int		 fd, fl, one = 1, rcv;
 
 	if ((fd = socket(af, type, proto)) == -1)
 		return ARES_SOCKET_BAD;
@@ -37,6 +74,8 @@ sock_open(int af, int type, int proto, void *arg)
 		close(fd);
 		return ARES_SOCKET_BAD;
 	}
+	if (type == SOCK_DGRAM && xsock_size(ch->ch_xp, fd, &rcv) == -1)
+		ch->ch_xp->xp_stats->st_sockbuf_capped++;
 	xpoll_add(ch->ch_xp, fd, ch, type == SOCK_DGRAM);
 	return fd;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dnsent.h"
 #include "lineq.h"
 #include "util.h"
 
@@ -59,6 +60,49 @@ lineq_remove(struct lineq *q, struct line *ln)
 	q->lq_count--;
 	q->lq_bytes -= ln->ln_len;
 	free(ln);
+}
+
+int
+lineq_settled(const struct line *ln)
+{
+	size_t	i;
+
+	for (i = 0; i < ln->ln_nslots; i++)
+		if (ln->ln_slots[i].ls_ent != NULL &&
+		    ln->ln_slots[i].ls_ent->de_verdict == VERDICT_PENDING)
+			return 0;
+	return 1;
+}
+
+uint64_t
+lineq_release_ms(const struct line *ln, const struct dnsent_wait *dw)
+{
+	uint64_t	t = 0, u;
+	size_t		i;
+
+	for (i = 0; i < ln->ln_nslots; i++)
+		if (ln->ln_slots[i].ls_ent != NULL &&
+		    (u = dnsent_wait_until(ln->ln_slots[i].ls_ent, dw)) > t)
+			t = u;
+	return t < ln->ln_deadline_ms ? t : ln->ln_deadline_ms;
+}
+
+int64_t
+lineq_wait_ms(const struct lineq *q, const struct dnsent_wait *dw,
+    int unordered, uint64_t now)
+{
+	const struct line	*ln;
+	uint64_t		 t = UINT64_MAX, u;
+
+	TAILQ_FOREACH(ln, &q->lq_lines, ln_entry) {
+		if ((u = lineq_release_ms(ln, dw)) < t)
+			t = u;
+		if (!unordered)
+			break;
+	}
+	if (t == UINT64_MAX)
+		return -1;
+	return t > now ? (int64_t)(t - now) : 0;
 }
 
 int

@@ -1,9 +1,10 @@
 /*
  * lineq: the ordered window of lines read but not yet written. Each line
  * owns a copy of its bytes and one slot per address it will be annotated
- * with. Deadlines rise in input order, so only the head ever needs a
- * deadline check. The fields of struct lineq are private to lineq.c;
- * a struct line's are the caller's to read.
+ * with. Deadlines rise in input order; a line may leave earlier once its
+ * lookups are given up (lineq_release_ms), but in order, so only the
+ * head's release matters (but for --unordered). The fields of struct
+ * lineq are private to lineq.c; a struct line's are the caller's to read.
  */
 #ifndef LINEQ_H
 #define LINEQ_H
@@ -16,6 +17,7 @@
 #include "ipscan.h"
 
 struct dnsent;
+struct dnsent_wait;
 
 /* One address of a line and the cache entry answering for it. */
 struct lslot {
@@ -65,6 +67,26 @@ struct line	*lineq_next(const struct line *ln);
 
 /* Unlink ln and free it; its slots' pins must already be released. */
 void		 lineq_remove(struct lineq *q, struct line *ln);
+
+/* 1 when every lookup ln waits for is settled (or it waits for none). */
+int		 lineq_settled(const struct line *ln);
+
+/*
+ * When ln may leave (ptrtag.1, LINE DELAY): once each of its lookups is
+ * settled or given up (dnsent_wait_until), and at its deadline at the
+ * latest. 0 when it may leave at once.
+ */
+uint64_t	 lineq_release_ms(const struct line *ln,
+		    const struct dnsent_wait *dw);
+
+/*
+ * Milliseconds from now until the next line may leave without any DNS
+ * event (0: at once), or -1 when the window is empty: the head's release,
+ * or with unordered any line's (each leaves on its own; O(lines)).
+ */
+int64_t		 lineq_wait_ms(const struct lineq *q,
+		    const struct dnsent_wait *dw, int unordered,
+		    uint64_t now_ms);
 
 /* 1 when the window is full in lines or bytes: stop reading input. */
 int		 lineq_full(const struct lineq *q);

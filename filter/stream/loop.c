@@ -1,7 +1,7 @@
 /*
  * loop: see loop.h. One iteration:
- *   1. write out the head lines that are ready (all lookups settled, or
- *      deadline passed, or stopping);
+ *   1. write out the head lines that are ready (every lookup settled or
+ *      overdue, or the deadline passed, or stopping);
  *   2. flush the output buffer (output.c);
  *   3. build the poll set: input only while the window and the output
  *      buffer have room (backpressure), output only when bytes wait,
@@ -59,18 +59,6 @@ count_done(struct loop_state *s, const char *buf, size_t len, int raw)
 	output_line_done(&s->ls_o, buf, len, raw);
 }
 
-static int
-line_settled(const struct line *ln)
-{
-	size_t	i;
-
-	for (i = 0; i < ln->ln_nslots; i++)
-		if (ln->ln_slots[i].ls_ent != NULL &&
-		    ln->ln_slots[i].ls_ent->de_verdict == VERDICT_PENDING)
-			return 0;
-	return 1;
-}
-
 static void
 release_slots(struct rsv *rsv, struct lslot *slots, size_t n)
 {
@@ -87,9 +75,12 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
 
-	if (ln->ln_nslots > 0 && now >= ln->ln_deadline_ms &&
-	    !line_settled(ln))
-		lc->lc_stats->st_late_lines++;
+	if (ln->ln_nslots > 0 && !lineq_settled(ln)) {
+		if (now >= ln->ln_deadline_ms)
+			lc->lc_stats->st_late_lines++;
+		else if (!s->ls_stopping)
+			lc->lc_stats->st_overdue_lines++;
+	}
 	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
 	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
 	    lc->lc_stats);
@@ -102,11 +93,12 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 static void
 drain(struct loop_state *s, uint64_t now)
 {
-	struct line	*ln, *next;
+	struct line		*ln, *next;
+	struct dnsent_wait	 dw;
 
+	rsv_wait(s->ls_ctx->lc_rsv, now, &dw);
 	while ((ln = lineq_head(&s->ls_q)) != NULL) {
-		if (!s->ls_stopping && now < ln->ln_deadline_ms &&
-		    !line_settled(ln))
+		if (!s->ls_stopping && now < lineq_release_ms(ln, &dw))
 			break;
 		emit(s, ln, now);
 	}
@@ -114,7 +106,7 @@ drain(struct loop_state *s, uint64_t now)
 		return;
 	for (ln = lineq_head(&s->ls_q); ln != NULL; ln = next) {
 		next = lineq_next(ln);
-		if (line_settled(ln))
+		if (now >= lineq_release_ms(ln, &dw))
 			emit(s, ln, now);
 	}
 }
@@ -329,17 +321,18 @@ earliest(int64_t t, int64_t d)
 	return t < 0 || d < t ? d : t;
 }
 
-/* Step 4's timeout: earliest of c-ares' timer and the head deadline. */
+/* Step 4's timeout: earliest of c-ares' timer and the next release. */
 static int
 poll_timeout(struct loop_state *s, uint64_t now)
 {
-	struct line	*ln;
-	int64_t		 t;
+	struct dnsent_wait	 dw;
+	int64_t			 t, r;
 
 	t = rsv_timeout_ms(s->ls_ctx->lc_rsv);
-	if ((ln = lineq_head(&s->ls_q)) != NULL)
-		t = earliest(t, ln->ln_deadline_ms > now ?
-		    (int64_t)(ln->ln_deadline_ms - now) : 0);
+	rsv_wait(s->ls_ctx->lc_rsv, now, &dw);
+	if ((r = lineq_wait_ms(&s->ls_q, &dw, s->ls_ctx->lc_cfg->cf_unordered,
+	    now)) >= 0)
+		t = earliest(t, r);
 	if (s->ls_ctx->lc_progress != NULL)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
 	if (s->ls_ctx->lc_metrics != NULL)

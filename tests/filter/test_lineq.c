@@ -1,12 +1,15 @@
 /*
  * The window of waiting lines (filter/stream/lineq.c): order, copies of
- * the bytes and slots, the full test in lines and in bytes.
+ * the bytes and slots, the full test in lines and in bytes, and when a
+ * line may leave.
  */
 #include <string.h>
 
 #include <criterion/criterion.h>
 
+#include "dnsent.h"
 #include "lineq.h"
+#include "rack.h"
 
 static struct line *
 push(struct lineq *q, const char *s, uint64_t deadline)
@@ -94,4 +97,54 @@ Test(lineq, full_in_lines_or_bytes)
 	cr_expect(!lineq_full(&q));
 	lineq_remove(&q, lineq_head(&q));
 	cr_expect(lineq_empty(&q));
+}
+
+/*
+ * When a line may leave (ptrtag.1, LINE DELAY): at once when its lookups
+ * are settled; at its deadline while one of them waits for a slot or
+ * has not been passed; at the query's send time plus the wait once a
+ * later query was answered (rack.h); the earliest of its slots' limits
+ * is not enough, all must be given up. lineq_wait_ms: the head's, or any
+ * line's when unordered.
+ */
+Test(lineq, release_when_settled_passed_or_deadline)
+{
+	struct lineq		 q;
+	struct lslot		 slot;
+	struct dnsent		 a, b;
+	struct rack		 rk;
+	struct rack_sent	 qa, later;
+	struct dnsent_wait	 dw = { 300, &rk };
+	struct line		*ln, *ln2;
+
+	rack_init(&rk);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	memset(&slot, 0, sizeof(slot));
+	lineq_init(&q, 10, 1000);
+	a.de_verdict = VERDICT_PENDING;
+	slot.ls_ent = &a;
+	ln = lineq_push(&q, "x\n", 2, &slot, 1, 0, 5000);
+	/* Waiting for a slot: only the deadline. */
+	cr_expect_eq(lineq_release_ms(ln, &dw), 5000);
+	a.de_sent_ms = 1000;
+	a.de_seq = rack_sent(&rk, &qa, 1000, 1);
+	cr_expect_eq(lineq_release_ms(ln, &dw), 5000, "not passed yet");
+	(void)rack_sent(&rk, &later, 1010, 1);
+	rack_done(&rk, &later, 1030);
+	cr_expect_eq(lineq_release_ms(ln, &dw), 1300, "passed: sent + wait");
+	cr_expect_eq(lineq_wait_ms(&q, &dw, 0, 1100), 200);
+	cr_expect_eq(lineq_wait_ms(&q, &dw, 0, 1400), 0);
+	/* A second line, settled: ordered it waits for the head. */
+	b.de_verdict = VERDICT_PASS;
+	slot.ls_ent = &b;
+	ln2 = lineq_push(&q, "y\n", 2, &slot, 1, 0, 5100);
+	cr_expect_eq(lineq_release_ms(ln2, &dw), 0);
+	cr_expect_eq(lineq_wait_ms(&q, &dw, 0, 1100), 200);
+	cr_expect_eq(lineq_wait_ms(&q, &dw, 1, 1100), 0, "unordered: now");
+	a.de_verdict = VERDICT_FAIL;
+	cr_expect_eq(lineq_release_ms(ln, &dw), 0, "settled");
+	lineq_remove(&q, ln);
+	lineq_remove(&q, ln2);
+	cr_expect_eq(lineq_wait_ms(&q, &dw, 0, 1100), -1, "empty");
 }

@@ -44,7 +44,18 @@ static const struct {
 	{ "probes", "ptrtag_dns_probes_total" },
 	{ "answers_dropped", "ptrtag_dns_answers_dropped_total" },
 	{ "tcp_retries", "ptrtag_dns_tcp_retries_total" },
+	{ "sockbuf_capped", "ptrtag_dns_sockbuf_capped_total" },
 	{ "lines_late", "ptrtag_lines_late_total" },
+	{ "lines_overdue", "ptrtag_lines_overdue_total" },
+	{ "wait_ms", "ptrtag_dns_wait_seconds" },
+	{ "srtt_ms", "ptrtag_dns_srtt_seconds" },
+	{ "rttvar_ms", "ptrtag_dns_rttvar_seconds" },
+	{ "rtt_max_ms", "ptrtag_dns_rtt_max_seconds" },
+	{ "rtt_retried", "ptrtag_dns_retried_answers_total" },
+	{ "tail_probes", "ptrtag_dns_tail_probes_total" },
+	{ "zones_lame", "ptrtag_dns_zones_lame_total" },
+	{ "zone_skipped", "ptrtag_dns_zone_skipped_total" },
+	{ "zone_probes", "ptrtag_dns_zone_probes_total" },
 	{ "pattern_limit", "ptrtag_pattern_limit_lines_total" },
 	{ "verdict_pass", "ptrtag_verdicts_total{verdict=\"pass\"}" },
 	{ "verdict_fail", "ptrtag_verdicts_total{verdict=\"fail\"}" },
@@ -99,9 +110,10 @@ sample(const char *series, char *val, size_t valsz)
 /* Each --stats value is its series' value, byte for byte. */
 Test(metrics, every_stats_value_as_its_series)
 {
-	struct stats	st;
-	char		line[4096], want[64], got[64], *p;
-	size_t		i, n;
+	struct stats		st;
+	char			line[4096], want[64], got[64], *p;
+	size_t			i, n;
+	unsigned long long	ms;
 
 	stt_numbered(&st);
 	format(&st);
@@ -115,6 +127,13 @@ Test(metrics, every_stats_value_as_its_series)
 		n = strcspn(p, " \n");
 		memcpy(want, p, n);
 		want[n] = '\0';
+		/* Milliseconds in --stats (key _ms), seconds as a metric. */
+		n = strlen(key_series[i].ks_key);
+		if (n > 3 && strcmp(key_series[i].ks_key + n - 3, "_ms") == 0) {
+			ms = strtoull(want, NULL, 10);
+			snprintf(want, sizeof(want), "%llu.%03llu", ms / 1000,
+			    ms % 1000);
+		}
 		cr_assert_eq(sample(key_series[i].ks_series, got, sizeof(got)),
 		    0, "no sample %s", key_series[i].ks_series);
 		cr_expect_str_eq(got, want, "%s", key_series[i].ks_series);
@@ -190,8 +209,8 @@ Test(metrics, lines_well_formed)
 	cr_expect_eq(state, 2);
 	/* Items, then the histogram's buckets, sum and count. */
 	cr_expect_eq(samples, STATS_ITEMS + STATS_LAT_BUCKETS + 2);
-	/* 18 of one series, rcodes, verdicts, the histogram. */
-	cr_expect_eq(nseen, 18 + 1 + 1 + 1);
+	/* 29 of one series, rcodes, verdicts, the histogram. */
+	cr_expect_eq(nseen, 29 + 1 + 1 + 1);
 }
 
 /* The histogram block, exactly. */

@@ -26,9 +26,12 @@ Test(stats, kv_line_exact)
 	    "rcode_nxdomain=13 rcode_notimp=14 rcode_refused=15 "
 	    "rcode_other=16 query_timeouts=17 inflight=18 lookups_shed=19 "
 	    "backoffs=20 probes=21 answers_dropped=22 tcp_retries=23 "
-	    "lines_late=24 pattern_limit=25 verdict_pass=26 verdict_fail=27 "
-	    "verdict_none=28 verdict_temperror=29 verdict_permerror=30 "
-	    "verdict_timeout=31 verdict_skipped=32 lookups=100 "
+	    "sockbuf_capped=24 lines_late=25 lines_overdue=26 wait_ms=27 "
+	    "srtt_ms=28 rttvar_ms=29 rtt_max_ms=30 rtt_retried=31 "
+	    "tail_probes=32 zones_lame=33 zone_skipped=34 zone_probes=35 "
+	    "pattern_limit=36 verdict_pass=37 verdict_fail=38 "
+	    "verdict_none=39 verdict_temperror=40 verdict_permerror=41 "
+	    "verdict_timeout=42 verdict_skipped=43 lookups=100 "
 	    "lookup_time_us=1694000 latency_p50_ms_le=4 "
 	    "latency_p99_ms_le=700\n");
 }
@@ -49,10 +52,14 @@ Test(stats, json_object_exact)
 	    "\"rcode_notimp\":14,\"rcode_refused\":15,\"rcode_other\":16,"
 	    "\"query_timeouts\":17,\"inflight\":18,\"lookups_shed\":19,"
 	    "\"backoffs\":20,\"probes\":21,\"answers_dropped\":22,"
-	    "\"tcp_retries\":23,\"lines_late\":24,\"pattern_limit\":25,"
-	    "\"verdict_pass\":26,\"verdict_fail\":27,\"verdict_none\":28,"
-	    "\"verdict_temperror\":29,\"verdict_permerror\":30,"
-	    "\"verdict_timeout\":31,\"verdict_skipped\":32,"
+	    "\"tcp_retries\":23,\"sockbuf_capped\":24,\"lines_late\":25,"
+	    "\"lines_overdue\":26,\"wait_ms\":27,\"srtt_ms\":28,"
+	    "\"rttvar_ms\":29,\"rtt_max_ms\":30,\"rtt_retried\":31,"
+	    "\"tail_probes\":32,\"zones_lame\":33,\"zone_skipped\":34,"
+	    "\"zone_probes\":35,\"pattern_limit\":36,"
+	    "\"verdict_pass\":37,\"verdict_fail\":38,\"verdict_none\":39,"
+	    "\"verdict_temperror\":40,\"verdict_permerror\":41,"
+	    "\"verdict_timeout\":42,\"verdict_skipped\":43,"
 	    "\"lookups\":100,\"lookup_time_us\":1694000,"
 	    "\"latency_p50_ms_le\":4,\"latency_p99_ms_le\":700}\n");
 }
@@ -103,7 +110,7 @@ Test(stats, kv_and_json_same_pairs)
 	cr_expect_str_eq(j, "}\n");
 	/* The items, then lookups, their time and two quantile bounds. */
 	cr_expect_eq(pairs, (size_t)STATS_ITEMS + 4);
-	cr_expect_eq(pairs, 36);
+	cr_expect_eq(pairs, 47);
 	cr_expect(strstr(kv, " lookups=0 lookup_time_us=0 "
 	    "latency_p50_ms_le=0 latency_p99_ms_le=0\n") != NULL,
 	    "no latencies: both quantile bounds 0");
@@ -268,6 +275,8 @@ Test(stats, items_table)
 	cr_expect_eq(it[7].sti_kind, STATS_GAUGE);
 	cr_expect_str_eq(it[17].sti_family, "dns_queries_inflight");
 	cr_expect_eq(it[17].sti_kind, STATS_GAUGE);
+	cr_expect_str_eq(it[26].sti_key, "wait_ms");
+	cr_expect_str_eq(it[29].sti_key, "rtt_max_ms");
 	cr_expect_str_eq(it[12].sti_key, "rcode_nxdomain");
 	cr_expect_str_eq(it[12].sti_family, "dns_responses");
 	cr_expect_str_eq(it[12].sti_lvalue, "nxdomain");
@@ -277,8 +286,10 @@ Test(stats, items_table)
 	for (i = 0; i < STATS_ITEMS; i++) {
 		cr_expect_not_null(it[i].sti_help);
 		cr_expect_eq(it[i].sti_help[strlen(it[i].sti_help) - 1], '.');
+		/* cache_entries, inflight, and wait_ms to rtt_max_ms */
 		cr_expect_eq(it[i].sti_kind == STATS_GAUGE,
-		    i == 7 || i == 17, "%s", it[i].sti_key);
+		    i == 7 || i == 17 || (i >= 26 && i <= 29), "%s",
+		    it[i].sti_key);
 		if (it[i].sti_label != NULL) {
 			labelled++;
 			cr_expect_eq(strncmp(it[i].sti_key, it[i].sti_label,

@@ -6,6 +6,8 @@
  * and xport_process as the stream loop does, until the callback runs.
  */
 
+#include <sys/socket.h>
+
 #include <ares.h>
 #include <errno.h>
 #include <poll.h>
@@ -347,4 +349,46 @@ Test(transport, bad_server_refused)
 	x = xport_create(&cfg, &st, 0, err, sizeof(err));
 	cr_expect_null(x);
 	cr_expect_neq(strstr(err, "not an address"), NULL, "err: %s", err);
+}
+
+/*
+ * Each UDP socket's receive buffer is raised to hold a whole batch of
+ * answers (transport.c: 4 KiB each as the kernel counts them), or to what
+ * the kernel grants, and xport_sockbuf() says which (ptrtag.1, DNS
+ * TRANSPORT). -j 4096: 128 queries per socket, 512 KiB, past the
+ * kernel's usual 208 KiB default.
+ */
+Test(transport, socket_buffers_sized_from_j)
+{
+	static struct result	 r;
+	struct pollfd		 pfd[64];
+	struct xport		*x;
+	char			 err[256];
+	socklen_t		 len = sizeof(int);
+	int			 n, want, got, capped, rcv = 0;
+
+	cfg.cf_max_inflight = 4096;
+	x = xport_create(&cfg, &st, ARES_FLAG_NOCHECKRESP, err, sizeof(err));
+	cr_assert_not_null(x, "xport_create: %s", err);
+	capped = xport_sockbuf(x, &want, &got);
+	cr_expect_eq(want, 128 * 4096);
+	cr_expect(capped ? got < want : got >= want, "want %d got %d capped %d",
+	    want, got, capped);
+	xport_query(x, "silent.example", DNSMSG_T_A, done, &r);
+	n = xport_pollfds(x, pfd, 64);
+	cr_assert_eq(n, 1, "one UDP socket for the query");
+	cr_assert_eq(getsockopt(pfd[0].fd, SOL_SOCKET, SO_RCVBUF, &rcv, &len), 0);
+	cr_expect_geq(rcv, capped ? got : want, "SO_RCVBUF %d", rcv);
+	cr_expect_eq(st.st_sockbuf_capped, capped ? 1u : 0u);
+	xport_destroy(x);
+}
+
+/* At the default -j a batch is 8 answers: the kernel's default holds it. */
+Test(transport, socket_buffers_default_j_unchanged)
+{
+	int	want, got;
+
+	cr_expect_eq(xport_sockbuf(xp, &want, &got), 0);
+	cr_expect_eq(want, 4 * 4096, "-j 4: batches of 4");
+	cr_expect_geq(got, want);
 }

@@ -68,7 +68,18 @@ KEY_SERIES = {
     'probes': 'ptrtag_dns_probes_total',
     'answers_dropped': 'ptrtag_dns_answers_dropped_total',
     'tcp_retries': 'ptrtag_dns_tcp_retries_total',
+    'sockbuf_capped': 'ptrtag_dns_sockbuf_capped_total',
     'lines_late': 'ptrtag_lines_late_total',
+    'lines_overdue': 'ptrtag_lines_overdue_total',
+    'wait_ms': 'ptrtag_dns_wait_seconds',
+    'srtt_ms': 'ptrtag_dns_srtt_seconds',
+    'rttvar_ms': 'ptrtag_dns_rttvar_seconds',
+    'rtt_max_ms': 'ptrtag_dns_rtt_max_seconds',
+    'rtt_retried': 'ptrtag_dns_retried_answers_total',
+    'tail_probes': 'ptrtag_dns_tail_probes_total',
+    'zones_lame': 'ptrtag_dns_zones_lame_total',
+    'zone_skipped': 'ptrtag_dns_zone_skipped_total',
+    'zone_probes': 'ptrtag_dns_zone_probes_total',
     'pattern_limit': 'ptrtag_pattern_limit_lines_total',
     'lookups': HIST + '_count',
 }
@@ -200,7 +211,10 @@ def check_against_stats(tap, what, stats, series):
     wrong = []
     for key, name in sorted(KEY_SERIES.items()):
         got = series.get(name)
-        if key not in stats or got is None or float(got) != stats[key]:
+        # milliseconds in --stats, seconds (the base unit) in the metric
+        scale = 1000 if key.endswith('_ms') else 1
+        if key not in stats or got is None or \
+                round(float(got) * scale) != stats[key]:
             wrong.append('%s=%s but %s is %s' % (key, stats.get(key), name,
                                                  got))
     tap.ok(not wrong, '%s: every ptrtag_* series equals its --stats value '
@@ -300,9 +314,9 @@ def case_promtool(tap, ptrtag, nsd):
                '_total', dnstest.short(q.stdout))
 
 
-# Lines of a whole file: HELP and TYPE of 21 families, 32 series, the
+# Lines of a whole file: HELP and TYPE of 32 families, 43 series, the
 # histogram's 20 buckets, sum and count.
-WHOLE_LINES = 21 * 2 + 32 + 20 + 2
+WHOLE_LINES = 32 * 2 + 43 + 20 + 2
 
 
 class Reader(threading.Thread):

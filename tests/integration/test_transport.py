@@ -333,8 +333,11 @@ def case_poisoning(tap, ptrtag):
     lines = [b'sshd[1]: from %s port 22\n' % keeper.encode()]
     lines += [b'sshd[2]: from %s port 22\n' % ip.encode() for ip in victims]
     with Wire(handler) as r, Flooder(r, len(victims)) as fl:
+        # --min-wait at -d: the genuine answers come late, behind the
+        # flood and in any order, and every line must wait for its own
+        # (ptrtag.1, LINE DELAY)
         argv = [ptrtag, '-s', r.server, '-t', '30000', '--tries', '1',
-                '-d', '40000', '--stats']
+                '-d', '40000', '--min-wait', '40000', '--stats']
         with dnstest.Stream(argv) as s:
             s.write(lines[0])
             time.sleep(0.2)
@@ -385,9 +388,11 @@ def case_port_known(tap, ptrtag):
     lines = b''.join(b'sshd[3]: from %s port 22\n' % ip.encode()
                      for ip in victims)
     with Wire(handler) as r, Flooder(r, len(victims)) as fl:
+        # --min-wait at -d, as in case_poisoning
         rc, out, err = dnstest.run(ptrtag, ['-s', r.server, '-t', '20000',
                                             '--tries', '1', '-d', '30000',
-                                            '--stats'], lines, timeout=60)
+                                            '--min-wait', '30000', '--stats'],
+                                   lines, timeout=60)
     got = verdicts(out)
     want = {ip: ('fail', name) for ip, name in zip(victims, names)}
     dropped = re.search(rb'answers_dropped=(\d+)', err)
