@@ -27,4 +27,13 @@ pending_bound(uint32_t max_inflight)
 	return n < PENDING_FLOOR ? PENDING_FLOOR : n;
 }
 
+/*
+ * --input json (ptrtag.1, STRUCTURED INPUT): a line whose object nests
+ * deeper than JSONIN_DEPTH_MAX objects and arrays (the root is depth 1),
+ * or holds more than JSONIN_TOKENS_MAX values (each key, value and
+ * element counts one), passes through unchanged.
+ */
+#define JSONIN_DEPTH_MAX	16
+#define JSONIN_TOKENS_MAX	4096
+
 #endif /* BOUNDS_H */

@@ -1,40 +1,16 @@
 /*
- * json: see json.h. UTF-8 validity follows RFC 3629: no overlong forms,
- * no surrogates, nothing above U+10FFFF. Each byte that cannot start or
- * continue a valid sequence becomes one U+FFFD.
+ * json: see json.h. UTF-8 validity is filter/base/utf8.h's rule. Each
+ * byte that cannot start or continue a valid sequence becomes one U+FFFD.
  */
-#include <stdint.h>
 #include <stdio.h>
 
 #include "json.h"
+#include "utf8.h"
 
 size_t
 json_utf8_len(const unsigned char *s, size_t len)
 {
-	uint32_t	cp;
-	size_t		n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
+	return utf8_seq_len(s, len);
 }
 
 int
