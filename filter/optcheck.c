@@ -52,6 +52,32 @@ listed(const char *list, const char *name)
 	return strstr(list, word) != NULL;
 }
 
+/*
+ * --input json writes each object enriched in place: no format, reply
+ * or extraction of its own; --field and --scan read objects only
+ * (ptrtag.1, STRUCTURED INPUT).
+ */
+static void
+check_input(const struct config *cfg, const char *const *given)
+{
+	static const char *const	 without[] = {
+		"format", "mmexternal", "extract", "prefix",
+	};
+	size_t				 i;
+
+	for (i = 0; i < NITEMS(without); i++)
+		if (cfg->cf_input == CFG_INPUT_JSON &&
+		    given_opt(given, without[i]))
+			errx(2, "--%s with --input json: --input json writes "
+			    "each object enriched in place", without[i]);
+	if (cfg->cf_input != CFG_INPUT_JSON) {
+		if (given_opt(given, "field"))
+			errx(2, "--field needs --input json");
+		if (given_opt(given, "scan"))
+			errx(2, "--scan needs --input json");
+	}
+}
+
 /* One line naming the option without effect and the one that decides. */
 static void
 check_conflicts(const struct config *cfg, const char *const *given)
@@ -80,6 +106,7 @@ check_conflicts(const struct config *cfg, const char *const *given)
 		    "confirmations");
 	if (given_opt(given, "metrics-interval") && cfg->cf_metrics_file == NULL)
 		errx(2, "--metrics-interval needs --metrics-file");
+	check_input(cfg, given);
 }
 
 /*

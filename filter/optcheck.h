@@ -1,7 +1,7 @@
 /*
  * optcheck: what the options mean together, once all are read (ptrtag.1,
  * OPTIONS): an option that another one leaves without effect is refused
- * rather than ignored, --only must leave addresses that --exclude does
+ * rather than ignored (--input json's too), --only must leave addresses that --exclude does
  * not remove, --min-ttl must not exceed --max-ttl; then what follows
  * from them is set in the config: the default --exclude ranges and the
  * window of lines.

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dnsmsg.h"
+#include "inputopt.h"
 #include "optcheck.h"
 #include "options.h"
 #include "usage.h"
@@ -24,6 +25,7 @@ enum {
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
 	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_MIN_WAIT,
+	OPT_INPUT, OPT_FIELD, OPT_SCAN,
 };
 
 static const struct option longopts[] = {
@@ -49,6 +51,9 @@ static const struct option longopts[] = {
 	{ "max-ips",	required_argument, NULL, OPT_MAX_IPS },
 	{ "max-line",	required_argument, NULL, OPT_MAX_LINE },
 	{ "extract",	no_argument,	   NULL, OPT_EXTRACT },
+	{ "input",	required_argument, NULL, OPT_INPUT },
+	{ "field",	required_argument, NULL, OPT_FIELD },
+	{ "scan",	required_argument, NULL, OPT_SCAN },
 	{ "format",	required_argument, NULL, 'f' },
 	{ "prefix",	required_argument, NULL, OPT_PREFIX },
 	{ "output",	required_argument, NULL, 'o' },
@@ -188,6 +193,7 @@ defaults(struct config *cfg)
 	cfg->cf_window_lines = CFG_WINDOW_LINES;
 	cfg->cf_window_bytes = CFG_WINDOW_BYTES;
 	cfg->cf_metrics_interval = CFG_METRICS_INTERVAL;
+	inputopt_defaults(cfg);
 }
 
 static void
@@ -298,6 +304,7 @@ struct parse_state {
 	/* The long names of the options given, once each, for optcheck. */
 	const char	*ps_given[NLONGOPTS + 1];
 	size_t		 ps_ngiven;
+	struct inputopt_state ps_input;
 };
 
 /* Remember that the option of getopt value ch was given. */
@@ -399,6 +406,12 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 		break;
 	case OPT_ONLY:
 		cidr_option(&cfg->cf_only, "--only", arg);
+		break;
+	case OPT_INPUT:
+	case OPT_FIELD:
+	case OPT_SCAN:
+		inputopt_take(cfg, &ps->ps_input, ch == OPT_INPUT ? "--input" :
+		    ch == OPT_FIELD ? "--field" : "--scan", arg);
 		break;
 	case 'f':
 		cfg->cf_format = word_option("-f", " ", arg,

@@ -25,6 +25,21 @@ usage_verdicts(void)
 		    verdict_table[i].vi_help);
 }
 
+/* The options of ptrtag.1, STRUCTURED INPUT. */
+static void
+usage_input(void)
+{
+	printf(
+"Structured input (see STRUCTURED INPUT in ptrtag(1)):\n"
+"      --input text|json   log lines, or one JSON object per line enriched\n"
+"                          in place (text)\n"
+"      --field PATH        a field holding addresses; repeatable; default\n"
+"                          %s\n"
+"      --scan PATH         a text field scanned like a line; repeatable;\n"
+"                          default %s\n",
+	    CFG_FIELDS, CFG_SCANS);
+}
+
 void
 usage(void)
 {
@@ -67,6 +82,7 @@ usage(void)
 	    CFG_CACHE_SIZE, CFG_CACHE_SIZE_LO, CFG_CACHE_SIZE_HI,
 	    CFG_MIN_TTL, CFG_MAX_TTL, CFG_NEG_TTL, CFG_ERR_TTL,
 	    CFG_MAX_IPS, CFG_MAX_IPS_LO, CFG_MAX_IPS_HI, CFG_MAX_LINE);
+	usage_input();
 	printf(
 "Output:\n"
 "  -f, --format kv|json|inline  output format (kv)\n"

@@ -72,6 +72,21 @@
 /* Stop reading input while this much output waits for the reader. */
 #define CFG_OUT_HIGH		(1u << 20)
 
+/*
+ * --input (ptrtag.1, STRUCTURED INPUT): text lines, or one JSON object
+ * per line enriched in place. --field and --scan take at most
+ * CFG_PATHS_MAX paths each, of at most CFG_PATH_MAX bytes; given, they
+ * replace these defaults (comma-separated).
+ */
+enum cfg_input {
+	CFG_INPUT_TEXT,
+	CFG_INPUT_JSON,
+};
+#define CFG_FIELDS		"source.ip,destination.ip,client.ip,server.ip,host.ip"
+#define CFG_SCANS		"message,MESSAGE,log"
+#define CFG_PATHS_MAX		16
+#define CFG_PATH_MAX		256
+
 enum cfg_format {
 	CFG_FORMAT_KV,
 	CFG_FORMAT_JSON,
@@ -123,6 +138,11 @@ struct config {
 	struct ipaddr_set	 cf_exclude;
 	struct ipaddr_set	 cf_only;
 	enum cfg_format		 cf_format;
+	enum cfg_input		 cf_input;
+	const char		*cf_fields[CFG_PATHS_MAX];	/* --field */
+	size_t			 cf_nfields;
+	const char		*cf_scans[CFG_PATHS_MAX];	/* --scan */
+	size_t			 cf_nscans;
 	const char		*cf_prefix;
 	const char		*cf_output;	/* NULL: stdout */
 	const char		*cf_cache_file;

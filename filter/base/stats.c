@@ -117,6 +117,9 @@ static const struct stats_def defs[] = {
 	    "Lookups sent to probe a lame zone."),
 	COUNTER("pattern_limit", "pattern_limit_lines", st_pattern_limit,
 	    "Lines on which a pattern reached a PCRE2 limit."),
+	COUNTER("json_passed_through", "json_passed_through_lines",
+	    st_json_passed, "--input json lines written unchanged: not an "
+	    "object to enrich."),
 	VERDICTS(VERDICT_DEF)
 };
 

@@ -1,6 +1,7 @@
 /*
  * fmt_line: the dispatcher of format.h, fmt_line(): one output format
- * per --format value (config.h, enum cfg_format).
+ * per --format value (config.h, enum cfg_format), or the objects of
+ * --input json enriched in place.
  */
 #include <string.h>
 
@@ -16,6 +17,10 @@ fmt_line(struct outbuf *ob, const struct config *cfg,
 	memset(fr, 0, sizeof(*fr));
 	if (l.fl_n > LINE_ADDRS_MAX)
 		l.fl_n = LINE_ADDRS_MAX;
+	if (cfg->cf_input == CFG_INPUT_JSON) {
+		fmt_jsonin(ob, cfg, &l, fr);
+		return;
+	}
 	switch (cfg->cf_format) {
 	case CFG_FORMAT_KV:
 		fmt_kv(ob, cfg->cf_prefix, &l, fr);

@@ -21,6 +21,8 @@ void	fmt_json(struct outbuf *ob, const struct fmt_line *fl,
 	    struct fmt_result *fr);
 void	fmt_mmexternal(struct outbuf *ob, const struct fmt_line *fl,
 	    struct fmt_result *fr);
+void	fmt_jsonin(struct outbuf *ob, const struct config *cfg,
+	    const struct fmt_line *fl, struct fmt_result *fr);
 
 /* Count fa as annotated; count every address of fl. */
 void	fmt_count(struct fmt_result *fr, const struct fmt_addr *fa);

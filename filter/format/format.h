@@ -23,6 +23,8 @@
 #include "outbuf.h"
 #include "verdict.h"
 
+struct jsonin;
+
 /* One address of a line and the answer written for it. */
 struct fmt_addr {
 	const struct ipaddr	*fa_addr;
@@ -50,6 +52,7 @@ struct fmt_line {
 	uint64_t		 fl_read_ms;
 	const struct fmt_addr	*fl_addrs;
 	size_t			 fl_n;		/* at most LINE_ADDRS_MAX used */
+	struct jsonin		*fl_json;	/* --input json: a parser */
 };
 
 /* What one call wrote. */
@@ -66,6 +69,13 @@ struct fmt_result {
  */
 void	fmt_line(struct outbuf *ob, const struct config *cfg,
 	    const struct fmt_line *fl, struct fmt_result *fr);
+
+/*
+ * --input json: 1 when the object jsonin_parse() accepted last may be
+ * enriched (ptrtag.1, STRUCTURED INPUT): it has no "rdns" member, flat
+ * or nested, of its own. Else it passes through unchanged.
+ */
+int	fmt_jsonin_accepts(const struct jsonin *j);
 
 /*
  * Append s[0..len) as a kv value: bare when it holds no space, '"', '=',

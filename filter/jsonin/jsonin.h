@@ -74,6 +74,13 @@ int		 jsonin_str_eq(const struct jsonin *j, int tok, const char *s,
 		    size_t len);
 
 /*
+ * Decode at most outsz bytes of the string tok into out; returns its
+ * whole decoded length (more than outsz when cut).
+ */
+size_t		 jsonin_str_copy(const struct jsonin *j, int tok, char *out,
+		    size_t outsz);
+
+/*
  * The value of the member of object obj named key[0..keylen), or -1.
  */
 int		 jsonin_member(const struct jsonin *j, int obj, const char *key,

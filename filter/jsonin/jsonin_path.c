@@ -180,6 +180,22 @@ jsonin_str_eq(const struct jsonin *j, int tok, const char *s, size_t len)
 	return k == len;
 }
 
+size_t
+jsonin_str_copy(const struct jsonin *j, int tok, char *out, size_t outsz)
+{
+	const jsmntok_t	*t = &j->j_tok[tok];
+	unsigned char	 u[4];
+	size_t		 i = (size_t)t->start, n, k, total = 0;
+
+	while (i < (size_t)t->end) {
+		n = jsonin_unit(j->j_buf, &i, u);
+		for (k = 0; k < n; k++, total++)
+			if (total < outsz)
+				out[total] = (char)u[k];
+	}
+	return total;
+}
+
 int
 jsonin_member(const struct jsonin *j, int obj, const char *key,
     size_t keylen)

@@ -4,6 +4,8 @@
 #include "bounds.h"
 #include "emit.h"
 #include "format.h"
+#include "jsonscan.h"
+#include "line.h"
 #include "resolver.h"
 
 /* What the output says about one slot, read from its pinned entry. */
@@ -34,7 +36,7 @@ slot_view(const struct lslot *ls, struct fmt_addr *fa)
 void
 emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
     size_t len, const struct lslot *slots, size_t n, int raw,
-    uint64_t read_ms, struct stats *st)
+    uint64_t read_ms, struct jsonscan *json, struct stats *st)
 {
 	struct fmt_addr		fa[LINE_ADDRS_MAX];
 	struct fmt_line		fl;
@@ -51,7 +53,11 @@ emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
 	fl.fl_read_ms = read_ms;
 	fl.fl_addrs = fa;
 	fl.fl_n = n;
+	fl.fl_json = json != NULL ? jsonscan_parser(json) : NULL;
 	fmt_line(ob, cfg, &fl, &fr);
+	/* --input json: an overlong line passes through, counted once. */
+	if (raw && cfg->cf_input == CFG_INPUT_JSON && line_ended(buf, len))
+		st->st_json_passed++;
 	st->st_lines_out++;
 	st->st_addrs += fr.fr_addrs;
 	for (i = 0; i < VERDICT_COUNT; i++)

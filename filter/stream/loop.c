@@ -83,7 +83,7 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	}
 	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
 	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
-	    lc->lc_stats);
+	    lc->lc_json, lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
@@ -133,10 +133,12 @@ scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 
 	if (max > LINE_ADDRS_MAX)
 		max = LINE_ADDRS_MAX;
-	n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted, lc->lc_cfg);
-	/* Scanned by the built-in scanner instead (ptrtag.1, -p). */
-	if (ipscan_limited(lc->lc_scan))
-		lc->lc_stats->st_pattern_limit++;
+	if (lc->lc_cfg->cf_input == CFG_INPUT_JSON)	/* jsonscan.h */
+		n = (int)jsonscan_line(&lc->lc_json, lc->lc_scan, lc->lc_cfg,
+		    p, len, m, max, wanted, lc->lc_cfg, lc->lc_stats);
+	else if (n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted,
+	    lc->lc_cfg), ipscan_limited(lc->lc_scan))
+		lc->lc_stats->st_pattern_limit++;	/* ptrtag.1, -p */
 	if (n == -1) {
 		lc->lc_stats->st_scan_errors++;
 		return 0;
@@ -207,7 +209,7 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
 		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
-		    s->ls_read_ms, lc->lc_stats);
+		    s->ls_read_ms, lc->lc_json, lc->lc_stats);
 		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
@@ -471,6 +473,7 @@ loop_run(struct loop_ctx *lc)
 	memset(&s, 0, sizeof(s));
 	s.ls_ctx = lc;
 	s.ls_read_ms = wall_ms();
+	lc->lc_json = NULL;	/* made by the first --input json line */
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
@@ -484,6 +487,7 @@ loop_run(struct loop_ctx *lc)
 	output_free(&s.ls_o);
 	outbuf_free(&s.ls_out);
 	free(s.ls_pfd);
+	jsonscan_free(lc->lc_json);
 	report(lc, lc->lc_cfg->cf_stats != CFG_STATS_OFF);
 	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "input.h"
+#include "jsonscan.h"
 #include "ipscan.h"
 #include "loopsig.h"	/* loop_signals() */
 #include "metricsfile.h"
@@ -26,6 +27,7 @@ struct loop_ctx {
 	int			 lc_outfd;
 	struct progress		*lc_progress;	/* NULL: none */
 	struct metricsfile	*lc_metrics;	/* NULL: no --metrics-file */
+	struct jsonscan		*lc_json;	/* loop_run()'s (jsonscan.h) */
 };
 
 /*

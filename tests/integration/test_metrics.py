@@ -81,6 +81,7 @@ KEY_SERIES = {
     'zone_skipped': 'ptrtag_dns_zone_skipped_total',
     'zone_probes': 'ptrtag_dns_zone_probes_total',
     'pattern_limit': 'ptrtag_pattern_limit_lines_total',
+    'json_passed_through': 'ptrtag_json_passed_through_lines_total',
     'lookups': HIST + '_count',
 }
 for _rc in ('noerror', 'formerr', 'servfail', 'nxdomain', 'notimp',
