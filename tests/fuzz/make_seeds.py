@@ -260,6 +260,48 @@ def gzread_seeds():
     return s
 
 
+# ---------------------------------------------------------- jsonin cases
+
+JSON_LINES = {
+    "journald": b'{"__CURSOR":"s=1;i=2","__REALTIME_TIMESTAMP":"1733450400'
+                b'000000","_HOSTNAME":"gw","SYSLOG_IDENTIFIER":"sshd",'
+                b'"MESSAGE":"Failed password for root from 203.0.113.45 '
+                b'port 50022 ssh2","_PID":"1234"}\n',
+    "docker": b'{"log":"connect from unknown[192.0.2.9]\\n","stream":'
+              b'"stdout","time":"2026-12-06T02:00:00.123456789Z"}\n',
+    "rsyslog": b'{"msg":" Failed password from 198.51.100.7","rawmsg":"<38>'
+               b'Dec  6 02:00:00 gw sshd[1]: x","fromhost-ip":"127.0.0.1",'
+               b'"$!":{},"$.":{}}\n',
+    "ecs_nested": b'{"@timestamp":"2026-12-06T02:00:00Z","source":{"ip":'
+                  b'"203.0.113.45","port":22},"destination":{"ip":"2001:db8'
+                  b'::1"},"host":{"ip":["192.0.2.1","192.0.2.2"]},"related"'
+                  b':{"ip":["192.0.2.1"],"user":["root"]},"message":"x"}\n',
+    "ecs_flat": b'{"source.ip":"203.0.113.45","destination.ip":"198.51.100.'
+                b'7","related.hosts":[],"message":"from 192.0.2.3"}\r\n',
+    "escaped": b'{"message":"\\u0031\\u0039\\u0032.0.2.1 \\t198.51.100.'
+               b'7\\n","s\\u006frce":{"ip":"192.0.2.5"},"x":"\\ud83d'
+               b'\\ude00"}',
+    "mixed": b'{"source":{"x":1},"source.ip":"192.0.2.7","a.b":{"ip":"19'
+             b'2.0.2.8"},"a":{"b.ip":"192.0.2.9"},"m":{"sg":"192.0.2.10"},'
+             b'"x":"::ffff:192.0.2.11"}\n',
+    "not_json": b"Dec  6 02:00:00 gw sshd[1]: from 192.0.2.1\n",
+    "trailing_comma": b'{"message":"192.0.2.1",}\n',
+    "dup": b'{"message":"192.0.2.1","message":"192.0.2.2"}\n',
+    "rdns_present": b'{"message":"192.0.2.1","rdns":[]}\n',
+    "empty_related": b'{"message":"192.0.2.1 192.0.2.2","related":{}}\n',
+}
+
+
+def jsonin_seeds():
+    s = {}
+    for i, key in enumerate(sorted(JSON_LINES)):
+        host = b"mail.example.com" if i % 3 else b'ev"il\\\x01'
+        s[key] = fmt_case((i % 8) | (0x20 if i % 2 else 0), i % 2 == 0 and
+                          key == "mixed", host, JSON_LINES[key])
+    s["mixed_paths"] = fmt_case(0, 1, b"a.example.net", JSON_LINES["mixed"])
+    return s
+
+
 def write_dir(target, seeds):
     d = os.path.join(CORPUS, target)
     shutil.rmtree(d, ignore_errors=True)
@@ -276,6 +318,7 @@ def main():
         write_dir("fuzz_format_" + fmt, format_seeds())
     write_dir("fuzz_input", input_seeds())
     write_dir("fuzz_gzread", gzread_seeds())
+    write_dir("fuzz_jsonin", jsonin_seeds())
     return 0
 
 

@@ -152,6 +152,17 @@ USAGE_ERRORS = [
     ('bad value: --exclude 10.0.0.0/33', ['--exclude', '10.0.0.0/33']),
     ('bad value: --prefix empty', ['--prefix', '']),
     ('unreadable FILE', ['/nonexistent/ptrtag-test/missing.log']),
+    ('bad value: --input xml', ['--input', 'xml']),
+    ('--field without --input json', ['--field', 'source.ip']),
+    ('--scan without --input json', ['--scan', 'message']),
+    ('--input json with -f', ['--input', 'json', '-f', 'kv']),
+    ('--input json with --mmexternal', ['--input', 'json', '--mmexternal']),
+    ('--input json with --extract', ['--input', 'json', '--extract']),
+    ('--field with an empty part', ['--input', 'json', '--field', 'a..ip']),
+    ('--field ending in a dot', ['--input', 'json', '--field', 'a.']),
+    ('--scan empty', ['--input', 'json', '--scan', '']),
+    ('--field too long', ['--input', 'json', '--field', 'a' * 256]),
+    ('--field 17 times', ['--input', 'json'] + ['--field', 'a'] * 17),
 ]
 
 
