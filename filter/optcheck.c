@@ -21,7 +21,8 @@ static const struct {
 	{ "extract", " server timeout tries max-delay max-inflight max-qps "
 	    "max-names exclude only cache-size min-ttl max-ttl neg-ttl "
 	    "err-ttl cache-file format prefix output unordered omprog "
-	    "mmexternal stats metrics-file metrics-interval progress ",
+	    "mmexternal stats metrics-file metrics-interval progress input "
+	    "field scan ",
 	    "--extract prints the addresses of each line, on the standard "
 	    "output, without DNS" },
 	{ "mmexternal", " format prefix output omprog unordered stats "
@@ -61,7 +62,7 @@ static void
 check_input(const struct config *cfg, const char *const *given)
 {
 	static const char *const	 without[] = {
-		"format", "mmexternal", "extract", "prefix",
+		"format", "mmexternal", "prefix",
 	};
 	size_t				 i;
 

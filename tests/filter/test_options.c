@@ -520,3 +520,54 @@ Test(options, window_against_pending_bound)
 		    cfg.cf_window_lines);
 	}
 }
+
+/* --input, --field, --scan (ptrtag.1, STRUCTURED INPUT). */
+Test(options, input_defaults)
+{
+	PARSE("file.log");
+	cr_expect_eq(cfg.cf_input, CFG_INPUT_TEXT);
+	cr_assert_eq(cfg.cf_nfields, 5);
+	cr_expect_str_eq(cfg.cf_fields[0], "source.ip");
+	cr_expect_str_eq(cfg.cf_fields[4], "host.ip");
+	cr_assert_eq(cfg.cf_nscans, 3);
+	cr_expect_str_eq(cfg.cf_scans[0], "message");
+	cr_expect_str_eq(cfg.cf_scans[1], "MESSAGE");
+	cr_expect_str_eq(cfg.cf_scans[2], "log");
+	/* Parsed again, the defaults are whole again. */
+	PARSE("--input", "json", "--field", "x");
+	PARSE("--input", "json");
+	cr_expect_eq(cfg.cf_input, CFG_INPUT_JSON);
+	cr_expect_eq(cfg.cf_nfields, 5);
+	cr_expect_str_eq(cfg.cf_fields[1], "destination.ip");
+}
+
+Test(options, field_and_scan_replace_defaults)
+{
+	PARSE("--input", "json", "--field", "a.b", "--field", "c",
+	    "--scan", "msg");
+	cr_assert_eq(cfg.cf_nfields, 2);
+	cr_expect_str_eq(cfg.cf_fields[0], "a.b");
+	cr_expect_str_eq(cfg.cf_fields[1], "c");
+	cr_assert_eq(cfg.cf_nscans, 1);
+	cr_expect_str_eq(cfg.cf_scans[0], "msg");
+}
+
+Test(options, input_unknown, .exit_code = 2)
+{
+	PARSE("--input", "yaml");
+}
+
+Test(options, field_needs_input_json, .exit_code = 2)
+{
+	PARSE("--field", "source.ip");
+}
+
+Test(options, input_json_takes_no_format, .exit_code = 2)
+{
+	PARSE("--input", "json", "-f", "json");
+}
+
+Test(options, field_empty_part, .exit_code = 2)
+{
+	PARSE("--input", "json", "--scan", ".message");
+}
