@@ -26,6 +26,7 @@ Files written to OUT (see main()):
     main.log                   MAIN_LINES lines over POOL addresses
     trickle.log                TRICKLE_LINES lines (uniform over the pool)
     hot.log                    HOT_LINES lines (all addresses of the pool)
+    hot.ndjson                 the same lines as ECS objects (--input json)
     drop.names                 reverse names dnsdist never answers (variant)
     lame.zones                 reverse zones dnsdist never answers (variant)
     lame.log                   TRICKLE_LINES lines, LAME_SHARE of them from
@@ -341,6 +342,21 @@ def lame_lines(rnd, pool_addrs, lame_addrs, nlines):
     return out
 
 
+def ecs_line(rnd, ip, seq):
+    """An ECS document as Filebeat's nginx/apache modules write it, one
+    line: the address as source.ip and, again, inside message."""
+    text = log_line(rnd, ip, seq).rstrip('\n')
+    return json.dumps({
+        '@timestamp': '2025-11-%02dT%02d:%02d:%02d.000Z' % (
+            1 + seq // 3456000 % 28, seq // 144000 % 24, seq // 2400 % 60,
+            seq // 40 % 60),
+        'ecs': {'version': '8.11.0'},
+        'event': {'dataset': 'apache.access', 'kind': 'event'},
+        'source': {'ip': str(ip), 'port': rnd.randrange(1024, 65536)},
+        'url': {'path': rnd.choice(PATHS)},
+        'message': text}, separators=(',', ':')) + '\n'
+
+
 def zipf_lines(rnd, addrs, nlines):
     """nlines addresses: every address once, the rest skewed (Zipf s=1),
     shuffled so first appearances spread over the stream."""
@@ -417,8 +433,14 @@ def main():
                 lame_lines(lrnd, addrs, lame, a.trickle_lines))
     # hot path: same kind of bytes; every address is in the pool, so a
     # cache warmed on the pool answers every line
-    write_lines(rnd, os.path.join(a.out, 'hot.log'),
-                zipf_lines(rnd, addrs, a.hot_lines))
+    hot = zipf_lines(rnd, addrs, a.hot_lines)
+    write_lines(rnd, os.path.join(a.out, 'hot.log'), hot)
+    # the same addresses as ECS objects, from a generator of their own so
+    # that every other file keeps its bytes
+    erd = random.Random(a.seed + 1)
+    with open(os.path.join(a.out, 'hot.ndjson'), 'w') as f:
+        for seq, ip in enumerate(hot):
+            f.write(ecs_line(erd, ip, seq))
     with open(os.path.join(a.out, 'pool.log'), 'w') as f:
         for seq, ip in enumerate(addrs):
             f.write(log_line(rnd, ip, seq))

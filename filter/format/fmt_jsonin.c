@@ -19,7 +19,6 @@
  * that name. Insertions go in order of their offset; at one offset the
  * second and later always take a leading comma.
  */
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -31,8 +30,15 @@
 #include "line.h"
 
 /* The ECS objects whose "domain" is the DNS name of their "ip". */
-static const char *const jin_endpoints[] = {
-	"source", "destination", "client", "server",
+static const struct jin_endpoint {
+	const char	*je_name;
+	const char	*je_ip;		/* its address field's path */
+	const char	*je_domain;	/* and the name's */
+} jin_endpoints[] = {
+	{ "source", "source.ip", "source.domain" },
+	{ "destination", "destination.ip", "destination.domain" },
+	{ "client", "client.ip", "client.domain" },
+	{ "server", "server.ip", "server.domain" },
 };
 
 #define JIN_INS_MAX	16	/* 4 domains, rdns, 2 related: room to spare */
@@ -150,22 +156,20 @@ jin_is_field(const struct config *cfg, const char *path)
 
 /* X.domain beside the first X.ip whose address passed (see top). */
 static void
-jin_domain(struct jin *jn, const struct config *cfg, const char *x)
+jin_domain(struct jin *jn, const struct config *cfg,
+    const struct jin_endpoint *je)
 {
 	struct jsonin_hit	 h[JIN_HITS_MAX];
 	const struct fmt_addr	*fa;
 	struct jin_ins		 ji;
 	struct ipaddr		 ia;
-	char			 path[32];
-	size_t			 n, i, len;
+	size_t			 n, i;
 
-	len = (size_t)snprintf(path, sizeof(path), "%s.domain", x);
-	if (jsonin_find(jn->jn_j, path, len, h, 1) > 0)
+	if (!jin_is_field(cfg, je->je_ip) || jsonin_find(jn->jn_j,
+	    je->je_domain, strlen(je->je_domain), h, 1) > 0)
 		return;
-	len = (size_t)snprintf(path, sizeof(path), "%s.ip", x);
-	if (!jin_is_field(cfg, path))
-		return;
-	n = jsonin_find(jn->jn_j, path, len, h, JIN_HITS_MAX);
+	n = jsonin_find(jn->jn_j, je->je_ip, strlen(je->je_ip), h,
+	    JIN_HITS_MAX);
 	for (i = 0; i < n; i++) {
 		if (jin_addr(jn->jn_j, h[i].jh_val, &ia) == -1 ||
 		    (fa = jin_view(jn->jn_fl, &ia)) == NULL ||
@@ -176,8 +180,8 @@ jin_domain(struct jin *jn, const struct config *cfg, const char *x)
 		ji.ji_off = jin_close(jn->jn_j, h[i].jh_obj);
 		ji.ji_comma = 1;
 		/* Flat "X.ip" gets "X.domain", nested "ip" gets "domain". */
-		ji.ji_key = x;
-		ji.ji_keylen = h[i].jh_keyoff == 0 ? strlen(x) : 0;
+		ji.ji_key = je->je_name;
+		ji.ji_keylen = h[i].jh_keyoff == 0 ? strlen(je->je_name) : 0;
 		ji.ji_host = fa->fa_host;
 		jin_add(jn, &ji);
 		return;
@@ -403,7 +407,7 @@ jin_plan(struct jin *jn, const struct config *cfg)
 	ecs_ips_fill(fl, &jn->jn_ips);
 	for (i = 0; i < sizeof(jin_endpoints) / sizeof(jin_endpoints[0]);
 	    i++)
-		jin_domain(jn, cfg, jin_endpoints[i]);
+		jin_domain(jn, cfg, &jin_endpoints[i]);
 	memset(&ji, 0, sizeof(ji));
 	ji.ji_kind = JIN_RDNS;
 	ji.ji_off = jin_close(jn->jn_j, 0);

@@ -29,6 +29,7 @@ jsonin_create(void)
 	j->j_end = xreallocarray(NULL, JSONIN_TOKENS_MAX, sizeof(*j->j_end));
 	j->j_keys = xreallocarray(NULL, JSONIN_TOKENS_MAX,
 	    sizeof(*j->j_keys));
+	j->j_esc = xcalloc(JSONIN_TOKENS_MAX, 1);
 	return j;
 }
 
@@ -40,7 +41,9 @@ jsonin_free(struct jsonin *j)
 	free(j->j_tok);
 	free(j->j_end);
 	free(j->j_keys);
+	free(j->j_esc);
 	free(j->j_dec);
+	free(j->j_last);
 	free(j);
 }
 
@@ -138,17 +141,19 @@ check_u(const char *s, size_t n, size_t *i)
 	return cp >= 0xdc00 && cp <= 0xdfff ? 0 : -1;
 }
 
-/* The bytes between a string's quotes. */
+/* The bytes between a string's quotes: -1, or 1 when it has escapes. */
 static int
 check_string(const char *s, size_t n)
 {
 	const unsigned char	*u = (const unsigned char *)s;
 	size_t			 i = 0, k;
+	int			 esc = 0;
 
 	while (i < n) {
 		if (u[i] < 0x20 || u[i] == '"')
 			return -1;
 		if (u[i] == '\\') {
+			esc = 1;
 			if (i + 1 >= n)
 				return -1;
 			if (s[i + 1] == 'u') {
@@ -167,7 +172,19 @@ check_string(const char *s, size_t n)
 		} else
 			i++;
 	}
-	return 0;
+	return esc;
+}
+
+/* Check the string token i; remembers whether it holds escapes. */
+static int
+check_str_tok(struct jsonin *j, int i)
+{
+	const jsmntok_t	*t = &j->j_tok[i];
+	int		 rc;
+
+	rc = check_string(j->j_buf + t->start, (size_t)(t->end - t->start));
+	j->j_esc[i] = rc == 1;
+	return rc;
 }
 
 /* Outer span of a token: a string's quotes included. */
@@ -219,9 +236,7 @@ check_item(struct jsonin *j, int c, int *k, size_t *pos, int depth)
 		return JSONIN_INVALID;
 	if (t[c].type == JSMN_OBJECT) {
 		if (t[key].type != JSMN_STRING || t[key].size != 1 ||
-		    t[key].parent != c ||
-		    check_string(j->j_buf + t[key].start,
-		    (size_t)(t[key].end - t[key].start)) == -1)
+		    t[key].parent != c || check_str_tok(j, key) == -1)
 			return JSONIN_INVALID;
 		*pos = outer_end(&t[key]);
 		if (expect(j, pos, ':') == -1 || reach(j, *pos, key + 1) == -1)
@@ -248,9 +263,8 @@ check(struct jsonin *j, int i, int depth)
 	int			 m, k;
 
 	if (t->type == JSMN_STRING || t->type == JSMN_PRIMITIVE) {
-		if (t->size != 0 || (t->type == JSMN_STRING ? check_string(
-		    j->j_buf + t->start, (size_t)(t->end - t->start)) :
-		    check_literal(j->j_buf + t->start,
+		if (t->size != 0 || (t->type == JSMN_STRING ?
+		    check_str_tok(j, i) : check_literal(j->j_buf + t->start,
 		    (size_t)(t->end - t->start))) == -1)
 			return JSONIN_INVALID;
 		j->j_end[i] = i + 1;
@@ -283,31 +297,47 @@ key_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Decode key tok into j_dec at *off; FNV-1a of the bytes in *hash. */
+/*
+ * Key tok as bytes in *jk, with their FNV-1a hash: its raw bytes when it
+ * holds no escape, else decoded into j_dec at *off.
+ */
 static void
-decode_key(struct jsonin *j, int tok, struct jsonin_key *jk, size_t *off)
+key_bytes(struct jsonin *j, int tok, struct jsonin_key *jk, size_t *off)
 {
 	const jsmntok_t	*t = &j->j_tok[tok];
 	unsigned char	 u[4];
 	unsigned int	 h = 2166136261u;
 	size_t		 i = (size_t)t->start, n, k;
 
-	jk->jk_off = *off;
-	while (i < (size_t)t->end) {
-		n = jsonin_unit(j->j_buf, &i, u);
-		for (k = 0; k < n; k++) {
-			j->j_dec[(*off)++] = (char)u[k];
-			h = (h ^ u[k]) * 16777619u;
+	if (!j->j_esc[tok]) {
+		jk->jk_s = j->j_buf + t->start;
+		jk->jk_len = (size_t)(t->end - t->start);
+	} else {
+		jk->jk_s = j->j_dec + *off;
+		while (i < (size_t)t->end) {
+			n = jsonin_unit(j->j_buf, &i, u);
+			for (k = 0; k < n; k++)
+				j->j_dec[(*off)++] = (char)u[k];
 		}
+		jk->jk_len = (size_t)(j->j_dec + *off - jk->jk_s);
 	}
+	for (k = 0; k < jk->jk_len; k++)
+		h = (h ^ (unsigned char)jk->jk_s[k]) * 16777619u;
 	jk->jk_hash = h;
-	jk->jk_len = *off - jk->jk_off;
+}
+
+static int
+key_same(const struct jsonin_key *a, const struct jsonin_key *b)
+{
+	return a->jk_hash == b->jk_hash && a->jk_len == b->jk_len &&
+	    memcmp(a->jk_s, b->jk_s, a->jk_len) == 0;
 }
 
 /*
- * -1 when object obj names a member twice (keys compared decoded). The
- * keys of one object are decoded side by side into j_dec, which has room
- * for them all: a decoded string is never longer than its raw bytes.
+ * -1 when object obj names a member twice (keys compared decoded).
+ * Escaped keys are decoded side by side into j_dec, which has room for
+ * them all: a decoded string is never longer than its raw bytes. A few
+ * keys are compared pairwise, more are sorted by hash first.
  */
 static int
 check_dups(struct jsonin *j, int obj)
@@ -317,33 +347,24 @@ check_dups(struct jsonin *j, int obj)
 	int			 key;
 
 	for (key = obj + 1; key < j->j_end[obj]; key = j->j_end[key])
-		decode_key(j, key, &jk[n++], &off);
-	qsort(jk, n, sizeof(*jk), key_cmp);
+		key_bytes(j, key, &jk[n++], &off);
+	if (n > 16)
+		qsort(jk, n, sizeof(*jk), key_cmp);
 	for (a = 0; a < n; a++)
-		for (b = a + 1; b < n && jk[b].jk_hash == jk[a].jk_hash; b++)
-			if (jk[a].jk_len == jk[b].jk_len &&
-			    memcmp(j->j_dec + jk[a].jk_off,
-			    j->j_dec + jk[b].jk_off, jk[a].jk_len) == 0)
+		for (b = a + 1; b < n && (n <= 16 ||
+		    jk[b].jk_hash == jk[a].jk_hash); b++)
+			if (key_same(&jk[a], &jk[b]))
 				return -1;
 	return 0;
 }
 
-enum jsonin_status
-jsonin_parse(struct jsonin *j, const char *buf, size_t len)
+static enum jsonin_status
+parse(struct jsonin *j, const char *buf, size_t len)
 {
 	jsmn_parser		p;
 	enum jsonin_status	st;
 	int			r;
 
-	j->j_buf = buf;
-	j->j_len = len;
-	j->j_ntok = 0;
-	if (len >= INT_MAX)
-		return JSONIN_TOO_MANY;
-	if (len > j->j_deccap) {
-		j->j_dec = xreallocarray(j->j_dec, len, 1);
-		j->j_deccap = len;
-	}
 	jsmn_init(&p);
 	r = jsmn_parse(&p, buf, len, j->j_tok, JSONIN_TOKENS_MAX);
 	if (r == JSMN_ERROR_NOMEM)
@@ -359,4 +380,33 @@ jsonin_parse(struct jsonin *j, const char *buf, size_t len)
 	if ((st = check(j, 0, 1)) != JSONIN_OK)
 		return st;
 	return j->j_end[0] == r ? JSONIN_OK : JSONIN_INVALID;
+}
+
+/*
+ * The same bytes as last time (the formatter re-reading the line the
+ * scan just read) are not parsed again: the tokens are offsets, so they
+ * hold for the new copy as well.
+ */
+enum jsonin_status
+jsonin_parse(struct jsonin *j, const char *buf, size_t len)
+{
+	j->j_buf = buf;
+	if (j->j_memo && len == j->j_len && (len == 0 ||
+	    memcmp(buf, j->j_last, len) == 0))
+		return (enum jsonin_status)j->j_status;
+	j->j_memo = 0;
+	j->j_len = len;
+	j->j_ntok = 0;
+	if (len >= INT_MAX)
+		return JSONIN_TOO_MANY;
+	if (len > j->j_deccap) {
+		j->j_dec = xreallocarray(j->j_dec, len, 1);
+		j->j_last = xreallocarray(j->j_last, len, 1);
+		j->j_deccap = len;
+	}
+	j->j_status = (int)parse(j, buf, len);
+	if (len > 0)
+		memcpy(j->j_last, buf, len);
+	j->j_memo = 1;
+	return (enum jsonin_status)j->j_status;
 }

@@ -31,11 +31,15 @@ struct jsonin {
 	jsmntok_t	*j_tok;		/* JSONIN_TOKENS_MAX */
 	int		 j_ntok;
 	int		*j_end;		/* JSONIN_TOKENS_MAX */
+	unsigned char	*j_esc;		/* a string holds a '\\' */
 	char		*j_dec;		/* decoded keys, grown to j_len */
 	size_t		 j_deccap;
+	char		*j_last;	/* the bytes parsed last, j_len of */
+	int		 j_status;	/* them, and the answer, when */
+	int		 j_memo;	/* j_memo is set */
 	struct jsonin_key {
 		unsigned int	 jk_hash;
-		size_t		 jk_off;	/* in j_dec */
+		const char	*jk_s;		/* raw, or decoded in j_dec */
 		size_t		 jk_len;
 	}		*j_keys;	/* JSONIN_TOKENS_MAX */
 };

@@ -138,6 +138,10 @@ jsonin_string(const struct jsonin *j, int tok, char *out)
 	const jsmntok_t	*t = &j->j_tok[tok];
 	size_t		 i = (size_t)t->start, n = 0;
 
+	if (!j->j_esc[tok]) {
+		memcpy(out, j->j_buf + i, (size_t)t->end - i);
+		return (size_t)t->end - i;
+	}
 	while (i < (size_t)t->end)
 		n += jsonin_unit(j->j_buf, &i, (unsigned char *)out + n);
 	return n;
@@ -150,6 +154,8 @@ jsonin_raw_offset(const struct jsonin *j, int tok, size_t off)
 	unsigned char	 u[4];
 	size_t		 i = (size_t)t->start, n = 0, prev;
 
+	if (!j->j_esc[tok])
+		return i + off;
 	while (i < (size_t)t->end) {
 		prev = i;
 		n += jsonin_unit(j->j_buf, &i, u);
@@ -170,7 +176,7 @@ jsonin_str_eq(const struct jsonin *j, int tok, const char *s, size_t len)
 	if (t->type != JSMN_STRING)
 		return 0;
 	/* Most keys hold no escape: compare the bytes as they stand. */
-	if (memchr(raw, '\\', rawlen) == NULL)
+	if (!j->j_esc[tok])
 		return rawlen == len && memcmp(raw, s, len) == 0;
 	for (i = (size_t)t->start; i < (size_t)t->end; k += n) {
 		n = jsonin_unit(j->j_buf, &i, u);
@@ -187,6 +193,11 @@ jsonin_str_copy(const struct jsonin *j, int tok, char *out, size_t outsz)
 	unsigned char	 u[4];
 	size_t		 i = (size_t)t->start, n, k, total = 0;
 
+	if (!j->j_esc[tok]) {
+		total = (size_t)t->end - i;
+		memcpy(out, j->j_buf + i, total < outsz ? total : outsz);
+		return total;
+	}
 	while (i < (size_t)t->end) {
 		n = jsonin_unit(j->j_buf, &i, u);
 		for (k = 0; k < n; k++, total++)

@@ -229,3 +229,27 @@ Test(jsonin, paths_nested_flat_and_mixed)
 	cr_expect_eq(jsonin_find(j, "source.ip", 9, h, 1), 1);
 	jsonin_free(j);
 }
+
+/* The same bytes again are not parsed again, wherever they are. */
+Test(jsonin, same_bytes_again)
+{
+	struct jsonin	*j = jsonin_create();
+	char		 a[] = "{\"a\":\"1\"}", b[] = "{\"a\":\"\x01\"}";
+	char		 c[sizeof(a) + 3];
+	int		 v;
+
+	cr_expect_eq(parse(j, a), JSONIN_OK);
+	cr_expect_eq(parse(j, b), JSONIN_INVALID);
+	cr_expect_eq(parse(j, b), JSONIN_INVALID);
+	memcpy(c + 3, a, sizeof(a));
+	cr_assert_eq(parse(j, c + 3), JSONIN_OK);
+	v = jsonin_member(j, 0, "a", 1);
+	cr_assert_neq(v, -1);
+	cr_expect(jsonin_str_eq(j, v, "1", 1));
+	c[3 + 6] = '2';
+	cr_assert_eq(parse(j, c + 3), JSONIN_OK);
+	cr_expect(jsonin_str_eq(j, jsonin_member(j, 0, "a", 1), "2", 1));
+	cr_expect_eq(parse(j, ""), JSONIN_NOT_OBJECT);
+	cr_expect_eq(parse(j, ""), JSONIN_NOT_OBJECT);
+	jsonin_free(j);
+}
