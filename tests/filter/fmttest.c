@@ -59,6 +59,7 @@ ft_run(enum cfg_format f, const char *line, size_t len,
 	fl.fl_read_ms = ft_read_ms;
 	fl.fl_addrs = fa;
 	fl.fl_n = n;
+	fl.fl_json = NULL;
 	ft_cfg.cf_format = f;
 	fmt_line(&ft_ob, &ft_cfg, &fl, &ft_res);
 }

@@ -236,6 +236,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fl.fl_read_ms = fc.fc_read_ms;
 	fl.fl_addrs = fc.fc_addrs;
 	fl.fl_n = fc.fc_n;
+	fl.fl_json = NULL;
 	outbuf_init(&ob, CFG_OUT_HIGH);
 	fmt_line(&ob, &cfg, &fl, &fr);
 	FZ_CHECK(ob.ob_off == 0 && ob.ob_len <= ob.ob_cap);
