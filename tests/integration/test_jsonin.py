@@ -373,11 +373,50 @@ def check_ten_thousand(tap, ptrtag, nsd):
               '10,000 mixed lines: json_passed_through counts the refused')
 
 
+def silent_responder():
+    """203.0.113.45 passes; 198.51.100.9's PTR query is never answered."""
+    return dnstest.Responder(dnstest.table_handler(
+        ptr={'203.0.113.45': ['mail.example.com']},
+        a={'mail.example.com': ['203.0.113.45']},
+        special={(dnstest.reverse_name('198.51.100.9'), 'PTR'):
+                 lambda msg: None}))
+
+
+def check_delay_order(tap, ptrtag, r):
+    """Text mode's guarantees: no line waits past -d (its address is then
+    timeout in rdns), and lines keep their order."""
+    lines = [journald('from 198.51.100.9 port 1'),
+             journald('from 203.0.113.45 port 2'),
+             'text 203.0.113.45', '{"source":{"ip":"203.0.113.45"}}']
+    data = ''.join(l + '\n' for l in lines).encode()
+    rc, out, err = dnstest.run(ptrtag, ['-s', r.server, '-t', '2000',
+                                        '--tries', '1', '-d', '300',
+                                        '--input', 'json'], data,
+                               timeout=30)
+    got = out.decode().split('\n')
+    tap.ok(rc == 0 and len(got) == 5 and got[4] == '' and
+           got[2] == lines[2] and
+           all(check_line(lines[i], got[i]) is None for i in (0, 1, 3)),
+           '-d 300 with a resolver that never answers one name: four '
+           'lines in order, the text line untouched',
+           dnstest.short(out))
+    try:
+        first = loads_strict(got[0])['rdns']
+        second = loads_strict(got[1])['rdns']
+    except (ValueError, KeyError, IndexError) as e:
+        first = second = str(e)
+    tap.equal((first, second),
+              ([{'ip': '198.51.100.9', 'fcrdns': 'timeout'}],
+               rdns('203.0.113.45')),
+              '-d 300: the silent address is timeout, the next line pass')
+
+
 def main():
     dnstest.run_tests(
         (dnstest.NSD(zones()),
          [check_cases, check_unchanged, check_passed_through,
-          check_ten_thousand]))
+          check_ten_thousand]),
+        (silent_responder(), [check_delay_order]))
 
 
 if __name__ == '__main__':
