@@ -214,6 +214,8 @@ def check_contents(tap, st):
             DOC + '/README.md.gz', DOC + '/copyright',
             EXAMPLES + '/auth.log', EXAMPLES + '/auth.expected',
             EXAMPLES + '/logrotate-ptrtag', EXAMPLES + '/rsyslog-ptrtag.conf',
+            EXAMPLES + '/rsyslog-ptrtag-jsonmesg.conf',
+            EXAMPLES + '/journald-ptrtag.service',
             EXAMPLES + '/syslog-ng-ptrtag.conf',
             EXAMPLES + '/unbound-ptrtag.conf'] + CONFFILES + \
         ['/usr/share/ptrtag/patterns/' + s for s in sets]

@@ -27,25 +27,12 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
 import daemons                                              # noqa: E402
 from daemons import Rsyslog                                 # noqa: E402
+import test_samples                                         # noqa: E402
 from jsonin_check import added, loads_strict, strip_inserted  # noqa: E402
 
-# (logger tag, priority, message, addresses; None: not sent to ptrtag)
-TRAFFIC = [
-    ('sshd', 'auth.info',
-     'Failed password for root from 203.0.113.45 port 22 ssh2',
-     ['203.0.113.45']),
-    ('sshd', 'authpriv.notice',
-     'Accepted publickey for bob from 2001:db8::25 port 22 ssh2',
-     ['2001:db8::25']),
-    ('cron', 'cron.info', 'job from 203.0.113.45 is not ours', None),
-    ('postfix/smtpd', 'mail.info',
-     'connect from unknown[198.51.100.7]', ['198.51.100.7']),
-    ('sshd', 'auth.info',
-     'pam_unix(sshd:session): session opened for user bob', []),
-    ('sshd', 'auth.info',
-     'Failed password for x from 192.0.2.66 port 3 ssh2 via 203.0.113.46',
-     ['192.0.2.66', '203.0.113.46']),
-]
+# The messages of test_samples.py: (logger tag, priority, message,
+# addresses; None: not sent to ptrtag).
+TRAFFIC = test_samples.TRAFFIC
 
 # rsyslog's jsonmesg members every object must keep.
 JSONMESG_KEYS = {'msg', 'rawmsg', 'timereported', 'hostname', 'syslogtag',
@@ -72,16 +59,6 @@ def want_added(ips):
 def ours(obj):
     """obj without what ptrtag adds at its root."""
     return {k: v for k, v in obj.items() if k not in ('rdns', 'related')}
-
-
-def send(sock, prefix):
-    out = []
-    for i, (tag, prio, text, ips) in enumerate(TRAFFIC):
-        text = '%s%02d %s' % (prefix, i, text)
-        daemons.logger(text, sock=sock, tag=tag, priority=prio)
-        if ips is not None:
-            out.append((tag, text, ips))
-    return out
 
 
 def check_objects(tap, lines, wanted, name):
@@ -133,13 +110,13 @@ def check_rsyslog(tap, ptrtag, nsd):
         out = os.path.join(d, 'enriched.ndjson')
         with Rsyslog(d, rsyslog_conf(d, sock, ptrtag, nsd.server),
                      sockets=[sock]) as rs:
-            wanted = send(sock, 'j')
+            wanted = test_samples.send(TRAFFIC, sock, 'j')
             got = daemons.wait_lines(out, len(wanted), 30)
             check_objects(tap, got, wanted, 'rsyslog jsonmesg sample')
             child = rs.children()
             os.rename(out, out + '.1')
             rs.signal(1)
-            second = send(sock, 'k')
+            second = test_samples.send(TRAFFIC, sock, 'k')
             got = daemons.wait_lines(out, len(second), 30)
             check_objects(tap, got, second, 'rsyslog jsonmesg sample, '
                           'after a HUP: the new file')
