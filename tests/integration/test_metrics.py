@@ -315,9 +315,9 @@ def case_promtool(tap, ptrtag, nsd):
                '_total', dnstest.short(q.stdout))
 
 
-# Lines of a whole file: HELP and TYPE of 32 families, 43 series, the
+# Lines of a whole file: HELP and TYPE of 33 families, 44 series, the
 # histogram's 20 buckets, sum and count.
-WHOLE_LINES = 32 * 2 + 43 + 20 + 2
+WHOLE_LINES = 33 * 2 + 44 + 20 + 2
 
 
 class Reader(threading.Thread):
