@@ -59,7 +59,7 @@ struct jin_ins {
 	size_t		 ji_off;	/* inserted before this byte */
 	int		 ji_comma;	/* the container is not empty */
 	enum jin_kind	 ji_kind;
-	int		 ji_what;	/* JIN_RELATED_*; or the array */
+	int		 ji_what;	/* JIN_RELATED_* bits */
 	int		 ji_tok;	/* JIN_APPEND: the existing array */
 	const char	*ji_key;	/* JIN_DOMAIN: "X" of a flat "X.ip", */
 	size_t		 ji_keylen;	/* or length 0 for a nested "ip" */
@@ -103,13 +103,13 @@ int
 fmt_jsonin_accepts(const struct jsonin *j)
 {
 	char	key[5];
+	size_t	n;
 	int	k;
 
+	/* No root key "rdns", nor one starting "rdns.". */
 	for (k = jsonin_child(j, 0); k != -1; k = jsonin_next(j, k))
-		if (jsonin_str_copy(j, k, key, sizeof(key)) >= 4 &&
-		    memcmp(key, "rdns", 4) == 0 &&
-		    (jsonin_str_copy(j, k, key, sizeof(key)) == 4 ||
-		    key[4] == '.'))
+		if ((n = jsonin_str_copy(j, k, key, sizeof(key))) >= 4 &&
+		    memcmp(key, "rdns", 4) == 0 && (n == 4 || key[4] == '.'))
 			return 0;
 	return 1;
 }
