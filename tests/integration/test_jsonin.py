@@ -10,13 +10,17 @@ dotted, modelled on what those programs write. For each:
   what is there);
 - every original byte is kept: removing the inserted members and
   elements gives the input back byte for byte (jsonin_check.py);
-- every output line parses as JSON with no duplicate member name.
+- every output line parses as JSON with no duplicate member name;
+- every member added outside rdns is a field of the ECS 9.4.0 list with
+  a value of its type.
+A -p set chooses within the scanned text.
 Lines that are not JSON objects (text, invalid JSON, arrays, too deep,
 over --max-line, an object that already has rdns) come out untouched and
 are counted as json_passed_through. Then 10,000 mixed lines in one run:
 0 invalid outputs.
 """
 
+import ipaddress
 import json
 import os
 import random
@@ -211,6 +215,10 @@ CASES = [
     ('escapes decoded before scanning, spans kept', [],
      '{"message":"user\\tx\\u0020from\\u0020203.0.113.45\\n"}',
      enriched('203.0.113.45')),
+    ('-p sshd chooses within MESSAGE', ['-p', 'sshd'],
+     journald('Failed password for root from 203.0.113.45 port 22 ssh2 via '
+              '198.51.100.7'),
+     enriched('203.0.113.45')),
     ('IPv4-mapped field address: looked up as IPv4', [],
      '{"client":{"ip":"::ffff:203.0.113.45"}}',
      enriched('203.0.113.45', extra={'client.domain': 'mail.example.com'})),
@@ -231,6 +239,43 @@ PASSED = [
     ('bad literal', b'{"message":"203.0.113.45","x":tru}\n'),
     ('NUL after the object', b'{"message":"203.0.113.45"}\x00\n'),
 ]
+
+
+# The fields ptrtag may write outside rdns, as the ECS 9.4.0 field list
+# gives them (name: type, array): every added member must be one of
+# these, with a value of that type.
+ECS_FIELDS = {
+    'source.domain': ('keyword', False),
+    'destination.domain': ('keyword', False),
+    'client.domain': ('keyword', False),
+    'server.domain': ('keyword', False),
+    'related.ip': ('ip', True),
+    'related.hosts': ('keyword', True),
+}
+
+
+def ecs_problems(adds):
+    """Why the added members (added()'s dict) are not ECS-true, or []."""
+    out = []
+    for path, value in adds.items():
+        if path == 'rdns':
+            continue
+        if path not in ECS_FIELDS:
+            out.append('%s is not an ECS field' % path)
+            continue
+        kind, array = ECS_FIELDS[path]
+        values = value if array and isinstance(value, list) else [value]
+        if array != isinstance(value, list) or not values:
+            out.append('%s: %r' % (path, value))
+        for v in values:
+            if not isinstance(v, str):
+                out.append('%s: %r is not a %s' % (path, v, kind))
+            elif kind == 'ip':
+                try:
+                    ipaddress.ip_address(v)
+                except ValueError:
+                    out.append('%s: %r is not an ip' % (path, v))
+    return out
 
 
 def run(ptrtag, nsd, args, data):
@@ -275,6 +320,9 @@ def check_cases(tap, ptrtag, nsd):
             except ValueError as e:
                 got = str(e)
             tap.equal(got, want, label + ': the right members added')
+            if isinstance(got, dict):
+                tap.equal(ecs_problems(got), [], label + ': every member '
+                          'added outside rdns is an ECS field of its type')
 
 
 def check_unchanged(tap, ptrtag, nsd):
