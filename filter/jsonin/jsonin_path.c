@@ -234,8 +234,14 @@ find_in(const struct jsonin *j, int obj, const char *path, size_t len,
 	size_t		 rlen = len - off, d;
 	int		 k;
 
+	if (rlen == 0)
+		return;
 	for (k = jsonin_child(j, obj); k != -1 && *n < max;
 	    k = jsonin_next(j, k)) {
+		/* Most keys differ from the path in their first byte. */
+		if (!j->j_esc[k] && (j->j_tok[k].end == j->j_tok[k].start ||
+		    j->j_buf[j->j_tok[k].start] != rest[0]))
+			continue;
 		if (jsonin_str_eq(j, k, rest, rlen)) {
 			hits[*n].jh_val = k + 1;
 			hits[*n].jh_obj = obj;
