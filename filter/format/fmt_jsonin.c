@@ -3,6 +3,8 @@
  * the line is written byte for byte, with members inserted before the
  * closing '}' (or elements before the closing ']') of the right
  * containers:
+ *   - "@timestamp" (when the line was read) and "ecs.version", as -f json
+ *     writes them, each only when the object has none;
  *   - "rdns":[...] at the end of the root object, the same list -f json
  *     writes (ecs.h);
  *   - X.domain beside an X.ip address field, for the ECS endpoints of
@@ -41,7 +43,7 @@ static const struct jin_endpoint {
 	{ "server", "server.ip", "server.domain" },
 };
 
-#define JIN_INS_MAX	16	/* 4 domains, rdns, 2 related: room to spare */
+#define JIN_INS_MAX	16	/* 2 meta, 4 domains, rdns, 2 related */
 #define JIN_HITS_MAX	8
 #define JIN_RELATED_IP		0x1
 #define JIN_RELATED_HOSTS	0x2
@@ -53,6 +55,8 @@ enum jin_kind {
 	JIN_MEMBERS,		/* "ip":[..],"hosts":[..] into "related" */
 	JIN_FLAT,		/* "related.ip":[..],"related.hosts":[..] */
 	JIN_OBJECT,		/* "related":{...} */
+	JIN_TIMESTAMP,		/* "@timestamp":"..." */
+	JIN_ECS,		/* ecs.version, in the form ji_what says */
 };
 
 struct jin_ins {
@@ -173,7 +177,7 @@ jin_domain(struct jin *jn, const struct config *cfg,
 	for (i = 0; i < n; i++) {
 		if (jin_addr(jn->jn_j, h[i].jh_val, &ia) == -1 ||
 		    (fa = jin_view(jn->jn_fl, &ia)) == NULL ||
-		    fa->fa_verdict != VERDICT_PASS || fa->fa_host == NULL)
+		    ecs_confirmed(fa) == NULL)
 			continue;
 		memset(&ji, 0, sizeof(ji));
 		ji.ji_kind = JIN_DOMAIN;
@@ -186,13 +190,6 @@ jin_domain(struct jin *jn, const struct config *cfg,
 		jin_add(jn, &ji);
 		return;
 	}
-}
-
-/* 1 when fa's name goes into ECS fields: its verdict is pass. */
-static int
-jin_confirmed(const struct fmt_addr *fa)
-{
-	return fa->fa_verdict == VERDICT_PASS && fa->fa_host != NULL;
 }
 
 /* 1 when the array arr holds the address text ip or the name host. */
@@ -256,14 +253,62 @@ jin_flat_root(const struct jsonin *j)
 	return 0;
 }
 
+/*
+ * Where new members of the root's object name go: into that object when
+ * the root has it, flat when the root uses dotted keys, else in a new
+ * one. Sets ji's offset and comma; returns the form (JIN_MEMBERS,
+ * JIN_FLAT or JIN_OBJECT), or -1 when name is there but no object.
+ */
+static int
+jin_place(struct jin *jn, const char *name, size_t len, struct jin_ins *ji)
+{
+	int	obj;
+
+	ji->ji_off = jin_close(jn->jn_j, 0);
+	ji->ji_comma = 1;
+	if ((obj = jsonin_member(jn->jn_j, 0, name, len)) == -1)
+		return jin_flat_root(jn->jn_j) ? JIN_FLAT : JIN_OBJECT;
+	if (jsonin_type(jn->jn_j, obj) != JSONIN_OBJECT)
+		return -1;
+	ji->ji_off = jin_close(jn->jn_j, obj);
+	ji->ji_comma = jsonin_size(jn->jn_j, obj) > 0;
+	return JIN_MEMBERS;
+}
+
+/*
+ * @timestamp (when the line was read, as -f json writes it) and
+ * ecs.version, each when the object has none in any form; ecs.version
+ * goes into an "ecs" object there is (nowhere when "ecs" is not an
+ * object), or flat, or as a new "ecs" object, as related does.
+ */
+static void
+jin_meta(struct jin *jn)
+{
+	struct jsonin_hit	h;
+	struct jin_ins		ji;
+
+	memset(&ji, 0, sizeof(ji));
+	ji.ji_off = jin_close(jn->jn_j, 0);
+	ji.ji_comma = 1;
+	if (jsonin_find(jn->jn_j, "@timestamp", 10, &h, 1) == 0) {
+		ji.ji_kind = JIN_TIMESTAMP;
+		jin_add(jn, &ji);
+	}
+	if (jsonin_find(jn->jn_j, "ecs.version", 11, &h, 1) > 0 ||
+	    (ji.ji_what = jin_place(jn, "ecs", 3, &ji)) == -1)
+		return;
+	ji.ji_kind = JIN_ECS;
+	jin_add(jn, &ji);
+}
+
 /* related.ip and related.hosts: where each goes (see top). */
 static void
 jin_related(struct jin *jn)
 {
+	const char		*hosts[LINE_ADDRS_MAX];
 	struct jsonin_hit	 h;
 	struct jin_ins		 ji;
 	int			 missing = 0, rel;
-	size_t			 i;
 
 	if (jsonin_find(jn->jn_j, "related.ip", 10, &h, 1) > 0)
 		jin_append(jn, h.jh_val, JIN_RELATED_IP);
@@ -271,61 +316,45 @@ jin_related(struct jin *jn)
 		missing |= JIN_RELATED_IP;
 	if (jsonin_find(jn->jn_j, "related.hosts", 13, &h, 1) > 0)
 		jin_append(jn, h.jh_val, JIN_RELATED_HOSTS);
-	else
-		for (i = 0; i < jn->jn_fl->fl_n; i++)
-			if (jin_confirmed(&jn->jn_fl->fl_addrs[i]))
-				missing |= JIN_RELATED_HOSTS;
+	else if (ecs_hosts(jn->jn_fl, hosts) > 0)
+		missing |= JIN_RELATED_HOSTS;
 	if (missing == 0)
 		return;
 	memset(&ji, 0, sizeof(ji));
 	ji.ji_what = missing;
-	ji.ji_off = jin_close(jn->jn_j, 0);
-	ji.ji_comma = 1;
-	if ((rel = jsonin_member(jn->jn_j, 0, "related", 7)) != -1) {
-		/* Into the object that is there; anything else stays. */
-		if (jsonin_type(jn->jn_j, rel) != JSONIN_OBJECT)
-			return;
-		ji.ji_kind = JIN_MEMBERS;
-		ji.ji_off = jin_close(jn->jn_j, rel);
-		ji.ji_comma = jsonin_size(jn->jn_j, rel) > 0;
-	} else
-		ji.ji_kind = jin_flat_root(jn->jn_j) ? JIN_FLAT : JIN_OBJECT;
+	/* A "related" that is not an object stays as it is. */
+	if ((rel = jin_place(jn, "related", 7, &ji)) == -1)
+		return;
+	ji.ji_kind = (enum jin_kind)rel;
 	jin_add(jn, &ji);
 }
 
 /*
- * The elements of related.ip (what JIN_RELATED_IP) or related.hosts,
- * each after a ',' unless first is set; leaves out those already in the
- * array arr (-1: none). Returns the updated first.
+ * The elements of related.ip (what JIN_RELATED_IP: every address) or
+ * related.hosts (the confirmed hosts, once each: ecs.h), each after a
+ * ',' unless first is set; leaves out those the array arr (-1: none)
+ * holds. Returns the updated first.
  */
 static int
 jin_elements(struct jin *jn, int what, int arr, int first)
 {
-	const struct fmt_line	*fl = jn->jn_fl;
-	const struct fmt_addr	*a = fl->fl_addrs;
-	const char		*ip, *host;
-	size_t			 i, k;
+	const char	*v[LINE_ADDRS_MAX];
+	size_t		 i, n = 0;
 
-	for (i = 0; i < fl->fl_n; i++) {
-		ip = what == JIN_RELATED_IP ? jn->jn_ips.ei_ip[i] : NULL;
-		host = what == JIN_RELATED_HOSTS && jin_confirmed(&a[i]) ?
-		    a[i].fa_host : NULL;
-		if (ip == NULL && host == NULL)
-			continue;
-		/* Once per value: skip what an earlier address wrote. */
-		for (k = 0; k < i; k++)
-			if (ip != NULL ? ipaddr_cmp(a[k].fa_addr,
-			    a[i].fa_addr) == 0 : jin_confirmed(&a[k]) &&
-			    strcmp(a[k].fa_host, host) == 0)
-				break;
-		if (k < i || (arr != -1 && jin_holds(jn->jn_j, arr, ip,
-		    host)))
+	if (what == JIN_RELATED_IP)
+		for (n = 0; n < jn->jn_fl->fl_n; n++)
+			v[n] = jn->jn_ips.ei_ip[n];
+	else
+		n = ecs_hosts(jn->jn_fl, v);
+	for (i = 0; i < n; i++) {
+		if (arr != -1 && jin_holds(jn->jn_j, arr, what ==
+		    JIN_RELATED_IP ? v[i] : NULL, what == JIN_RELATED_IP ?
+		    NULL : v[i]))
 			continue;
 		if (!first)
 			outbuf_putc(jn->jn_ob, ',');
 		first = 0;
-		json_string(jn->jn_ob, ip != NULL ? ip : host,
-		    strlen(ip != NULL ? ip : host));
+		json_string(jn->jn_ob, v[i], strlen(v[i]));
 	}
 	return first;
 }
@@ -391,6 +420,18 @@ jin_write(struct jin *jn, const struct jin_ins *ji, int comma)
 		jin_members(jn, ji->ji_what, "");
 		outbuf_putc(ob, '}');
 		break;
+	case JIN_TIMESTAMP:
+		outbuf_puts(ob, "\"@timestamp\":");
+		ecs_timestamp(ob, jn->jn_fl->fl_read_ms);
+		break;
+	case JIN_ECS:
+		outbuf_puts(ob, ji->ji_what == JIN_MEMBERS ? "\"version\":" :
+		    ji->ji_what == JIN_FLAT ? "\"ecs.version\":" :
+		    "\"ecs\":{\"version\":");
+		outbuf_puts(ob, "\"" ECS_VERSION "\"");
+		if (ji->ji_what == JIN_OBJECT)
+			outbuf_putc(ob, '}');
+		break;
 	case JIN_APPEND:
 		break;
 	}
@@ -405,6 +446,7 @@ jin_plan(struct jin *jn, const struct config *cfg)
 	size_t			 i;
 
 	ecs_ips_fill(fl, &jn->jn_ips);
+	jin_meta(jn);
 	for (i = 0; i < sizeof(jin_endpoints) / sizeof(jin_endpoints[0]);
 	    i++)
 		jin_domain(jn, cfg, &jin_endpoints[i]);

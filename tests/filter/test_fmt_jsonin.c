@@ -45,13 +45,17 @@ run(const char *line, const struct fmt_addr *fa, size_t n, const char *want)
 	fl.fl_len = strlen(line);
 	fl.fl_addrs = fa;
 	fl.fl_n = n;
+	fl.fl_read_ms = 1796523331123ULL;	/* 2026-12-06T02:15:31.123Z */
 	fl.fl_json = jin;
 	fmt_line(&ft_ob, &ft_cfg, &fl, &ft_res);
 	ft_expect(want);
 }
 
 #define PASS_RDNS	"\"rdns\":[{\"ip\":\"203.0.113.45\",\"host\":" \
-			"\"mail.example.com\",\"fcrdns\":\"pass\"}]"
+			"\"mail.example.com\",\"fcrdns\":\"pass\"," \
+			"\"generic\":false}]"
+#define TIME		"\"@timestamp\":\"2026-12-06T02:15:31.123Z\""
+#define META		TIME ",\"ecs\":{\"version\":\"9.4.0\"}"
 
 Test(fmt_jsonin, nested_domain_rdns_related)
 {
@@ -60,7 +64,7 @@ Test(fmt_jsonin, nested_domain_rdns_related)
 	ft_addr(&fa, "203.0.113.45", 18, VERDICT_PASS, "mail.example.com");
 	run("{\"source\":{\"ip\":\"203.0.113.45\"} }\r\n", &fa, 1,
 	    "{\"source\":{\"ip\":\"203.0.113.45\",\"domain\":"
-	    "\"mail.example.com\"} ," PASS_RDNS ",\"related\":{\"ip\":"
+	    "\"mail.example.com\"} ," META "," PASS_RDNS ",\"related\":{\"ip\":"
 	    "[\"203.0.113.45\"],\"hosts\":[\"mail.example.com\"]}}\r\n");
 	cr_expect_eq(ft_res.fr_addrs, 1);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 1);
@@ -72,8 +76,9 @@ Test(fmt_jsonin, flat_keys_stay_flat)
 
 	ft_addr(&fa, "203.0.113.45", 14, VERDICT_PASS, "mail.example.com");
 	run("{\"source.ip\":\"203.0.113.45\"}", &fa, 1,
-	    "{\"source.ip\":\"203.0.113.45\",\"source.domain\":"
-	    "\"mail.example.com\"," PASS_RDNS ",\"related.ip\":"
+	    "{\"source.ip\":\"203.0.113.45\"," TIME ",\"ecs.version\":"
+	    "\"9.4.0\",\"source.domain\":\"mail.example.com\"," PASS_RDNS
+	    ",\"related.ip\":"
 	    "[\"203.0.113.45\"],\"related.hosts\":[\"mail.example.com\"]}");
 }
 
@@ -83,9 +88,10 @@ Test(fmt_jsonin, fail_gets_no_ecs_name)
 
 	ft_addr(&fa, "203.0.113.45", 18, VERDICT_FAIL, "mail.example.com");
 	run("{\"source\":{\"ip\":\"203.0.113.45\"}}\n", &fa, 1,
-	    "{\"source\":{\"ip\":\"203.0.113.45\"},\"rdns\":[{\"ip\":"
-	    "\"203.0.113.45\",\"host\":\"mail.example.com\",\"fcrdns\":"
-	    "\"fail\"}],\"related\":{\"ip\":[\"203.0.113.45\"]}}\n");
+	    "{\"source\":{\"ip\":\"203.0.113.45\"}," META ",\"rdns\":[{"
+	    "\"ip\":\"203.0.113.45\",\"host\":\"mail.example.com\","
+	    "\"fcrdns\":\"fail\",\"generic\":false}],\"related\":{\"ip\":"
+	    "[\"203.0.113.45\"]}}\n");
 }
 
 Test(fmt_jsonin, existing_domain_and_related_merged)
@@ -98,9 +104,10 @@ Test(fmt_jsonin, existing_domain_and_related_merged)
 	    "\"related\":{\"ip\":[\"198.51.100.7\"],\"hosts\":[]}}", fa, 2,
 	    "{\"source\":{\"domain\":\"x\",\"ip\":\"203.0.113.45\"},"
 	    "\"related\":{\"ip\":[\"198.51.100.7\",\"203.0.113.45\"],"
-	    "\"hosts\":[\"mail.example.com\"]},\"rdns\":[{\"ip\":"
+	    "\"hosts\":[\"mail.example.com\"]}," META ",\"rdns\":[{\"ip\":"
 	    "\"203.0.113.45\",\"host\":\"mail.example.com\",\"fcrdns\":"
-	    "\"pass\"},{\"ip\":\"198.51.100.7\",\"fcrdns\":\"none\"}]}");
+	    "\"pass\",\"generic\":false},{\"ip\":\"198.51.100.7\","
+	    "\"fcrdns\":\"none\",\"generic\":false}]}");
 }
 
 Test(fmt_jsonin, empty_related_object_and_array_host_ip)
@@ -111,7 +118,7 @@ Test(fmt_jsonin, empty_related_object_and_array_host_ip)
 	run("{\"host\":{\"ip\":[\"203.0.113.45\"]},\"related\":{}}", &fa, 1,
 	    "{\"host\":{\"ip\":[\"203.0.113.45\"]},\"related\":{\"ip\":"
 	    "[\"203.0.113.45\"],\"hosts\":[\"mail.example.com\"]},"
-	    PASS_RDNS "}");
+	    META "," PASS_RDNS "}");
 }
 
 Test(fmt_jsonin, refused_or_empty_lines_unchanged)
@@ -137,4 +144,25 @@ Test(fmt_jsonin, refused_or_empty_lines_unchanged)
 	ft_setup();
 	ft_cfg.cf_input = CFG_INPUT_JSON;
 	run("{\"a\":1}\n", NULL, 0, "{\"a\":1}\n");
+}
+
+/* @timestamp and ecs.version only where the object has none. */
+Test(fmt_jsonin, meta_only_when_absent)
+{
+	struct fmt_addr	fa;
+
+	ft_addr(&fa, "203.0.113.45", 0, VERDICT_NONE, NULL);
+	run("{\"@timestamp\":\"x\",\"ecs\":{},\"message\":\"m\"}", &fa,
+	    1, "{\"@timestamp\":\"x\",\"ecs\":{\"version\":\"9.4.0\"},"
+	    "\"message\":\"m\",\"rdns\":[{\"ip\":\"203.0.113.45\","
+	    "\"fcrdns\":\"none\",\"generic\":false}],\"related\":{\"ip\":"
+	    "[\"203.0.113.45\"]}}");
+	ft_teardown();
+	ft_setup();
+	ft_cfg.cf_input = CFG_INPUT_JSON;
+	ft_addr(&fa, "203.0.113.45", 0, VERDICT_NONE, NULL);
+	run("{\"ecs.version\":\"1\",\"ecs\":\"x\",\"m\":1}", &fa, 1,
+	    "{\"ecs.version\":\"1\",\"ecs\":\"x\",\"m\":1," TIME
+	    ",\"rdns\":[{\"ip\":\"203.0.113.45\",\"fcrdns\":\"none\","
+	    "\"generic\":false}],\"related.ip\":[\"203.0.113.45\"]}");
 }

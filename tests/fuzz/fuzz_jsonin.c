@@ -20,7 +20,8 @@
  *   elements inserted just before a '}' or ']' of the input: removing
  *   them gives the input back byte for byte. Inserted member names are
  *   only ptrtag's own (rdns, related, ip, hosts, domain, X.domain,
- *   related.ip, related.hosts), and rdns lists exactly the addresses.
+ *   related.ip, related.hosts, @timestamp, ecs, version, ecs.version),
+ *   and rdns lists exactly the addresses.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -49,7 +50,8 @@ static const char *const fz_scans2[] = { "m.sg", "log" };
 static const char *const fz_names[] = {
 	"rdns", "related", "ip", "hosts", "domain", "source.domain",
 	"destination.domain", "client.domain", "server.domain",
-	"related.ip", "related.hosts",
+	"related.ip", "related.hosts", "@timestamp", "ecs", "version",
+	"ecs.version",
 };
 
 static struct ipscan	*fz_scan;

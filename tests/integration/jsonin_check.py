@@ -10,6 +10,9 @@ ptrtag's C code.
                            inserted name is not ptrtag's)
 - added(inp, out)          the parsed output minus the parsed input: what
                            ptrtag added, as {dotted path: value}
+- read_time(adds)          pops '@timestamp' from added()'s dict: None when
+                           absent, else whether it is an RFC 3339 UTC time
+                           with milliseconds within a day of now
 """
 
 import json
@@ -17,7 +20,8 @@ import json
 # Member names ptrtag may insert (ptrtag.1, STRUCTURED INPUT).
 OURS = {'rdns', 'related', 'ip', 'hosts', 'domain', 'source.domain',
         'destination.domain', 'client.domain', 'server.domain',
-        'related.ip', 'related.hosts'}
+        'related.ip', 'related.hosts', '@timestamp', 'ecs', 'version',
+        'ecs.version'}
 
 _DECODER = json.JSONDecoder()
 
@@ -103,3 +107,18 @@ def added(inp, out):
             else:
                 raise ValueError('%s changed: %r -> %r' % (k, a[k], v))
     return diff
+
+
+def read_time(adds):
+    """See the top."""
+    import datetime
+    import re
+    stamp = adds.pop('@timestamp', None)
+    if stamp is None:
+        return None
+    if not isinstance(stamp, str) or not re.fullmatch(
+            r'\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z', stamp):
+        return False
+    when = datetime.datetime.strptime(stamp, '%Y-%m-%dT%H:%M:%S.%fZ')
+    now = datetime.datetime.utcnow()
+    return abs((now - when).total_seconds()) < 86400

@@ -29,7 +29,8 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
-from jsonin_check import added, loads_strict, strip_inserted  # noqa: E402
+from jsonin_check import (added, loads_strict, read_time,  # noqa: E402
+                          strip_inserted)
 
 ARGS = ['-t', '500', '--tries', '2', '-d', '3000', '--input', 'json']
 
@@ -74,6 +75,7 @@ def rdns(*ips):
         if host is not None:
             item['host'] = host
         item['fcrdns'] = verdict
+        item['generic'] = False
         out.append(item)
     return out
 
@@ -90,7 +92,8 @@ def hosts(*ips):
 
 def enriched(*ips, related='related.', extra=None):
     """What ptrtag adds for these addresses, as added() reports it."""
-    want = {'rdns': rdns(*ips), related + 'ip': list(ips)}
+    want = {'rdns': rdns(*ips), related + 'ip': list(ips),
+            'ecs.version': '9.4.0'}
     if hosts(*ips):
         want[related + 'hosts'] = hosts(*ips)
     want.update(extra or {})
@@ -203,10 +206,10 @@ CASES = [
      '{"ip":["198.51.100.7","10.0.0.1"],"hosts":[]}}',
      {'rdns': rdns('203.0.113.45', '198.51.100.7'),
       'related.ip': ['203.0.113.45'],
-      'related.hosts': ['mail.example.com']}),
+      'related.hosts': ['mail.example.com'], 'ecs.version': '9.4.0'}),
     ('related that is not an object: left alone', [],
      '{"message":"from 203.0.113.45","related":"n/a"}',
-     {'rdns': rdns('203.0.113.45')}),
+     {'rdns': rdns('203.0.113.45'), 'ecs.version': '9.4.0'}),
     ('--field replaces the defaults; a custom field gets no X.domain',
      ['--field', 'remote.addr', '--scan', 'nothing'],
      '{"remote":{"addr":"203.0.113.45"},"source":{"ip":"198.51.100.7"},'
@@ -241,17 +244,23 @@ PASSED = [
 ]
 
 
-# The fields ptrtag may write outside rdns, as the ECS 9.4.0 field list
-# gives them (name: type, array): every added member must be one of
-# these, with a value of that type.
-ECS_FIELDS = {
-    'source.domain': ('keyword', False),
-    'destination.domain': ('keyword', False),
-    'client.domain': ('keyword', False),
-    'server.domain': ('keyword', False),
-    'related.ip': ('ip', True),
-    'related.hosts': ('keyword', True),
-}
+def ecs_fields():
+    """{name: (type, array)} of tests/integration/ecs-fields.tsv: the
+    fields ptrtag writes outside rdns, as ECS 9.4.0 has them."""
+    out = {}
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        'ecs-fields.tsv')
+    with open(path) as f:
+        for line in f:
+            fields = line.rstrip('\n').split('\t')
+            if line.startswith('#') or fields[0] == 'name' or \
+                    len(fields) != 3:
+                continue
+            out[fields[0]] = (fields[1], fields[2] == 'yes')
+    return out
+
+
+ECS_FIELDS = ecs_fields()
 
 
 def ecs_problems(adds):
@@ -317,9 +326,14 @@ def check_cases(tap, ptrtag, nsd):
                       dnstest.short(out))
             try:
                 got = added(line, body)
+                stamp = read_time(got)
             except ValueError as e:
-                got = str(e)
+                got, stamp = str(e), None
+            tap.equal(stamp, None if '"@timestamp"' in line else True,
+                      label + ': @timestamp, the read time, unless there')
             tap.equal(got, want, label + ': the right members added')
+            if isinstance(got, dict) and stamp is not None:
+                got['@timestamp'] = '2026-12-06T02:15:31.123Z'
             if isinstance(got, dict):
                 tap.equal(ecs_problems(got), [], label + ': every member '
                           'added outside rdns is an ECS field of its type')
@@ -454,7 +468,8 @@ def check_delay_order(tap, ptrtag, r):
     except (ValueError, KeyError, IndexError) as e:
         first = second = str(e)
     tap.equal((first, second),
-              ([{'ip': '198.51.100.9', 'fcrdns': 'timeout'}],
+              ([{'ip': '198.51.100.9', 'fcrdns': 'timeout',
+                 'generic': False}],
                rdns('203.0.113.45')),
               '-d 300: the silent address is timeout, the next line pass')
 

@@ -28,7 +28,8 @@ import dnstest                                              # noqa: E402
 import daemons                                              # noqa: E402
 from daemons import Rsyslog                                 # noqa: E402
 import test_samples                                         # noqa: E402
-from jsonin_check import added, loads_strict, strip_inserted  # noqa: E402
+from jsonin_check import (added, loads_strict, read_time,  # noqa: E402
+                          strip_inserted)
 
 # The messages of test_samples.py: (logger tag, priority, message,
 # addresses; None: not sent to ptrtag).
@@ -45,7 +46,8 @@ def want_added(ips):
     """What --input json adds for these addresses ({} for none)."""
     if not ips:
         return {}
-    out = {'rdns': daemons.rdns_json(*ips), 'related.ip': list(ips)}
+    out = {'rdns': daemons.rdns_json(*ips), 'related.ip': list(ips),
+           'ecs.version': '9.4.0'}
     hosts = []
     for ip in ips:
         verdict, host, _ = daemons.VERDICTS[ip]
@@ -58,7 +60,8 @@ def want_added(ips):
 
 def ours(obj):
     """obj without what ptrtag adds at its root."""
-    return {k: v for k, v in obj.items() if k not in ('rdns', 'related')}
+    return {k: v for k, v in obj.items()
+            if k not in ('rdns', 'related', '@timestamp', 'ecs')}
 
 
 def check_objects(tap, lines, wanted, name):
@@ -84,6 +87,8 @@ def check_objects(tap, lines, wanted, name):
         base = dict(ours(obj))
         try:
             got = added(json.dumps(base), line.decode())
+            if ips and read_time(got) is not True:
+                problems.append('no @timestamp: %s' % dnstest.short(line))
         except ValueError as e:
             got = str(e)
         if got != want_added(ips):
@@ -221,10 +226,13 @@ def check_journald(tap, ptrtag, nsd):
                                                          len(fixtures)))
         for (rec, ips), line in zip(fixtures, got):
             try:
+                adds = added(rec, line)
+                if ips and read_time(adds) is not True:
+                    problems.append('no @timestamp: %s' % line[:200])
                 if strip_inserted(rec, line) != rec:
                     problems.append('bytes lost: %s' % line[:200])
-                elif added(rec, line) != want_added(ips):
-                    problems.append('added %r' % added(rec, line))
+                elif adds != want_added(ips):
+                    problems.append('added %r' % adds)
             except ValueError as e:
                 problems.append('%s: %s' % (e, line[:200]))
         tap.equal(problems, [], 'journald sample: each record enriched in '
