@@ -23,7 +23,7 @@ enum {
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
-	OPT_NO_SANDBOX,
+	OPT_NO_SANDBOX, OPT_FOLLOW, OPT_STATE,
 };
 
 static const struct option longopts[] = {
@@ -56,6 +56,8 @@ static const struct option longopts[] = {
 	{ "progress",	optional_argument, NULL, OPT_PROGRESS },
 	{ "user",	required_argument, NULL, OPT_USER },
 	{ "no-sandbox",	no_argument,	   NULL, OPT_NO_SANDBOX },
+	{ "follow",	no_argument,	   NULL, OPT_FOLLOW },
+	{ "state",	required_argument, NULL, OPT_STATE },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
@@ -291,6 +293,7 @@ static const struct {
 	{ OPT_UNORDERED,  offsetof(struct config, cf_unordered) },
 	{ OPT_OMPROG,	  offsetof(struct config, cf_omprog) },
 	{ OPT_NO_SANDBOX, offsetof(struct config, cf_no_sandbox) },
+	{ OPT_FOLLOW,	  offsetof(struct config, cf_follow) },
 };
 
 /* The options that keep their argument as it is. */
@@ -302,6 +305,7 @@ static const struct {
 	{ 'o',		  offsetof(struct config, cf_output) },
 	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
+	{ OPT_STATE,	  offsetof(struct config, cf_state) },
 };
 
 /* What options_parse() remembers between options. */
@@ -430,6 +434,38 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 	}
 }
 
+/*
+ * --follow reads named regular files and nothing else; --state needs it,
+ * and lines in order (ptrtag.1, FOLLOWING).
+ */
+static void
+follow_checks(const struct config *cfg, int mmexternal)
+{
+	const char	*st = cfg->cf_state;
+	size_t		 n;
+
+	if (st != NULL && !cfg->cf_follow)
+		bad("--state needs --follow: it records where followed files "
+		    "were read");
+	if (cfg->cf_follow && (cfg->cf_extract || mmexternal ||
+	    cfg->cf_omprog))
+		bad("--follow reads files; it takes neither --extract, "
+		    "--mmexternal nor --omprog");
+	if (st != NULL && cfg->cf_unordered)
+		bad("--state records lines written in order; it takes no "
+		    "--unordered");
+	if (st != NULL && ((cfg->cf_cache_file != NULL && strcmp(st,
+	    cfg->cf_cache_file) == 0) || (cfg->cf_output != NULL &&
+	    strcmp(st, cfg->cf_output) == 0)))
+		bad("--state %s: also named by -o or --cache-file", st);
+	for (n = 0; cfg->cf_follow && cfg->cf_files[n] != NULL; n++)
+		if (strcmp(cfg->cf_files[n], "-") == 0)
+			bad("--follow: '-' (the standard input) cannot be "
+			    "followed; name a file");
+	if (cfg->cf_follow && (n == 0 || n > CFG_FOLLOW_MAX))
+		bad("--follow needs 1 to %d FILEs", CFG_FOLLOW_MAX);
+}
+
 void
 options_parse(int argc, char **argv, struct config *cfg)
 {
@@ -458,5 +494,6 @@ options_parse(int argc, char **argv, struct config *cfg)
 	if (cfg->cf_omprog && cfg->cf_output == NULL)
 		bad("--omprog needs -o FILE: standard output carries the "
 		    "confirmations");
+	follow_checks(cfg, ps.ps_mmexternal);
 	finish(cfg, ps.ps_exclude_none);
 }

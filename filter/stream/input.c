@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "ledger.h"
 #include "line.h"
 #include "nbio.h"
 #include "util.h"
@@ -35,7 +36,7 @@ input_free(struct input *in)
 {
 	size_t	i;
 
-	for (i = 0; i < in->in_nfds; i++)
+	for (i = 0; i < in->in_nfds && !in->in_follow; i++)
 		if (in->in_fds[i] > 0)
 			close(in->in_fds[i]);
 	free(in->in_fds);
@@ -43,10 +44,86 @@ input_free(struct input *in)
 	memset(in, 0, sizeof(*in));
 }
 
+void
+input_init_follow(struct input *in, size_t max_line, struct ledger *lg)
+{
+	int	*fds;
+
+	fds = xcalloc(1, sizeof(*fds));
+	fds[0] = -1;
+	input_init(in, fds, 1, max_line);
+	in->in_follow = 1;
+	in->in_ledger = lg;
+}
+
+void
+input_attach(struct input *in, int fd, uint64_t off, int overlong)
+{
+	in->in_fds[0] = fd;
+	in->in_off = off;
+	in->in_overlong = overlong;
+	in->in_idle = in->in_final = 0;
+}
+
+uint64_t
+input_detach(struct input *in, int *overlong)
+{
+	uint64_t	off = in->in_off - (in->in_end - in->in_start);
+
+	*overlong = in->in_overlong;
+	in->in_start = in->in_end = 0;
+	in->in_fds[0] = -1;
+	in->in_overlong = in->in_idle = in->in_final = 0;
+	return off;
+}
+
+int
+input_attached(const struct input *in)
+{
+	return in->in_follow && in->in_fds[0] != -1;
+}
+
+int
+input_idle(const struct input *in)
+{
+	return in->in_idle;
+}
+
+void
+input_wake(struct input *in)
+{
+	if (!in->in_final)
+		in->in_idle = 0;
+}
+
+uint64_t
+input_offset(const struct input *in)
+{
+	return in->in_off;
+}
+
+int
+input_overlong(const struct input *in)
+{
+	return in->in_overlong;
+}
+
+void
+input_finish(struct input *in)
+{
+	in->in_final = in->in_idle = 1;
+}
+
+size_t
+input_buffered(const struct input *in)
+{
+	return in->in_end - in->in_start;
+}
+
 int
 input_fd(const struct input *in)
 {
-	if (in->in_eof || in->in_file_eof)
+	if (in->in_eof || in->in_file_eof || in->in_idle)
 		return -1;
 	return in->in_fds[in->in_cur];
 }
@@ -66,7 +143,7 @@ input_max_line(const struct input *in)
 int
 input_drained(const struct input *in)
 {
-	return in->in_eof && in->in_start == in->in_end;
+	return in->in_eof && in->in_start == in->in_end && !in->in_follow;
 }
 
 int
@@ -76,6 +153,8 @@ input_read(struct input *in)
 
 	if (in->in_eof || in->in_file_eof)
 		return INPUT_EOF;
+	if (in->in_idle || in->in_fds[in->in_cur] == -1)
+		return INPUT_AGAIN;
 	if (in->in_start > 0) {
 		memmove(in->in_buf, in->in_buf + in->in_start,
 		    in->in_end - in->in_start);
@@ -90,7 +169,12 @@ input_read(struct input *in)
 		if (n > 0) {
 			in->in_end += (size_t)n;
 			in->in_bytes += (uint64_t)n;
+			in->in_off += (uint64_t)n;
 			return INPUT_DATA;
+		}
+		if (n == 0 && in->in_follow) {
+			in->in_idle = 1;	/* the end of the file, for now */
+			return INPUT_AGAIN;
 		}
 		if (n == 0) {
 			in->in_file_eof = 1;
@@ -113,6 +197,12 @@ take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
 	*plen = len;
 	*praw = raw || line_text_len(*p, len) > in->in_max_line;
 	in->in_start += len;
+	/* A finished file's last unit ends its line too. */
+	if (in->in_ledger != NULL)
+		ledger_taken(in->in_ledger, in->in_off -
+		    (in->in_end - in->in_start), !*praw ||
+		    line_ended(*p, len) || (in->in_final &&
+		    in->in_start == in->in_end), *p, len);
 	return 1;
 }
 
@@ -154,6 +244,11 @@ input_next(struct input *in, const char **p, size_t *len, int *raw)
 		if (avail > 0)
 			return take(in, avail, overlong, p, len, raw);
 	}
+	if (in->in_final && avail > 0) {
+		overlong = in->in_overlong;
+		in->in_overlong = 0;
+		return take(in, avail, overlong, p, len, raw);
+	}
 	return 0;
 }
 
@@ -164,7 +259,7 @@ input_ready(const struct input *in)
 
 	if (in->in_eof)
 		return 0;
-	if (avail > 0 && (in->in_overlong ||
+	if (avail > 0 && (in->in_overlong || in->in_final ||
 	    avail > (size_t)in->in_max_line + 1 ||
 	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
 		return 1;
@@ -176,7 +271,7 @@ input_rest(struct input *in, const char **p, size_t *len)
 {
 	size_t	avail = in->in_end - in->in_start;
 
-	if (avail == 0)
+	if (avail == 0 || in->in_follow)
 		return 0;
 	*p = in->in_buf + in->in_start;
 	*len = avail;

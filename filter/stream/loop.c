@@ -326,6 +326,9 @@ poll_timeout(struct loop_state *s, uint64_t now)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
 	if (s->ls_stopping)
 		t = earliest(t, output_stall_wait(&s->ls_o, now));
+	if (s->ls_ctx->lc_follow != NULL &&
+	    follow_wait_ms(s->ls_ctx->lc_follow, now) >= 0)
+		t = earliest(t, follow_wait_ms(s->ls_ctx->lc_follow, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
@@ -406,6 +409,8 @@ turn(struct loop_state *s)
 	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
 	if (!s->ls_stopping)
 		take_input(s, now);
+	if (lc->lc_follow != NULL)
+		follow_turn(lc->lc_follow, now, s->ls_stopping);
 	drain(s, now);
 	if (outbuf_pending(&s->ls_out) > 0 && output_flush(&s->ls_o) == -1)
 		return -1;
@@ -458,6 +463,8 @@ loop_run(struct loop_ctx *lc)
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
 	output_init(&s.ls_o, &s.ls_out, lc->lc_outfd, lc->lc_cfg->cf_output,
 	    lc->lc_cfg->cf_omprog, now_ms());
+	if (lc->lc_follow != NULL)
+		output_set_ledger(&s.ls_o, follow_ledger(lc->lc_follow));
 	while ((rc = turn(&s)) != -1)
 		if (rc == 0 && iterate(&s) == -1)
 			break;

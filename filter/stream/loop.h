@@ -9,6 +9,7 @@
 #define LOOP_H
 
 #include "config.h"
+#include "follow.h"
 #include "input.h"
 #include "ipscan.h"
 #include "loopsig.h"	/* loop_signals() */
@@ -24,6 +25,7 @@ struct loop_ctx {
 	struct rsv		*lc_rsv;
 	int			 lc_outfd;
 	struct progress		*lc_progress;	/* NULL: none */
+	struct follow		*lc_follow;	/* --follow, or NULL */
 };
 
 /*
