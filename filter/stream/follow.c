@@ -116,9 +116,9 @@ truncated(struct follow *f, size_t i)
 
 	if (f->f_cur == (long)i)
 		detach(f);
-	last = *ledger_last_taken(f->f_lg, i);
+	ledger_last_taken(f->f_lg, i, &last);
 	if (last.sp_dev == s->fs_dev && last.sp_ino == s->fs_ino &&
-	    last.sp_off > 0 && (fd = follow_rotated(f, s->fs_path, &last, 0,
+	    (last.sp_off > 0 || last.sp_hlen > 0) && (fd = follow_rotated(f, s->fs_path, &last, 0,
 	    s->fs_ino, &st)) != -1) {
 		close(s->fs_fd);
 		follow_use(f, i, fd, &st, last.sp_off, 1);
@@ -127,7 +127,7 @@ truncated(struct follow *f, size_t i)
 		ledger_mark(f->f_lg, i, &last);
 		return;
 	}
-	if (last.sp_off > 0)
+	if (last.sp_off > 0 || last.sp_hlen > 0)
 		warnx("%s: truncated, and %s.1 does not continue it: read "
 		    "again from its start", s->fs_path, s->fs_path);
 	s->fs_pos = 0;
@@ -240,6 +240,7 @@ save(struct follow *f)
 	struct state	 st;
 	struct stat	 ost;
 	uint64_t	 behind;
+	struct state_pos pos;
 	size_t		 i;
 	int		 fd;
 
@@ -259,9 +260,10 @@ save(struct follow *f)
 		st.st_out_ino = (uint64_t)ost.st_ino;
 		st.st_out_size = (uint64_t)ost.st_size - behind;
 	}
-	for (i = 0; i < f->f_nsrc; i++)
-		statefmt_add(&st, f->f_src[i].fs_path,
-		    ledger_committed(f->f_lg, i));
+	for (i = 0; i < f->f_nsrc; i++) {
+		ledger_committed(f->f_lg, i, &pos);
+		statefmt_add(&st, f->f_src[i].fs_path, &pos);
+	}
 	if (statefile_save(&f->f_state, &st) == 0)
 		ledger_clean(f->f_lg);
 	statefmt_free(&st);
@@ -274,7 +276,12 @@ follow_start(struct follow *f, struct input *in)
 
 	f->f_in = in;
 	f->f_next_check = now + CFG_FOLLOW_POLL_MS;
-	f->f_next_save = now + CFG_STATE_SAVE_MS;
+	/*
+	 * The first save comes before any line is written: a run killed
+	 * before the next one starts again from the same places, with the
+	 * output cut back to what it was.
+	 */
+	f->f_next_save = now;
 	schedule(f);
 }
 
@@ -292,8 +299,8 @@ follow_turn(struct follow *f, uint64_t now, int stopping)
 		}
 		schedule(f);
 	}
-	if (f->f_has_state && ledger_dirty(f->f_lg) &&
-	    now >= f->f_next_save) {
+	if (f->f_has_state && (ledger_dirty(f->f_lg) == 2 ||
+	    (ledger_dirty(f->f_lg) && now >= f->f_next_save))) {
 		save(f);
 		f->f_next_save = now + CFG_STATE_SAVE_MS;
 	}
@@ -308,7 +315,7 @@ follow_wait_ms(const struct follow *f, uint64_t now)
 		t = f->f_next_check > now ? (int64_t)(f->f_next_check - now) :
 		    0;
 	if (f->f_has_state && ledger_dirty(f->f_lg)) {
-		int64_t s = f->f_next_save > now ?
+		int64_t s = f->f_next_save > now && ledger_dirty(f->f_lg) < 2 ?
 		    (int64_t)(f->f_next_save - now) : 0;
 
 		if (t < 0 || s < t)

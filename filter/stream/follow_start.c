@@ -73,7 +73,12 @@ follow_holds(const struct follow *f, int fd, const struct state_pos *pos)
 	struct stat		st;
 	char			buf[STATE_FP_MAX];
 
-	if (fstat(fd, &st) == -1 || (uint64_t)st.st_size < pos->sp_off)
+	if (fstat(fd, &st) == -1 || (uint64_t)st.st_size < pos->sp_off ||
+	    (uint64_t)st.st_size < pos->sp_hlen)
+		return 0;
+	if (pos->sp_hlen > 0 && (lseek(fd, 0, SEEK_SET) == -1 ||
+	    read_exact(fd, buf, pos->sp_hlen) == -1 ||
+	    ledger_hash(f->f_lg, buf, pos->sp_hlen) != pos->sp_hfp))
 		return 0;
 	if (pos->sp_fplen > 0) {
 		if (lseek(fd, (off_t)(pos->sp_off - pos->sp_fplen),
@@ -104,7 +109,8 @@ follow_rotated(const struct follow *f, const char *path,
 		ok = (uint64_t)st->st_dev == pos->sp_dev &&
 		    (uint64_t)st->st_ino == pos->sp_ino;
 	else
-		ok = (uint64_t)st->st_ino != ino && pos->sp_fplen > 0;
+		ok = (uint64_t)st->st_ino != ino &&
+		    (pos->sp_fplen > 0 || pos->sp_hlen > 0);
 	if (!ok || !follow_holds(f, fd, pos)) {
 		close(fd);
 		return -1;

@@ -33,6 +33,7 @@ struct lent {
 struct lsrc {
 	struct state_pos	ls_committed;
 	struct state_pos	ls_taken;
+	struct state_pos	ls_head;	/* sp_dev, sp_ino, sp_hlen, sp_hfp */
 };
 
 struct ledger {
@@ -52,6 +53,7 @@ struct ledger {
 	uint64_t	 lg_open_at;	/* lg_written when lg_outfd opened */
 	int		 lg_outfd;
 	int		 lg_dirty;
+	int		 lg_moved;	/* a source committed in another file */
 	uint8_t		 lg_key[STATE_KEYLEN];
 };
 
@@ -80,6 +82,12 @@ ledger_free(struct ledger *lg)
 	free(lg);
 }
 
+uint64_t
+ledger_hash(const struct ledger *lg, const char *p, size_t len)
+{
+	return len == 0 ? 0 : siphash13(lg->lg_key, p, len);
+}
+
 void
 ledger_fp(const struct ledger *lg, const char *p, size_t len,
     struct state_pos *pos)
@@ -89,7 +97,20 @@ ledger_fp(const struct ledger *lg, const char *p, size_t len,
 		len = STATE_FP_MAX;
 	}
 	pos->sp_fplen = (uint32_t)len;
-	pos->sp_fp = len == 0 ? 0 : siphash13(lg->lg_key, p, len);
+	pos->sp_fp = ledger_hash(lg, p, len);
+}
+
+/* Source src's file is pos's; its head is pos's (maybe unknown). */
+static void
+set_head(struct ledger *lg, size_t src, const struct state_pos *pos)
+{
+	struct state_pos	*h = &lg->lg_src[src].ls_head;
+
+	memset(h, 0, sizeof(*h));
+	h->sp_dev = pos->sp_dev;
+	h->sp_ino = pos->sp_ino;
+	h->sp_hlen = pos->sp_hlen;
+	h->sp_hfp = pos->sp_hfp;
 }
 
 void
@@ -97,6 +118,7 @@ ledger_init(struct ledger *lg, size_t src, const struct state_pos *pos)
 {
 	lg->lg_src[src].ls_committed = *pos;
 	lg->lg_src[src].ls_taken = *pos;
+	set_head(lg, src, pos);
 }
 
 void
@@ -156,6 +178,7 @@ ledger_mark(struct ledger *lg, size_t src, const struct state_pos *pos)
 	e->lent_src = (uint32_t)src;
 	e->lent_pos = *pos;
 	lg->lg_src[src].ls_taken = *pos;
+	set_head(lg, src, pos);
 	pass_markers(lg);
 }
 
@@ -186,8 +209,16 @@ void
 ledger_taken(struct ledger *lg, uint64_t end, int complete, const char *p,
     size_t len)
 {
-	struct lent	*e;
+	struct state_pos	*h = &lg->lg_src[lg->lg_cur].ls_head;
+	struct lent		*e;
 
+	if (end == len && len > 0 && h->sp_dev == lg->lg_dev &&
+	    h->sp_ino == lg->lg_ino) {
+		/* The file's first bytes: worth a save at once. */
+		h->sp_hlen = len > STATE_FP_MAX ? STATE_FP_MAX : (uint32_t)len;
+		h->sp_hfp = ledger_hash(lg, p, h->sp_hlen);
+		lg->lg_moved = 1;
+	}
 	e = entry_for_unit(lg);
 	e->lent_units++;
 	if (!complete)
@@ -220,12 +251,17 @@ ledger_emitted(struct ledger *lg, uint64_t mark)
 void
 ledger_written(struct ledger *lg, uint64_t written)
 {
-	struct lent	*e;
+	struct state_pos	*c;
+	struct lent		*e;
 
 	lg->lg_written = written;
 	while (lg->lg_emit > 0 && (e = at(lg, 0))->lent_mark <= written) {
 		if (e->lent_cidx > 0 || e->lent_units == 0) {
-			lg->lg_src[e->lent_src].ls_committed = e->lent_pos;
+			c = &lg->lg_src[e->lent_src].ls_committed;
+			if (c->sp_dev != e->lent_pos.sp_dev ||
+			    c->sp_ino != e->lent_pos.sp_ino)
+				lg->lg_moved = 1;
+			*c = e->lent_pos;
 			lg->lg_cmark = e->lent_cmark;
 			lg->lg_dirty = 1;
 		}
@@ -243,16 +279,33 @@ ledger_output(struct ledger *lg, int fd, uint64_t written)
 	lg->lg_dirty = 1;
 }
 
-const struct state_pos *
-ledger_committed(const struct ledger *lg, size_t src)
+/* p with src's head when that is of p's file. */
+static void
+with_head(const struct ledger *lg, size_t src, const struct state_pos *p,
+    struct state_pos *out)
 {
-	return &lg->lg_src[src].ls_committed;
+	const struct state_pos	*h = &lg->lg_src[src].ls_head;
+
+	*out = *p;
+	out->sp_hlen = 0;
+	out->sp_hfp = 0;
+	if (h->sp_dev == p->sp_dev && h->sp_ino == p->sp_ino &&
+	    (p->sp_dev != 0 || p->sp_ino != 0)) {
+		out->sp_hlen = h->sp_hlen;
+		out->sp_hfp = h->sp_hfp;
+	}
 }
 
-const struct state_pos *
-ledger_last_taken(const struct ledger *lg, size_t src)
+void
+ledger_committed(const struct ledger *lg, size_t src, struct state_pos *pos)
 {
-	return &lg->lg_src[src].ls_taken;
+	with_head(lg, src, &lg->lg_src[src].ls_committed, pos);
+}
+
+void
+ledger_last_taken(const struct ledger *lg, size_t src, struct state_pos *pos)
+{
+	with_head(lg, src, &lg->lg_src[src].ls_taken, pos);
 }
 
 int
@@ -267,11 +320,11 @@ ledger_cut(const struct ledger *lg, uint64_t *behind)
 int
 ledger_dirty(const struct ledger *lg)
 {
-	return lg->lg_dirty;
+	return lg->lg_moved ? 2 : lg->lg_dirty;
 }
 
 void
 ledger_clean(struct ledger *lg)
 {
-	lg->lg_dirty = 0;
+	lg->lg_dirty = lg->lg_moved = 0;
 }

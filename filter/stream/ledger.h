@@ -42,7 +42,13 @@ struct ledger;
 struct ledger	*ledger_create(size_t nsrc, const uint8_t *key);
 void		 ledger_free(struct ledger *lg);
 
-/* The fingerprint of the unit p[0..len): its last bytes' hash. */
+/*
+ * The keyed hash of p[0..len) (0 for no bytes), and the fingerprint of
+ * a unit p[0..len) ending at pos->sp_off: its last bytes' hash, into
+ * pos->sp_fplen and pos->sp_fp.
+ */
+uint64_t	 ledger_hash(const struct ledger *lg, const char *p,
+		    size_t len);
 void		 ledger_fp(const struct ledger *lg, const char *p, size_t len,
 		    struct state_pos *pos);
 
@@ -74,11 +80,16 @@ void		 ledger_written(struct ledger *lg, uint64_t written);
 /* output.c: the output is now fd, its first byte the written-th. */
 void		 ledger_output(struct ledger *lg, int fd, uint64_t written);
 
-/* src's committed position, and its last complete unit taken. */
-const struct state_pos *ledger_committed(const struct ledger *lg,
-		    size_t src);
-const struct state_pos *ledger_last_taken(const struct ledger *lg,
-		    size_t src);
+/*
+ * src's committed position, and its last complete unit taken, each with
+ * the head fingerprint of its file when known (the first bytes of the
+ * file, hashed when the unit at offset 0 was taken, or from the state
+ * file).
+ */
+void		 ledger_committed(const struct ledger *lg, size_t src,
+		    struct state_pos *pos);
+void		 ledger_last_taken(const struct ledger *lg, size_t src,
+		    struct state_pos *pos);
 
 /*
  * The output descriptor, and in *behind the bytes written to it after
@@ -87,7 +98,12 @@ const struct state_pos *ledger_last_taken(const struct ledger *lg,
  */
 int		 ledger_cut(const struct ledger *lg, uint64_t *behind);
 
-/* 1 when a commit or a reopen happened since ledger_clean(). */
+/*
+ * 1 when a commit or a reopen happened since ledger_clean(); 2 when a
+ * source's committed place moved to another file (a rotation: a state
+ * file saved later might name a file rotated away twice), or the head of
+ * a file became known: worth saving at once.
+ */
 int		 ledger_dirty(const struct ledger *lg);
 void		 ledger_clean(struct ledger *lg);
 

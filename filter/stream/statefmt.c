@@ -183,23 +183,28 @@ static int
 input_line(struct cur *c, struct state *st)
 {
 	struct state_pos	 pos;
-	uint64_t		 fplen;
-	uint8_t			 fp[8];
+	uint64_t		 fplen, hlen;
+	uint8_t			 fp[8], hfp[8];
 	char			*p;
 
 	if (number(c, &pos.sp_dev, 0) == -1 ||
 	    number(c, &pos.sp_ino, 0) == -1 ||
 	    number(c, &pos.sp_off, 0) == -1 || number(c, &fplen, 0) == -1 ||
-	    hexbytes(c, fp, sizeof(fp), 0) == -1)
-		return bad(c, "expected \"input DEV INO OFFSET FPLEN FP PATH\"");
-	if (fplen > STATE_FP_MAX || fplen > pos.sp_off)
-		return bad(c, "fingerprint length %" PRIu64 " out of range",
-		    fplen);
+	    hexbytes(c, fp, sizeof(fp), 0) == -1 ||
+	    number(c, &hlen, 0) == -1 || hexbytes(c, hfp, sizeof(hfp), 0) == -1)
+		return bad(c, "expected \"input DEV INO OFFSET FPLEN FP HEADLEN "
+		    "HEAD PATH\"");
 	pos.sp_fplen = (uint32_t)fplen;
 	pos.sp_fp = be64(fp);
-	if (fplen == 0 && pos.sp_fp != 0)
+	pos.sp_hlen = (uint32_t)hlen;
+	pos.sp_hfp = be64(hfp);
+	if (fplen > STATE_FP_MAX || fplen > pos.sp_off ||
+	    hlen > STATE_FP_MAX)
+		return bad(c, "a fingerprint length out of range");
+	if ((fplen == 0 && pos.sp_fp != 0) || (hlen == 0 && pos.sp_hfp != 0))
 		return bad(c, "a fingerprint of no bytes");
-	if (pos.sp_dev == 0 && pos.sp_ino == 0 && pos.sp_off != 0)
+	if (pos.sp_dev == 0 && pos.sp_ino == 0 && (pos.sp_off != 0 ||
+	    hlen != 0))
 		return bad(c, "an offset without a file");
 	if ((p = path(c)) == NULL)
 		return bad(c, "not an encoded path");
@@ -331,8 +336,9 @@ statefmt_format(const struct state *st, size_t *lenp)
 	for (i = 0; i < st->st_ninputs; i++) {
 		sp = &st->st_inputs[i].si_pos;
 		snprintf(line, sizeof(line), "input %" PRIu64 " %" PRIu64 " %"
-		    PRIu64 " %" PRIu32 " %016" PRIx64 " ", sp->sp_dev,
-		    sp->sp_ino, sp->sp_off, sp->sp_fplen, sp->sp_fp);
+		    PRIu64 " %" PRIu32 " %016" PRIx64 " %" PRIu32 " %016"
+		    PRIx64 " ", sp->sp_dev, sp->sp_ino, sp->sp_off,
+		    sp->sp_fplen, sp->sp_fp, sp->sp_hlen, sp->sp_hfp);
 		outbuf_puts(&ob, line);
 		put_path(&ob, st->st_inputs[i].si_path);
 		outbuf_putc(&ob, '\n');

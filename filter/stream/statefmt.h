@@ -5,7 +5,7 @@
  *	ptrtag-state 1
  *	key HEX32
  *	output DEV INO SIZE		or	output -
- *	input DEV INO OFFSET FPLEN FP PATH
+ *	input DEV INO OFFSET FPLEN FP HEADLEN HEAD PATH
  *	...
  *	end COUNT
  *
@@ -13,8 +13,9 @@
  * 0 0 when there was none) and the offset up to which every line of it
  * has been written to the output; FPLEN bytes before OFFSET (at most
  * STATE_FP_MAX, 0 at offset 0) have the SipHash FP (16 hex digits) under
- * the file's KEY, so that a file truncated and written again is told
- * from the one the offset was taken in. PATH is the file as named on the
+ * the file's KEY, and so do its first HEADLEN bytes (0: not yet known),
+ * so that a file truncated and written again is told from the one the
+ * offset was taken in, and a copy of it found. PATH is the file as named on the
  * command line, with every byte outside '!'..'~', and '%', written as
  * %XX. output is the -o file and its size when those offsets were
  * recorded ("-" when unknown).
@@ -46,6 +47,8 @@ struct state_pos {
 	uint64_t	sp_off;
 	uint32_t	sp_fplen;	/* <= min(sp_off, STATE_FP_MAX) */
 	uint64_t	sp_fp;
+	uint32_t	sp_hlen;	/* <= STATE_FP_MAX; 0: unknown */
+	uint64_t	sp_hfp;		/* of the file's first sp_hlen bytes */
 };
 
 struct state_input {
