@@ -3,6 +3,8 @@
  */
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -133,6 +135,41 @@ open_dir(struct afile *af, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Remove the temporary files a save left behind when the process was
+ * killed before its rename: NAME.tmp. and 16 hex digits, regular files
+ * of this user. A directory opened as a path only cannot be listed.
+ */
+static void
+remove_stale(const struct afile *af)
+{
+	struct dirent	*de;
+	struct stat	 st;
+	DIR		*d;
+	size_t		 n = strlen(af->af_name), i;
+	int		 fd;
+
+	if ((fd = openat(af->af_dirfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strncmp(de->d_name, af->af_name, n) != 0 ||
+		    strncmp(de->d_name + n, ".tmp.", 5) != 0 ||
+		    strlen(de->d_name + n + 5) != 16)
+			continue;
+		for (i = n + 5; isxdigit((unsigned char)de->d_name[i]); i++)
+			;
+		if (de->d_name[i] == '\0' && fstatat(af->af_dirfd,
+		    de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && st.st_uid == geteuid())
+			(void)unlinkat(af->af_dirfd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
 int
 afile_open(struct afile *af, const char *what, const char *path, int *fdp,
     char *err, size_t errlen)
@@ -164,6 +201,7 @@ afile_open(struct afile *af, const char *what, const char *path, int *fdp,
 	}
 	close(fd);
 	(void)unlinkat(af->af_dirfd, tmp, 0);
+	remove_stale(af);
 	return 0;
 }
 

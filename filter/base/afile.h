@@ -35,7 +35,8 @@ struct afile {
  * Check path against the rules of ptrtag(1), FILES: a regular file or
  * none; not a symbolic link; owned by the user running ptrtag or root;
  * not writable by group or others; in a directory where a file can be
- * created (a temporary one is created and removed). Open the directory
+ * created (a temporary one is created and removed; those a killed save
+ * left behind are removed too). Open the directory
  * (read-only where its mode allows, so that it can be synced) and, when
  * the file exists, the file itself, read-only and without blocking, into
  * *fdp (-1 when there is none). Returns 0, or -1 with one line in err.

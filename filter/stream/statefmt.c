@@ -74,16 +74,24 @@ field_end(struct cur *c, int last)
 	return 0;
 }
 
-/* The word w, then a space (or the end of the line when last). */
+/*
+ * The word w, then a space (or the end of the line when last); the
+ * cursor does not move when they are not there.
+ */
 static int
 word(struct cur *c, const char *w, int last)
 {
-	size_t	n = strlen(w);
+	const char	*start = c->c_p;
+	size_t		 n = strlen(w);
 
 	if ((size_t)(c->c_end - c->c_p) < n || memcmp(c->c_p, w, n) != 0)
 		return -1;
 	c->c_p += n;
-	return field_end(c, last);
+	if (field_end(c, last) == -1) {
+		c->c_p = start;
+		return -1;
+	}
+	return 0;
 }
 
 /* A decimal number, then a space (or the end of the line when last). */
