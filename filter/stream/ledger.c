@@ -53,7 +53,7 @@ struct ledger {
 	uint64_t	 lg_open_at;	/* lg_written when lg_outfd opened */
 	int		 lg_outfd;
 	int		 lg_dirty;
-	int		 lg_moved;	/* a source committed in another file */
+	int		 lg_urgent;	/* worth a save at once: ledger.h */
 	uint8_t		 lg_key[STATE_KEYLEN];
 };
 
@@ -217,7 +217,7 @@ ledger_taken(struct ledger *lg, uint64_t end, int complete, const char *p,
 		/* The file's first bytes: worth a save at once. */
 		h->sp_hlen = len > STATE_FP_MAX ? STATE_FP_MAX : (uint32_t)len;
 		h->sp_hfp = ledger_hash(lg, p, h->sp_hlen);
-		lg->lg_moved = 1;
+		lg->lg_urgent = 1;
 	}
 	e = entry_for_unit(lg);
 	e->lent_units++;
@@ -260,7 +260,7 @@ ledger_written(struct ledger *lg, uint64_t written)
 			c = &lg->lg_src[e->lent_src].ls_committed;
 			if (c->sp_dev != e->lent_pos.sp_dev ||
 			    c->sp_ino != e->lent_pos.sp_ino)
-				lg->lg_moved = 1;
+				lg->lg_urgent = 1;
 			*c = e->lent_pos;
 			lg->lg_cmark = e->lent_cmark;
 			lg->lg_dirty = 1;
@@ -276,7 +276,7 @@ ledger_output(struct ledger *lg, int fd, uint64_t written)
 {
 	lg->lg_outfd = fd;
 	lg->lg_open_at = written;
-	lg->lg_dirty = 1;
+	lg->lg_dirty = lg->lg_urgent = 1;
 }
 
 /* p with src's head when that is of p's file. */
@@ -320,11 +320,11 @@ ledger_cut(const struct ledger *lg, uint64_t *behind)
 int
 ledger_dirty(const struct ledger *lg)
 {
-	return lg->lg_moved ? 2 : lg->lg_dirty;
+	return lg->lg_urgent ? 2 : lg->lg_dirty;
 }
 
 void
 ledger_clean(struct ledger *lg)
 {
-	lg->lg_dirty = lg->lg_moved = 0;
+	lg->lg_dirty = lg->lg_urgent = 0;
 }

@@ -99,10 +99,10 @@ void		 ledger_last_taken(const struct ledger *lg, size_t src,
 int		 ledger_cut(const struct ledger *lg, uint64_t *behind);
 
 /*
- * 1 when a commit or a reopen happened since ledger_clean(); 2 when a
- * source's committed place moved to another file (a rotation: a state
- * file saved later might name a file rotated away twice), or the head of
- * a file became known: worth saving at once.
+ * 1 when a commit happened since ledger_clean(); 2 when something worth
+ * saving at once did: a source's committed place moved to another file
+ * (a rotation: a state file saved later might name a file rotated away
+ * twice), the head of a file became known, or the output was (re)opened.
  */
 int		 ledger_dirty(const struct ledger *lg);
 void		 ledger_clean(struct ledger *lg);
