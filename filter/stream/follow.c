@@ -25,6 +25,8 @@
 
 /* Checks that must see the path elsewhere before a file is finished. */
 #define FOLLOW_ROTATED_CHECKS	2
+/* The longest wait between state saves that keep failing. */
+#define FOLLOW_SAVE_BACKOFF_MS	60000
 
 struct ledger *
 follow_ledger(struct follow *f)
@@ -233,8 +235,11 @@ schedule(struct follow *f)
 		attach(f, (size_t)j);
 }
 
-/* Write the state file: the committed places, the output's cut. */
-static void
+/*
+ * Write the state file: the committed places, the output's cut. 0, or
+ * -1 after a warning.
+ */
+static int
 save(struct follow *f)
 {
 	struct state	 st;
@@ -242,7 +247,7 @@ save(struct follow *f)
 	uint64_t	 behind;
 	struct state_pos pos;
 	size_t		 i;
-	int		 fd;
+	int		 fd, rc;
 
 	memset(&st, 0, sizeof(st));
 	memcpy(st.st_key, f->f_key, sizeof(st.st_key));
@@ -253,7 +258,7 @@ save(struct follow *f)
 		if (fdatasync(fd) == -1) {
 			warn("state file %s: not saved: syncing the output",
 			    f->f_state.af_path);
-			return;
+			return -1;
 		}
 		st.st_has_output = 1;
 		st.st_out_dev = (uint64_t)ost.st_dev;
@@ -264,9 +269,30 @@ save(struct follow *f)
 		ledger_committed(f->f_lg, i, &pos);
 		statefmt_add(&st, f->f_src[i].fs_path, &pos);
 	}
-	if (statefile_save(&f->f_state, &st) == 0)
+	rc = statefile_save(&f->f_state, &st);
+	if (rc == 0)
 		ledger_clean(f->f_lg);
 	statefmt_free(&st);
+	return rc;
+}
+
+/*
+ * Milliseconds until a save is due, 0 for now, -1 for none: changes wait
+ * for the interval, urgent ones (ledger_dirty() 2) do not. After failed
+ * saves the interval doubles up to FOLLOW_SAVE_BACKOFF_MS, urgent ones
+ * included, so a file system that refuses them gets a warning now and
+ * then, not one a turn.
+ */
+static int64_t
+save_wait(const struct follow *f, uint64_t now)
+{
+	int	dirty;
+
+	if (!f->f_has_state || (dirty = ledger_dirty(f->f_lg)) == 0)
+		return -1;
+	if ((dirty == 2 && f->f_backoff == 0) || now >= f->f_next_save)
+		return 0;
+	return (int64_t)(f->f_next_save - now);
 }
 
 void
@@ -299,28 +325,27 @@ follow_turn(struct follow *f, uint64_t now, int stopping)
 		}
 		schedule(f);
 	}
-	if (f->f_has_state && (ledger_dirty(f->f_lg) == 2 ||
-	    (ledger_dirty(f->f_lg) && now >= f->f_next_save))) {
-		save(f);
-		f->f_next_save = now + CFG_STATE_SAVE_MS;
-	}
+	if (save_wait(f, now) != 0)
+		return;
+	if (save(f) == 0)
+		f->f_backoff = 0;
+	else if ((f->f_backoff = f->f_backoff ? 2 * f->f_backoff :
+	    CFG_STATE_SAVE_MS) > FOLLOW_SAVE_BACKOFF_MS)
+		f->f_backoff = FOLLOW_SAVE_BACKOFF_MS;
+	f->f_next_save = now + (f->f_backoff ? f->f_backoff :
+	    CFG_STATE_SAVE_MS);
 }
 
 int64_t
 follow_wait_ms(const struct follow *f, uint64_t now)
 {
-	int64_t	t = -1;
+	int64_t	t = -1, s = save_wait(f, now);
 
 	if (!f->f_stopping)
 		t = f->f_next_check > now ? (int64_t)(f->f_next_check - now) :
 		    0;
-	if (f->f_has_state && ledger_dirty(f->f_lg)) {
-		int64_t s = f->f_next_save > now && ledger_dirty(f->f_lg) < 2 ?
-		    (int64_t)(f->f_next_save - now) : 0;
-
-		if (t < 0 || s < t)
-			t = s;
-	}
+	if (s >= 0 && (t < 0 || s < t))
+		t = s;
 	return t;
 }
 

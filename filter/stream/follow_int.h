@@ -41,6 +41,7 @@ struct follow {
 	uint64_t		 f_slice;	/* its offset at attach */
 	uint64_t		 f_next_check;	/* ms */
 	uint64_t		 f_next_save;
+	uint64_t		 f_backoff;	/* ms, after failed saves */
 	int			 f_stopping;	/* nothing more is read */
 	int			 f_has_state;	/* --state given */
 	struct afile		 f_state;
