@@ -25,8 +25,8 @@
 #define AFILE_TMPMAX	(255 + 1)
 
 struct afile {
-	int		 af_dirfd;	/* the directory, or -1 before open */
-	char		*af_name;	/* its last path component; owned */
+	int		 af_dirfd;	/* the directory, or -1 */
+	char		*af_name;	/* last path component; owned */
 	const char	*af_path;	/* as given, for messages */
 	const char	*af_what;	/* "cache file", "state file" */
 };

@@ -1,6 +1,6 @@
 /*
  * follow: see follow.h; the start is follow_start.c. Each turn of the
- * loop: check the files when due (check()), then move between them
+ * loop: check the files when due (check_one()), then move between them
  * (schedule()), then save the state file when due (save()).
  *
  * A source's file is finished (its rest handed out as a last line, then
@@ -79,7 +79,10 @@ reopen(struct follow *f, size_t i)
 
 	if ((fd = follow_open_file(s->fs_path, &st)) == -1) {
 		/* A rotation leaves the path missing for a while. */
-		if (errno != ENOENT && errno != s->fs_warned)
+		if (errno == EINVAL && s->fs_warned != EINVAL)
+			warnx("%s: not a regular file; waiting for one",
+			    s->fs_path);
+		else if (errno != ENOENT && errno != s->fs_warned)
 			warn("%s", s->fs_path);
 		s->fs_warned = errno;
 		return;
@@ -114,14 +117,15 @@ truncated(struct follow *f, size_t i)
 	struct fsrc		*s = &f->f_src[i];
 	struct state_pos	 last;
 	struct stat		 st;
-	int			 fd;
+	int			 fd, known;
 
 	if (f->f_cur == (long)i)
 		detach(f);
 	ledger_last_taken(f->f_lg, i, &last);
-	if (last.sp_dev == s->fs_dev && last.sp_ino == s->fs_ino &&
-	    (last.sp_off > 0 || last.sp_hlen > 0) && (fd = follow_rotated(f, s->fs_path, &last, 0,
-	    s->fs_ino, &st)) != -1) {
+	known = last.sp_off > 0 || last.sp_hlen > 0;
+	if (known && last.sp_dev == s->fs_dev && last.sp_ino == s->fs_ino &&
+	    (fd = follow_rotated(f, s->fs_path, &last, 0, s->fs_ino,
+	    &st)) != -1) {
 		close(s->fs_fd);
 		follow_use(f, i, fd, &st, last.sp_off, 1);
 		last.sp_dev = s->fs_dev;
@@ -129,7 +133,7 @@ truncated(struct follow *f, size_t i)
 		ledger_mark(f->f_lg, i, &last);
 		return;
 	}
-	if (last.sp_off > 0 || last.sp_hlen > 0)
+	if (known)
 		warnx("%s: truncated, and %s.1 does not continue it: read "
 		    "again from its start", s->fs_path, s->fs_path);
 	s->fs_pos = 0;

@@ -173,7 +173,7 @@ input_read(struct input *in)
 			return INPUT_DATA;
 		}
 		if (n == 0 && in->in_follow) {
-			in->in_idle = 1;	/* the end of the file, for now */
+			in->in_idle = 1;	/* the end, for now */
 			return INPUT_AGAIN;
 		}
 		if (n == 0) {

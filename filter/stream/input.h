@@ -37,8 +37,8 @@ struct input {
 	uint64_t in_bytes;	/* bytes read so far, all descriptors */
 	/* Follow mode only: */
 	int	 in_follow;
-	int	 in_idle;	/* the last read found the end of the file */
-	int	 in_final;	/* the file is finished: hand out its rest */
+	int	 in_idle;	/* the last read found the end */
+	int	 in_final;	/* file finished: hand out its rest */
 	uint64_t in_off;	/* file offset of in_buf[in_end] */
 	struct ledger *in_ledger;
 };

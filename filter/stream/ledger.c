@@ -33,7 +33,7 @@ struct lent {
 struct lsrc {
 	struct state_pos	ls_committed;
 	struct state_pos	ls_taken;
-	struct state_pos	ls_head;	/* sp_dev, sp_ino, sp_hlen, sp_hfp */
+	struct state_pos	ls_head;	/* file and head fingerprint */
 };
 
 struct ledger {
@@ -41,7 +41,7 @@ struct ledger {
 	size_t		 lg_cap;	/* a power of 2 */
 	size_t		 lg_head;
 	size_t		 lg_len;
-	size_t		 lg_emit;	/* entries from the head all emitted */
+	size_t		 lg_emit;	/* head entries all emitted */
 	struct lsrc	*lg_src;
 	size_t		 lg_nsrc;
 	size_t		 lg_cur;	/* the source units come from */
@@ -50,10 +50,10 @@ struct ledger {
 	uint64_t	 lg_appended;	/* the last mark */
 	uint64_t	 lg_written;
 	uint64_t	 lg_cmark;	/* committed output mark */
-	uint64_t	 lg_open_at;	/* lg_written when lg_outfd opened */
+	uint64_t	 lg_open_at;	/* lg_written at its opening */
 	int		 lg_outfd;
 	int		 lg_dirty;
-	int		 lg_urgent;	/* worth a save at once: ledger.h */
+	int		 lg_urgent;	/* save at once: ledger.h */
 	uint8_t		 lg_key[STATE_KEYLEN];
 };
 
@@ -194,7 +194,7 @@ entry_for_unit(struct ledger *lg)
 		    e->lent_pos.sp_dev == lg->lg_dev &&
 		    e->lent_pos.sp_ino == lg->lg_ino) {
 			if (lg->lg_emit == lg->lg_len)
-				lg->lg_emit--;	/* it has a unit to emit */
+				lg->lg_emit--;	/* a unit to emit again */
 			return e;
 		}
 	}
@@ -236,7 +236,7 @@ ledger_emitted(struct ledger *lg, uint64_t mark)
 
 	lg->lg_appended = mark;
 	if (lg->lg_emit == lg->lg_len)
-		return;		/* not a unit of ours: never with --state */
+		return;		/* no unit of ours (not with --state) */
 	e = at(lg, lg->lg_emit);
 	e->lent_emitted++;
 	e->lent_mark = mark;

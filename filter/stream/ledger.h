@@ -49,8 +49,8 @@ void		 ledger_free(struct ledger *lg);
  */
 uint64_t	 ledger_hash(const struct ledger *lg, const char *p,
 		    size_t len);
-void		 ledger_fp(const struct ledger *lg, const char *p, size_t len,
-		    struct state_pos *pos);
+void		 ledger_fp(const struct ledger *lg, const char *p,
+		    size_t len, struct state_pos *pos);
 
 /* Where src stands at start: committed and taken at pos. */
 void		 ledger_init(struct ledger *lg, size_t src,

@@ -37,7 +37,7 @@ struct output {
 	uint64_t		 op_lines_confirmed;
 	int			 op_slot_data;	/* in the last poll set, or -1 */
 	int			 op_slot_confirm;
-	uint64_t		 op_written;	/* bytes of op_data written */
+	uint64_t		 op_written;	/* op_data bytes written */
 	struct ledger		*op_ledger;	/* --follow, or NULL */
 };
 

@@ -20,7 +20,7 @@
 
 struct cur {
 	const char	*c_p;
-	const char	*c_end;		/* of the current line, at its '\n' */
+	const char	*c_end;		/* the current line's '\n' */
 	const char	*c_bufend;
 	size_t		 c_line;	/* 1-based */
 	char		*c_err;
@@ -200,8 +200,8 @@ input_line(struct cur *c, struct state *st)
 	    number(c, &pos.sp_off, 0) == -1 || number(c, &fplen, 0) == -1 ||
 	    hexbytes(c, fp, sizeof(fp), 0) == -1 ||
 	    number(c, &hlen, 0) == -1 || hexbytes(c, hfp, sizeof(hfp), 0) == -1)
-		return bad(c, "expected \"input DEV INO OFFSET FPLEN FP HEADLEN "
-		    "HEAD PATH\"");
+		return bad(c, "expected \"input DEV INO OFFSET FPLEN FP "
+		    "HEADLEN HEAD PATH\"");
 	pos.sp_fplen = (uint32_t)fplen;
 	pos.sp_fp = be64(fp);
 	pos.sp_hlen = (uint32_t)hlen;

@@ -48,7 +48,7 @@ struct state_pos {
 	uint32_t	sp_fplen;	/* <= min(sp_off, STATE_FP_MAX) */
 	uint64_t	sp_fp;
 	uint32_t	sp_hlen;	/* <= STATE_FP_MAX; 0: unknown */
-	uint64_t	sp_hfp;		/* of the file's first sp_hlen bytes */
+	uint64_t	sp_hfp;		/* of its first sp_hlen bytes */
 };
 
 struct state_input {

@@ -41,7 +41,7 @@ Test(ledger, commits_what_was_written_in_order)
 	take(lg, 10, 10, 1);
 	take(lg, 25, 15, 1);
 	take(lg, 30, 5, 1);
-	ledger_emitted(lg, 12);		/* annotated: longer than taken */
+	ledger_emitted(lg, 12);		/* annotated: longer */
 	ledger_emitted(lg, 40);
 	ledger_written(lg, 11);
 	cr_expect_eq(committed_off(lg, 0), 0, "nothing whole yet");

@@ -141,8 +141,8 @@ Test(statefile, refused_files_name_themselves)
 	struct afile	 af;
 	struct state	 st;
 	char		 err[256], link[80];
-	const char	*good = "ptrtag-state 1\nkey 00112233445566778899aabbcc"
-	    "ddeeff\noutput -\nend 0\n";
+	const char	*good = "ptrtag-state 1\nkey 00112233445566778899aabb"
+	    "ccddeeff\noutput -\nend 0\n";
 
 	write_file(path, "ptrtag-state 1\nkey 00\n", 0600);
 	cr_expect_eq(statefile_open(&af, path, &st, err, sizeof(err)), -1);
