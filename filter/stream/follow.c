@@ -141,6 +141,26 @@ truncated(struct follow *f, size_t i)
 	mark_start(f, i);
 }
 
+/*
+ * 1 when source i's file no longer holds what was read of it: its first
+ * bytes or the last line handed out differ (truncated and written again
+ * since the last check). The file is left at pos, where reading goes on.
+ */
+static int
+rewritten(struct follow *f, size_t i, uint64_t pos)
+{
+	struct fsrc		*s = &f->f_src[i];
+	struct state_pos	 last;
+	int			 held;
+
+	ledger_last_taken(f->f_lg, i, &last);
+	if (last.sp_dev != s->fs_dev || last.sp_ino != s->fs_ino)
+		return 0;
+	held = follow_holds(f, s->fs_fd, &last);
+	(void)lseek(s->fs_fd, (off_t)pos, SEEK_SET);
+	return !held;
+}
+
 /* One check of source i: new bytes, rotation, truncation, appearance. */
 static void
 check_one(struct follow *f, size_t i)
@@ -162,7 +182,8 @@ check_one(struct follow *f, size_t i)
 		    (uint64_t)pst.st_dev == s->fs_dev &&
 		    (uint64_t)pst.st_ino == s->fs_ino;
 		s->fs_rotated = same ? 0 : s->fs_rotated + 1;
-		if (same && (uint64_t)st.st_size < pos) {
+		if (same && ((uint64_t)st.st_size < pos || rewritten(f, i,
+		    pos))) {
 			truncated(f, i);
 			return;
 		}
