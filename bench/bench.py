@@ -441,8 +441,9 @@ def run_trickle(argv, lines, rate, cap_extra, tail):
 
 # --------------------------------------------------------------- checking
 
-KV = re.compile(rb' rdns_ip=(\S+)(?: rdns_host=(\S+))? rdns_fcrdns=(\w+)'
-                rb'( rdns_generic=yes)?')
+# One group of ptrtag's kv block (ptrtag.1, OUTPUT): host "-" for none.
+KV = re.compile(rb' rdns_ip=(\S+) rdns_host=(\S+) rdns_fcrdns=(\w+)'
+                rb' rdns_generic=(true|false)')
 
 
 def check(kind, outfile_or_lines, inlines, truth, variant='delay'):
@@ -485,8 +486,8 @@ def check(kind, outfile_or_lines, inlines, truth, variant='delay'):
                 verdict = 'missing'
             else:
                 verdict = k.group(3).decode()
-                host = k.group(2).decode() if k.group(2) else None
-                gen = bool(k.group(4))
+                host = k.group(2).decode() if k.group(2) != b'-' else None
+                gen = k.group(4) == b'true'
                 if dropped:
                     ok = verdict in ('timeout', 'temperror')
                 elif t['verdict'] == 'none':

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ares.h>
@@ -22,6 +23,7 @@
 #include "input.h"
 #include "ipscan.h"
 #include "loop.h"
+#include "metricsfile.h"
 #include "nbio.h"
 #include "options.h"
 #include "output.h"
@@ -30,39 +32,119 @@
 #include "stats.h"
 #include "util.h"
 
-/* Open every input now, so an unreadable file is a usage error (2). */
+/* How messages name FILE argument i ("-" is the standard input). */
+static const char *
+input_name(char **files, size_t i)
+{
+	if (files[0] == NULL || strcmp(files[i], "-") == 0)
+		return "stdin";
+	return files[i];
+}
+
+/*
+ * Close fds[0..n), then exit 2 naming the input: before exiting, so that
+ * the leak checker, which runs at exit too, finds nothing open.
+ */
+static void __attribute__((noreturn))
+refuse_input(int *fds, size_t n, const char *name, const char *why)
+{
+	while (n-- > 0)
+		if (fds[n] != STDIN_FILENO)
+			close(fds[n]);
+	free(fds);
+	errx(2, "%s: %s", name, why);
+}
+
+/*
+ * Open every input now, so that one that cannot be read is a usage error
+ * (2): a file that cannot be opened, or a directory (ptrtag.1, EXIT
+ * STATUS). The standard input is checked too when it is an input.
+ */
 static int *
 open_inputs(char **files, size_t *nfds)
 {
-	size_t	 i, n = 0;
-	int	*fds;
+	struct stat	 sb;
+	size_t		 i, n = 0;
+	int		*fds;
 
 	while (files[n] != NULL)
 		n++;
-	if (n == 0) {
-		fds = xcalloc(1, sizeof(*fds));
-		*nfds = 1;
-		return fds;
-	}
-	fds = xcalloc(n, sizeof(*fds));
-	for (i = 0; i < n; i++) {
-		if (strcmp(files[i], "-") == 0)
+	*nfds = n > 0 ? n : 1;
+	fds = xcalloc(*nfds, sizeof(*fds));
+	for (i = 0; i < *nfds; i++) {
+		if (n == 0 || strcmp(files[i], "-") == 0)
 			fds[i] = STDIN_FILENO;
 		else if ((fds[i] = open(files[i], O_RDONLY | O_CLOEXEC)) ==
-		    -1) {
-			/* Free first: the leak checker runs at exit too. */
-			const char *bad = files[i];
-			int saved = errno;
-
-			while (i-- > 0)
-				if (fds[i] != STDIN_FILENO)
-					close(fds[i]);
-			free(fds);
-			errx(2, "%s: %s", bad, strerror(saved));
-		}
+		    -1)
+			refuse_input(fds, i, files[i], strerror(errno));
+		if (fstat(fds[i], &sb) == -1)
+			refuse_input(fds, i + 1, input_name(files, i),
+			    strerror(errno));
+		if (S_ISDIR(sb.st_mode))
+			refuse_input(fds, i + 1, input_name(files, i),
+			    strerror(EISDIR));
 	}
-	*nfds = n;
 	return fds;
+}
+
+static int
+same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/*
+ * The input among fds[0..nfds) that is the file sb describes, as
+ * FILE arguments name it, or NULL. Only regular files count: a terminal
+ * or /dev/null may well be both read and written.
+ */
+static const char *
+input_among(const struct stat *sb, char **files, const int *fds,
+    size_t nfds)
+{
+	struct stat	in;
+	size_t		i;
+
+	if (!S_ISREG(sb->st_mode))
+		return NULL;
+	for (i = 0; i < nfds; i++)
+		if (fstat(fds[i], &in) == 0 && S_ISREG(in.st_mode) &&
+		    same_file(&in, sb))
+			return input_name(files, i);
+	return NULL;
+}
+
+/*
+ * An output that is one of the inputs would read its own lines back
+ * without end, and a cache file that is one of them would be replaced
+ * by the cache: refuse both, whatever names or links lead to the file
+ * (ptrtag.1, EXIT STATUS).
+ */
+static void
+check_outputs(const struct config *cfg, int outfd, const int *fds,
+    size_t nfds)
+{
+	struct stat	 out, cache;
+	const char	*in;
+
+	if (fstat(outfd, &out) == 0 &&
+	    (in = input_among(&out, cfg->cf_files, fds, nfds)) != NULL) {
+		if (cfg->cf_output != NULL)
+			errx(2, "-o %s: the same file as the input %s",
+			    cfg->cf_output, in);
+		errx(2, "%s: the same file as the standard output", in);
+	}
+	if (cfg->cf_cache_file == NULL ||
+	    lstat(cfg->cf_cache_file, &cache) == -1)
+		return;
+	if ((in = input_among(&cache, cfg->cf_files, fds, nfds)) != NULL)
+		errx(2, "--cache-file %s: the same file as the input %s",
+		    cfg->cf_cache_file, in);
+	if (S_ISREG(cache.st_mode) && fstat(outfd, &out) == 0 &&
+	    same_file(&cache, &out))
+		errx(2, "--cache-file %s: the same file as the %s",
+		    cfg->cf_cache_file, cfg->cf_output != NULL ? "-o file" :
+		    "standard output");
 }
 
 /*
@@ -84,19 +166,25 @@ make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 	    dirs, 1, errbuf, errlen);
 }
 
-/* --extract: the inputs in turn, through the filter's framing. */
+/*
+ * --extract: the inputs in turn, through the filter's framing. Exits 1
+ * when an input failed on the way (input.h).
+ */
 static int
 run_extract(const struct config *cfg, struct ipscan *sc, int *fds,
     size_t nfds)
 {
 	struct input	in;
+	int		rc;
 
 	input_init(&in, fds, nfds, cfg->cf_max_line);
+	input_files(&in, cfg->cf_files, 1);
 	if (extract_run(sc, &in, STDOUT_FILENO, cfg->cf_max_ips) == -1 &&
 	    errno != EPIPE)
 		err(1, "extract");
+	rc = input_failed(&in) ? 1 : 0;
 	input_free(&in);
-	return 0;
+	return rc;
 }
 
 static int
@@ -148,6 +236,28 @@ start_resolver(const struct config *cfg, struct stats *st)
 	return rsv;
 }
 
+/*
+ * The --metrics-file, written once now: a directory ptrtag cannot write
+ * to is a usage error, found before any input is read.
+ */
+static struct metricsfile *
+open_metrics(const struct config *cfg, const struct stats *st,
+    const struct rsv *rsv)
+{
+	struct metricsfile	*mf;
+	struct stats_gauges	 g;
+	char			 errbuf[PATH_MAX + 128];
+
+	if (cfg->cf_metrics_file == NULL)
+		return NULL;
+	rsv_gauges(rsv, &g);
+	if ((mf = metricsfile_open(cfg->cf_metrics_file,
+	    cfg->cf_metrics_interval, st, &g, now_ms(), errbuf,
+	    sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	return mf;
+}
+
 /* Never O_NONBLOCK on a shared description: see nbio.h. */
 static void
 setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
@@ -174,6 +284,8 @@ confine_filter(const struct config *cfg, struct sandbox_plan *sp)
 		(void)sandbox_allow_file(sp, cfg->cf_output);
 	if (cfg->cf_cache_file != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_cache_file);
+	if (cfg->cf_metrics_file != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_metrics_file);
 	if (cfg->cf_state != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_state);
 	for (i = 0; cfg->cf_follow && cfg->cf_files[i] != NULL; i++)
@@ -196,6 +308,7 @@ start_input(struct loop_ctx *lc, struct input *in, int *fds, size_t nfds)
 	lc->lc_progress = NULL;
 	if (!cfg->cf_follow) {
 		input_init(in, fds, nfds, cfg->cf_max_line);
+		input_files(in, cfg->cf_files, 1);
 		lc->lc_progress = progress_create(cfg->cf_progress, fds, nfds,
 		    now_ms());
 		return;
@@ -230,6 +343,7 @@ main(int argc, char **argv)
 	if ((sc = make_scanner(&cfg, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
+		check_outputs(&cfg, STDOUT_FILENO, fds, nfds);
 		signal(SIGPIPE, SIG_IGN);
 		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);
@@ -239,7 +353,9 @@ main(int argc, char **argv)
 	memset(&st, 0, sizeof(st));
 	lc.lc_cfg = &cfg;
 	lc.lc_outfd = open_output(&cfg);
+	check_outputs(&cfg, lc.lc_outfd, fds, nfds);
 	rsv = start_resolver(&cfg, &st);
+	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
 	start_input(&lc, &in, fds, nfds);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
 	loop_signals();
@@ -254,11 +370,14 @@ main(int argc, char **argv)
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
 	confine_filter(&cfg, &sp);
-	rc = loop_run(&lc);
+	/* An input that failed on the way is a runtime failure (input.h). */
+	if ((rc = loop_run(&lc)) == 0 && input_failed(&in))
+		rc = 1;
 	progress_end(lc.lc_progress);
 	follow_close(lc.lc_follow);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);
+	metricsfile_close(lc.lc_metrics);
 	rsv_destroy(rsv);
 	ares_library_cleanup();
 	input_free(&in);

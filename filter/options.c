@@ -2,7 +2,7 @@
  * options: see options.h. Every default and range comes from config.h,
  * which the help text (usage.c) prints too, so the two cannot drift.
  * Most options are rows of the tables below; other_option() holds the
- * rest.
+ * rest. What the options mean together is optcheck.c's.
  */
 #include <arpa/inet.h>
 #include <err.h>
@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bounds.h"
 #include "dnsmsg.h"
+#include "optcheck.h"
 #include "options.h"
 #include "usage.h"
 
@@ -23,7 +23,8 @@ enum {
 	OPT_MIN_TTL, OPT_MAX_TTL, OPT_NEG_TTL, OPT_ERR_TTL, OPT_CACHE_FILE,
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
-	OPT_NO_SANDBOX, OPT_FOLLOW, OPT_STATE,
+	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_FOLLOW,
+	OPT_STATE,
 };
 
 static const struct option longopts[] = {
@@ -42,6 +43,8 @@ static const struct option longopts[] = {
 	{ "neg-ttl",	required_argument, NULL, OPT_NEG_TTL },
 	{ "err-ttl",	required_argument, NULL, OPT_ERR_TTL },
 	{ "cache-file",	required_argument, NULL, OPT_CACHE_FILE },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
+	{ "metrics-interval", required_argument, NULL, OPT_METRICS_INTERVAL },
 	{ "pattern",	required_argument, NULL, 'p' },
 	{ "max-ips",	required_argument, NULL, OPT_MAX_IPS },
 	{ "max-line",	required_argument, NULL, OPT_MAX_LINE },
@@ -158,10 +161,10 @@ options_servers(const char *list, char *out, size_t outsz,
 static void
 cidr_option(struct ipaddr_set *set, const char *opt, const char *arg)
 {
-	const char	*errstr;
+	char	err[128];
 
-	if (ipaddr_set_parse(set, arg, &errstr) == -1)
-		bad("%s %s: %s", opt, arg, errstr);
+	if (ipaddr_set_parse(set, arg, err, sizeof(err)) == -1)
+		bad("%s %s: %s", opt, arg, err);
 }
 
 static void
@@ -185,6 +188,7 @@ defaults(struct config *cfg)
 	cfg->cf_format = CFG_FORMAT_KV;
 	cfg->cf_window_lines = CFG_WINDOW_LINES;
 	cfg->cf_window_bytes = CFG_WINDOW_BYTES;
+	cfg->cf_metrics_interval = CFG_METRICS_INTERVAL;
 }
 
 static void
@@ -192,6 +196,8 @@ prefix_option(struct config *cfg, const char *arg)
 {
 	size_t	i, len = strlen(arg);
 
+	if (len == 0)
+		bad("--prefix: must not be empty");
 	if (len > CFG_PREFIX_MAX)
 		bad("--prefix %s: longer than %d bytes", arg, CFG_PREFIX_MAX);
 	for (i = 0; i < len; i++)
@@ -203,47 +209,19 @@ prefix_option(struct config *cfg, const char *arg)
 }
 
 
-/* Cross-checks between options, after all of them are read. */
+/* The --server list in c-ares' form; optcheck.c checks the rest. */
 static void
-finish(struct config *cfg, int exclude_none)
+finish(struct config *cfg)
 {
 	static char	servers[1024];
 	const char	*errstr;
-	uint32_t	 pending, room;
 
-	if (!exclude_none) {
-		struct ipaddr_set	user = cfg->cf_exclude;
-
-		memset(&cfg->cf_exclude, 0, sizeof(cfg->cf_exclude));
-		ipaddr_set_add_defaults(&cfg->cf_exclude);
-		for (size_t i = 0; i < user.is_count &&
-		    cfg->cf_exclude.is_count < IPADDR_SETMAX; i++)
-			cfg->cf_exclude.is_prefix[cfg->cf_exclude.is_count++] =
-			    user.is_prefix[i];
-	}
-	if (cfg->cf_min_ttl > cfg->cf_max_ttl)
-		bad("--min-ttl %u is above --max-ttl %u", cfg->cf_min_ttl,
-		    cfg->cf_max_ttl);
 	if (cfg->cf_servers != NULL) {
 		if (options_servers(cfg->cf_servers, servers, sizeof(servers),
 		    &errstr) == -1)
 			bad("--server %s: %s", cfg->cf_servers, errstr);
 		cfg->cf_servers = servers;
 	}
-	/*
-	 * Queued lines pin the cache entries they refer to, and so do
-	 * pending lookups (at most pending_bound(), bounds.h): shrink the
-	 * window so that, at two distinct addresses per line, pins leave
-	 * room in the cache. (A window of lines that each carry more only
-	 * means that new addresses are skipped while the cache is full of
-	 * pinned entries.)
-	 */
-	pending = pending_bound(cfg->cf_max_inflight);
-	room = cfg->cf_cache_size > pending ? cfg->cf_cache_size - pending : 0;
-	if (room / 2 < cfg->cf_window_lines)
-		cfg->cf_window_lines = room / 2;
-	if (cfg->cf_window_lines < 1)
-		cfg->cf_window_lines = 1;
 }
 
 /* The options that set one uint32_t of struct config in a range. */
@@ -279,6 +257,8 @@ static const struct number_opt number_opts[] = {
 	    CFG_MAX_IPS_HI),
 	NUMBER(OPT_MAX_LINE, "--max-line", cf_max_line, CFG_MAX_LINE_LO,
 	    CFG_MAX_LINE_HI),
+	NUMBER(OPT_METRICS_INTERVAL, "--metrics-interval", cf_metrics_interval,
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI),
 };
 
 /* The resolver keeps at most DNSMSG_NAMES_MAX names per PTR answer. */
@@ -304,16 +284,39 @@ static const struct {
 	{ 's',		  offsetof(struct config, cf_servers) },
 	{ 'o',		  offsetof(struct config, cf_output) },
 	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
+	{ OPT_METRICS_FILE, offsetof(struct config, cf_metrics_file) },
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
 	{ OPT_STATE,	  offsetof(struct config, cf_state) },
 };
 
+#define NLONGOPTS	(NITEMS(longopts) - 1)
+
 /* What options_parse() remembers between options. */
 struct parse_state {
-	int	ps_exclude_none;
-	int	ps_mmexternal;
-	int	ps_delay_set;
+	int		 ps_exclude_none;
+	int		 ps_mmexternal;
+	int		 ps_delay_set;
+	/* The long names of the options given, once each, for optcheck. */
+	const char	*ps_given[NLONGOPTS + 1];
+	size_t		 ps_ngiven;
 };
+
+/* Remember that the option of getopt value ch was given. */
+static void
+note_given(struct parse_state *ps, int ch)
+{
+	size_t	i, j;
+
+	for (i = 0; i < NLONGOPTS; i++) {
+		if (longopts[i].val != ch)
+			continue;
+		for (j = 0; j < ps->ps_ngiven; j++)
+			if (ps->ps_given[j] == longopts[i].name)
+				return;
+		ps->ps_given[ps->ps_ngiven++] = longopts[i].name;
+		return;
+	}
+}
 
 /* Apply ch when a table above has it: 1, else 0. */
 static int
@@ -389,10 +392,10 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 {
 	switch (ch) {
 	case OPT_EXCLUDE:
-		if (strcmp(arg, "none") == 0) {
+		/* none drops the defaults, not the ranges given. */
+		if (strcmp(arg, "none") == 0)
 			ps->ps_exclude_none = 1;
-			memset(&cfg->cf_exclude, 0, sizeof(cfg->cf_exclude));
-		} else
+		else
 			cidr_option(&cfg->cf_exclude, "--exclude", arg);
 		break;
 	case OPT_ONLY:
@@ -434,38 +437,6 @@ other_option(struct config *cfg, struct parse_state *ps, int ch,
 	}
 }
 
-/*
- * --follow reads named regular files and nothing else; --state needs it,
- * and lines in order (ptrtag.1, FOLLOWING).
- */
-static void
-follow_checks(const struct config *cfg, int mmexternal)
-{
-	const char	*st = cfg->cf_state;
-	size_t		 n;
-
-	if (st != NULL && !cfg->cf_follow)
-		bad("--state needs --follow: it records where followed files "
-		    "were read");
-	if (cfg->cf_follow && (cfg->cf_extract || mmexternal ||
-	    cfg->cf_omprog))
-		bad("--follow reads files; it takes neither --extract, "
-		    "--mmexternal nor --omprog");
-	if (st != NULL && cfg->cf_unordered)
-		bad("--state records lines written in order; it takes no "
-		    "--unordered");
-	if (st != NULL && ((cfg->cf_cache_file != NULL && strcmp(st,
-	    cfg->cf_cache_file) == 0) || (cfg->cf_output != NULL &&
-	    strcmp(st, cfg->cf_output) == 0)))
-		bad("--state %s: also named by -o or --cache-file", st);
-	for (n = 0; cfg->cf_follow && cfg->cf_files[n] != NULL; n++)
-		if (strcmp(cfg->cf_files[n], "-") == 0)
-			bad("--follow: '-' (the standard input) cannot be "
-			    "followed; name a file");
-	if (cfg->cf_follow && (n == 0 || n > CFG_FOLLOW_MAX))
-		bad("--follow needs 1 to %d FILEs", CFG_FOLLOW_MAX);
-}
-
 void
 options_parse(int argc, char **argv, struct config *cfg)
 {
@@ -479,21 +450,16 @@ options_parse(int argc, char **argv, struct config *cfg)
 	    NULL)) != -1) {
 		if (ch == 'd')
 			ps.ps_delay_set = 1;
+		note_given(&ps, ch);
 		if (!table_option(cfg, ch, optarg))
 			other_option(cfg, &ps, ch, optarg, argv[optind - 1]);
 	}
 	cfg->cf_files = argv + optind;
 	if (ps.ps_mmexternal) {
-		if (cfg->cf_omprog || cfg->cf_output != NULL)
-			bad("--mmexternal replies on standard output; it takes "
-			    "neither --omprog nor -o");
 		cfg->cf_format = CFG_FORMAT_MMEXTERNAL;
 		if (!ps.ps_delay_set)
 			cfg->cf_max_delay_ms = CFG_MMEXTERNAL_DELAY_MS;
 	}
-	if (cfg->cf_omprog && cfg->cf_output == NULL)
-		bad("--omprog needs -o FILE: standard output carries the "
-		    "confirmations");
-	follow_checks(cfg, ps.ps_mmexternal);
-	finish(cfg, ps.ps_exclude_none);
+	finish(cfg);
+	optcheck(cfg, ps.ps_given, ps.ps_exclude_none);
 }

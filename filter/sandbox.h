@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#define SANDBOX_DIRS_MAX	8	/* -o, --cache-file, --state, twice each */
+#define SANDBOX_DIRS_MAX	8	/* -o, --cache-file, --metrics-file, --state */
 
 /*
  * What sandbox_enter() will do. Callers allocate it (on the stack) and

@@ -31,7 +31,8 @@ usage(void)
 	printf(
 "usage: ptrtag [options] [FILE ...]\n"
 "Append reverse DNS and forward-confirmed reverse DNS (FCrDNS) verdicts\n"
-"for every IPv4/IPv6 address in each log line. Defaults in parentheses.\n"
+"for every IPv4/IPv6 address in each log line of each FILE (or stdin;\n"
+"gzip data is decompressed). Defaults in parentheses.\n"
 "\n"
 "Resolution:\n"
 "  -s, --server ADDR[:PORT],...  DNS servers (default: resolv.conf)\n"
@@ -41,7 +42,7 @@ usage(void)
 "  -j, --max-inflight N    DNS queries in flight (%u; %u..%u)\n"
 "      --max-qps N         cap on queries per second (0: off; ..%u)\n"
 "      --max-names N       PTR names followed per address (%u; %u..%u)\n"
-"      --exclude CIDR,...  never look up (adds to defaults; 'none' clears)\n"
+"      --exclude CIDR,...  never look up (adds to defaults; 'none' drops them)\n"
 "      --only CIDR,...     look up only these\n",
 	    CFG_TIMEOUT_MS, CFG_TIMEOUT_MS_LO, CFG_TIMEOUT_MS_HI,
 	    CFG_TRIES, CFG_TRIES_LO, CFG_TRIES_HI,
@@ -71,6 +72,8 @@ usage(void)
 "  -o, --output FILE       append to FILE; reopened on SIGHUP\n"
 "      --unordered         write each line as soon as it is ready\n"
 "      --stats[=json]      counters to stderr at exit and on SIGUSR1\n"
+"      --metrics-file PATH counters for Prometheus, replaced atomically\n"
+"      --metrics-interval S  seconds between writes (%u; %u..%u)\n"
 "      --omprog            rsyslog omprog confirmations (OK) on stdout\n"
 "      --mmexternal        rsyslog mmexternal: one JSON reply per line\n"
 "      --progress[=never]  progress line when reading files on a tty\n"
@@ -80,7 +83,8 @@ usage(void)
 "Confinement (after start-up; see SANDBOX in ptrtag(1)):\n"
 "      --user NAME         run as NAME once everything is open\n"
 "      --no-sandbox        no seccomp filter, Landlock or no_new_privs\n"
-"  -h, --help / -V, --version\n", CFG_PREFIX);
+"  -h, --help / -V, --version\n", CFG_PREFIX, CFG_METRICS_INTERVAL,
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI);
 	usage_verdicts();
 	printf("See ptrtag(1) for details.\n");
 }

@@ -50,6 +50,10 @@
 #define CFG_MAX_LINE		65536
 #define CFG_MAX_LINE_LO		1
 #define CFG_MAX_LINE_HI		(64 << 20)
+/* --metrics-interval: seconds between writes of the --metrics-file. */
+#define CFG_METRICS_INTERVAL	15
+#define CFG_METRICS_INTERVAL_LO	1
+#define CFG_METRICS_INTERVAL_HI	3600
 #define CFG_PREFIX		"rdns_"
 #define CFG_PREFIX_MAX		32		/* bytes */
 /* -p may be given this many times. */
@@ -121,12 +125,14 @@ struct config {
 	uint32_t		 cf_max_line;
 	uint32_t		 cf_window_lines;
 	uint32_t		 cf_window_bytes;
+	uint32_t		 cf_metrics_interval;	/* seconds */
 	struct ipaddr_set	 cf_exclude;
 	struct ipaddr_set	 cf_only;
 	enum cfg_format		 cf_format;
 	const char		*cf_prefix;
 	const char		*cf_output;	/* NULL: stdout */
 	const char		*cf_cache_file;
+	const char		*cf_metrics_file;	/* NULL: none */
 	int			 cf_unordered;
 	int			 cf_extract;
 	enum cfg_stats		 cf_stats;

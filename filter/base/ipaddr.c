@@ -325,14 +325,56 @@ ipaddr_plen(const char *s, size_t len, unsigned int max, unsigned int *plen)
 	return 0;
 }
 
+/* The text of err, at most errlen bytes with its NUL. */
+static int
+set_error(char *err, size_t errlen, const char *why)
+{
+	snprintf(err, errlen, "%s", why);
+	return -1;
+}
+
+size_t
+ipaddr_prefix_ntop(const struct ipaddr_prefix *pfx, char *buf, size_t bufsz)
+{
+	char	addr[IPADDR_STRMAX];
+	int	n;
+
+	if (ipaddr_ntop(&pfx->ip_addr, addr, sizeof(addr)) == 0)
+		return 0;
+	n = snprintf(buf, bufsz, "%s/%u", addr, (unsigned int)pfx->ip_len);
+	return n < 0 || (size_t)n >= bufsz ? 0 : (size_t)n;
+}
+
+/*
+ * A prefix with host bits set (10.0.0.1/8) is refused with the network
+ * it would have meant, so that a typo is never read as a wider or other
+ * range than the one intended (ptrtag.1, --exclude).
+ */
+static int
+host_bits(const struct ipaddr_prefix *given, char *err, size_t errlen)
+{
+	struct ipaddr_prefix	net = *given;
+	char			text[IPADDR_STRMAX + 8];
+
+	ipaddr_mask(&net.ip_addr, net.ip_len);
+	if (memcmp(net.ip_addr.ia_bytes, given->ip_addr.ia_bytes,
+	    sizeof(net.ip_addr.ia_bytes)) == 0)
+		return 0;
+	if (ipaddr_prefix_ntop(&net, text, sizeof(text)) == 0)
+		return set_error(err, errlen, "host bits set");
+	snprintf(err, errlen, "host bits set; the network is %s", text);
+	return -1;
+}
+
 /*
  * Parse one "addr[/len]" item into *pfx. An IPv4-mapped prefix of at
  * least 96 bits becomes the IPv4 prefix it covers, because addresses
- * are unmapped before they are matched. Host bits are cleared.
+ * are unmapped before they are matched (and a message about its host
+ * bits names that IPv4 network). Host bits are refused.
  */
 static int
 ipaddr_prefix_parse(const char *s, size_t len, struct ipaddr_prefix *pfx,
-    const char **errstr)
+    char *err, size_t errlen)
 {
 	const char	*slash;
 	size_t		 alen, start, tail;
@@ -343,30 +385,26 @@ ipaddr_prefix_parse(const char *s, size_t len, struct ipaddr_prefix *pfx,
 	tail = len - alen;
 	if (memchr(s, '%', alen) != NULL ||
 	    ipaddr_undecorate(s, &alen, &start) == -1 ||
-	    ipaddr_pton(s + start, alen, &pfx->ip_addr) == -1) {
-		*errstr = "invalid address";
-		return -1;
-	}
+	    ipaddr_pton(s + start, alen, &pfx->ip_addr) == -1)
+		return set_error(err, errlen, "invalid address");
 	max = pfx->ip_addr.ia_family == AF_INET ? 32 : 128;
 	plen = max;
 	if (slash != NULL &&
-	    ipaddr_plen(slash + 1, tail - 1, max, &plen) == -1) {
-		*errstr = "invalid prefix length";
-		return -1;
-	}
+	    ipaddr_plen(slash + 1, tail - 1, max, &plen) == -1)
+		return set_error(err, errlen, "invalid prefix length");
+	pfx->ip_len = (uint8_t)plen;
 	if (pfx->ip_addr.ia_family == AF_INET6 && plen >= 96 &&
 	    memcmp(pfx->ip_addr.ia_bytes, ipaddr_mapped_prefix,
 	    sizeof(ipaddr_mapped_prefix)) == 0) {
 		ipaddr_unmap(&pfx->ip_addr);
-		plen -= 96;
+		pfx->ip_len = (uint8_t)(plen - 96);
 	}
-	ipaddr_mask(&pfx->ip_addr, plen);
-	pfx->ip_len = (uint8_t)plen;
-	return 0;
+	return host_bits(pfx, err, errlen);
 }
 
 int
-ipaddr_set_parse(struct ipaddr_set *set, const char *csv, const char **errstr)
+ipaddr_set_parse(struct ipaddr_set *set, const char *csv, char *err,
+    size_t errlen)
 {
 	const char	*p = csv, *end, *s, *e;
 	size_t		 count = set->is_count;
@@ -379,16 +417,12 @@ ipaddr_set_parse(struct ipaddr_set *set, const char *csv, const char **errstr)
 			;
 		for (e = end; e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
 			;
-		if (s == e) {
-			*errstr = "empty prefix";
-			return -1;
-		}
-		if (count == IPADDR_SETMAX) {
-			*errstr = "too many prefixes";
-			return -1;
-		}
+		if (s == e)
+			return set_error(err, errlen, "empty prefix");
+		if (count == IPADDR_SETMAX)
+			return set_error(err, errlen, "too many prefixes");
 		if (ipaddr_prefix_parse(s, (size_t)(e - s),
-		    &set->is_prefix[count], errstr) == -1)
+		    &set->is_prefix[count], err, errlen) == -1)
 			return -1;
 		count++;
 		if (*end == '\0')
@@ -405,11 +439,12 @@ ipaddr_set_add_defaults(struct ipaddr_set *set)
 	static const char	*defaults = "127.0.0.0/8,::1/128,0.0.0.0/32,"
 	    "::/128,169.254.0.0/16,fe80::/10,224.0.0.0/4,ff00::/8,"
 	    "255.255.255.255/32";
-	const char		*errstr;
+	char			 err[8];
 
 	/* The list is constant and valid; only a full set can refuse it. */
-	(void)ipaddr_set_parse(set, defaults, &errstr);
+	(void)ipaddr_set_parse(set, defaults, err, sizeof(err));
 }
+
 
 /* Does pfx (host bits already clear) hold ia? Same family assumed. */
 static int
@@ -440,4 +475,13 @@ ipaddr_set_match(const struct ipaddr_set *set, const struct ipaddr *ia)
 			return 1;
 	}
 	return 0;
+}
+
+int
+ipaddr_prefix_within(const struct ipaddr_prefix *inner,
+    const struct ipaddr_prefix *outer)
+{
+	return inner->ip_addr.ia_family == outer->ip_addr.ia_family &&
+	    inner->ip_len >= outer->ip_len &&
+	    prefix_contains(outer, &inner->ip_addr);
 }

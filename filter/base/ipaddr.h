@@ -61,10 +61,23 @@ struct ipaddr_set {
 
 /*
  * Parse "CIDR[,CIDR...]" (an address without /len is a host prefix) and
- * append to set. Returns 0, or -1 with a static reason in *errstr.
+ * append to set. A prefix with host bits set (10.0.0.1/8) is refused.
+ * Returns 0, or -1 with the reason in err (naming the network meant,
+ * for host bits) and the set as it was.
  */
-int	ipaddr_set_parse(struct ipaddr_set *set, const char *csv,
-	    const char **errstr);
+int	ipaddr_set_parse(struct ipaddr_set *set, const char *csv, char *err,
+	    size_t errlen);
+
+/*
+ * Write "ADDR/LEN" into buf, NUL-terminated. Returns its length, or 0
+ * when bufsz is too small (IPADDR_STRMAX + 4 always suffices).
+ */
+size_t	ipaddr_prefix_ntop(const struct ipaddr_prefix *pfx, char *buf,
+	    size_t bufsz);
+
+/* 1 when every address of inner lies in outer, else 0. */
+int	ipaddr_prefix_within(const struct ipaddr_prefix *inner,
+	    const struct ipaddr_prefix *outer);
 
 /* Append --exclude's default (ptrtag.1) never-look-up ranges to set. */
 void	ipaddr_set_add_defaults(struct ipaddr_set *set);

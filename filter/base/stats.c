@@ -1,5 +1,7 @@
 /*
- * stats: see stats.h.
+ * stats: see stats.h. One table, defs[], says what each value of --stats
+ * is; the --stats line and the metrics (metrics.c) both read it, so a
+ * counter cannot be in one and missing from the other.
  */
 #include <stdio.h>
 #include <string.h>
@@ -7,15 +9,90 @@
 
 #include "stats.h"
 
-/* The --stats key suffixes, indexed by rcode (stats.h). */
-static const char *const rcode_names[STATS_RCODE_COUNT] = {
-	[STATS_RCODE_NOERROR] = "noerror",
-	[STATS_RCODE_FORMERR] = "formerr",
-	[STATS_RCODE_SERVFAIL] = "servfail",
-	[STATS_RCODE_NXDOMAIN] = "nxdomain",
-	[STATS_RCODE_NOTIMP] = "notimp",
-	[STATS_RCODE_REFUSED] = "refused",
+/* Where an item's value is: a field of struct stats, or a gauge. */
+enum stats_src {
+	SRC_FIELD,
+	SRC_INFLIGHT,
+	SRC_EVICTIONS,
+	SRC_CACHED,
 };
+
+struct stats_def {
+	const char	*sd_key;
+	const char	*sd_family;
+	const char	*sd_label;
+	const char	*sd_lvalue;
+	enum stats_kind	 sd_kind;
+	enum stats_src	 sd_src;
+	size_t		 sd_off;	/* SRC_FIELD: offsetof(struct stats) */
+	const char	*sd_help;
+};
+
+#define OFF(f)		offsetof(struct stats, f)
+/* A counter of its own family: the key is the family's name. */
+#define COUNTER(key, family, f, help)					\
+	{ key, family, NULL, NULL, STATS_COUNTER, SRC_FIELD, OFF(f), help }
+#define FROM(key, family, kind, src, help)				\
+	{ key, family, NULL, NULL, kind, src, 0, help }
+#define RCODE_HELP							\
+	"DNS queries answered, by response code (other: any other code "  \
+	"or a network error)."
+#define RCODE(name, word)						\
+	{ "rcode_" word, "dns_responses", "rcode", word, STATS_COUNTER,	\
+	    SRC_FIELD, OFF(st_rcode[STATS_RCODE_##name]), RCODE_HELP }
+#define VERDICT_DEF(name, word, host, ttl, help)			\
+	{ "verdict_" word, "verdicts", "verdict", word, STATS_COUNTER,	\
+	    SRC_FIELD, OFF(st_verdicts[VERDICT_##name]),		\
+	    "Addresses annotated, by FCrDNS verdict." },
+
+/* The --stats order (ptrtag.1, --stats); a family's items adjacent. */
+static const struct stats_def defs[] = {
+	COUNTER("lines_in", "lines_in", st_lines_in, "Lines read."),
+	COUNTER("lines_out", "lines_out", st_lines_out, "Lines written."),
+	COUNTER("addresses", "addresses", st_addrs,
+	    "Addresses annotated in the lines written."),
+	COUNTER("cache_hits", "cache_hits", st_cache_hits,
+	    "Addresses found in the cache, settled or pending."),
+	COUNTER("cache_misses", "cache_misses", st_cache_misses,
+	    "Addresses not in the cache."),
+	COUNTER("cache_neg_hits", "cache_negative_hits", st_cache_neg_hits,
+	    "Cache hits on a none or fail entry."),
+	FROM("cache_evictions", "cache_evictions", STATS_COUNTER,
+	    SRC_EVICTIONS, "Cache entries evicted to make room."),
+	FROM("cache_entries", "cache_entries", STATS_GAUGE, SRC_CACHED,
+	    "Entries in the cache."),
+	COUNTER("queries", "dns_queries", st_queries, "DNS queries sent."),
+	RCODE(NOERROR, "noerror"),
+	RCODE(FORMERR, "formerr"),
+	RCODE(SERVFAIL, "servfail"),
+	RCODE(NXDOMAIN, "nxdomain"),
+	RCODE(NOTIMP, "notimp"),
+	RCODE(REFUSED, "refused"),
+	{ "rcode_other", "dns_responses", "rcode", "other", STATS_COUNTER,
+	    SRC_FIELD, OFF(st_rcode_other), RCODE_HELP },
+	COUNTER("query_timeouts", "dns_query_timeouts", st_timeouts,
+	    "DNS queries that got no answer after all tries."),
+	FROM("inflight", "dns_queries_inflight", STATS_GAUGE, SRC_INFLIGHT,
+	    "DNS queries in flight."),
+	COUNTER("lookups_shed", "lookups_shed", st_shed,
+	    "Lookups not started (--max-qps or back-off): skipped."),
+	COUNTER("backoffs", "dns_backoffs", st_backoffs,
+	    "Times the DNS server was given up as unreachable."),
+	COUNTER("probes", "dns_probes", st_probes,
+	    "Liveness probes sent to the DNS server."),
+	COUNTER("answers_dropped", "dns_answers_dropped", st_answers_dropped,
+	    "DNS answers dropped: no query of theirs outstanding."),
+	COUNTER("tcp_retries", "dns_tcp_retries", st_tcp_retries,
+	    "Truncated DNS answers asked again over TCP."),
+	COUNTER("lines_late", "lines_late", st_late_lines,
+	    "Lines written at their --max-delay deadline."),
+	COUNTER("pattern_limit", "pattern_limit_lines", st_pattern_limit,
+	    "Lines on which a pattern reached a PCRE2 limit."),
+	VERDICTS(VERDICT_DEF)
+};
+
+_Static_assert(sizeof(defs) / sizeof(defs[0]) == STATS_ITEMS,
+    "STATS_ITEMS counts defs[]");
 
 void
 stats_rcode(struct stats *st, unsigned int rcode)
@@ -26,34 +103,81 @@ stats_rcode(struct stats *st, unsigned int rcode)
 		st->st_rcode_other++;
 }
 
+uint64_t
+stats_latency_bound_us(int i)
+{
+	if (i >= STATS_LAT_BUCKETS - 1)
+		return UINT64_MAX;
+	return (uint64_t)1000 << i;
+}
+
 void
-stats_latency(struct stats *st, uint64_t ms)
+stats_latency(struct stats *st, uint64_t us)
 {
 	int	i;
 
 	for (i = 0; i < STATS_LAT_BUCKETS - 1; i++)
-		if (ms < ((uint64_t)1 << i))
+		if (us <= stats_latency_bound_us(i))
 			break;
 	st->st_latency[i]++;
+	st->st_lookups++;
+	st->st_lookup_us += us;
+	if (us > st->st_lookup_max_us)
+		st->st_lookup_max_us = us;
 }
 
-/* Upper bound (ms) of the bucket holding quantile q of the latencies. */
-static uint64_t
-latency_quantile(const struct stats *st, double q)
+uint64_t
+stats_latency_le_ms(const struct stats *st, double q)
 {
-	uint64_t	total = 0, seen = 0;
+	uint64_t	seen = 0, bound;
 	int		i;
 
-	for (i = 0; i < STATS_LAT_BUCKETS; i++)
-		total += st->st_latency[i];
-	if (total == 0)
+	if (st->st_lookups == 0)
 		return 0;
-	for (i = 0; i < STATS_LAT_BUCKETS; i++) {
+	for (i = 0; i < STATS_LAT_BUCKETS - 1; i++) {
 		seen += st->st_latency[i];
-		if ((double)seen >= q * (double)total)
+		if ((double)seen >= q * (double)st->st_lookups)
 			break;
 	}
-	return (uint64_t)1 << (i < STATS_LAT_BUCKETS ? i : STATS_LAT_BUCKETS - 1);
+	bound = stats_latency_bound_us(i);
+	if (st->st_lookup_max_us < bound)
+		bound = st->st_lookup_max_us;
+	return bound / 1000 + (bound % 1000 != 0);
+}
+
+void
+stats_items(const struct stats *st, const struct stats_gauges *g,
+    struct stats_item items[STATS_ITEMS])
+{
+	const struct stats_def	*d;
+	struct stats_item	*it;
+	size_t			 i;
+
+	for (i = 0; i < STATS_ITEMS; i++) {
+		d = &defs[i];
+		it = &items[i];
+		it->sti_key = d->sd_key;
+		it->sti_family = d->sd_family;
+		it->sti_label = d->sd_label;
+		it->sti_lvalue = d->sd_lvalue;
+		it->sti_kind = d->sd_kind;
+		it->sti_help = d->sd_help;
+		switch (d->sd_src) {
+		case SRC_FIELD:
+			memcpy(&it->sti_value, (const char *)st + d->sd_off,
+			    sizeof(it->sti_value));
+			break;
+		case SRC_INFLIGHT:
+			it->sti_value = g->sg_inflight;
+			break;
+		case SRC_EVICTIONS:
+			it->sti_value = g->sg_evictions;
+			break;
+		case SRC_CACHED:
+			it->sti_value = g->sg_cached;
+			break;
+		}
+	}
 }
 
 /* Append "key=value" or "\"key\":value" with a separator to buf. */
@@ -70,49 +194,32 @@ put(char *buf, size_t bufsz, int json, const char *key, uint64_t val)
 }
 
 void
-stats_print(const struct stats *st, int fd, int json, uint64_t inflight,
-    uint64_t evictions, uint64_t cached)
+stats_print(const struct stats *st, const struct stats_gauges *g, int fd,
+    int json)
 {
-	char	buf[2048], key[32];
-	size_t	len;
-	int	i;
+	struct stats_item	items[STATS_ITEMS];
+	char			buf[2048];
+	size_t			i;
 
+	stats_items(st, g, items);
 	buf[0] = '\0';
 	if (json)
 		strlcpy(buf, "{", sizeof(buf));
-	put(buf, sizeof(buf), json, "lines_in", st->st_lines_in);
-	put(buf, sizeof(buf), json, "lines_out", st->st_lines_out);
-	put(buf, sizeof(buf), json, "addresses", st->st_addrs);
-	put(buf, sizeof(buf), json, "cache_hits", st->st_cache_hits);
-	put(buf, sizeof(buf), json, "cache_misses", st->st_cache_misses);
-	put(buf, sizeof(buf), json, "cache_neg_hits", st->st_cache_neg_hits);
-	put(buf, sizeof(buf), json, "cache_evictions", evictions);
-	put(buf, sizeof(buf), json, "cache_entries", cached);
-	put(buf, sizeof(buf), json, "queries", st->st_queries);
-	for (i = 0; i < STATS_RCODE_COUNT; i++) {
-		snprintf(key, sizeof(key), "rcode_%s", rcode_names[i]);
-		put(buf, sizeof(buf), json, key, st->st_rcode[i]);
-	}
-	put(buf, sizeof(buf), json, "rcode_other", st->st_rcode_other);
-	put(buf, sizeof(buf), json, "query_timeouts", st->st_timeouts);
-	put(buf, sizeof(buf), json, "inflight", inflight);
-	put(buf, sizeof(buf), json, "lookups_shed", st->st_shed);
-	put(buf, sizeof(buf), json, "backoffs", st->st_backoffs);
-	put(buf, sizeof(buf), json, "probes", st->st_probes);
-	put(buf, sizeof(buf), json, "answers_dropped", st->st_answers_dropped);
-	put(buf, sizeof(buf), json, "tcp_retries", st->st_tcp_retries);
-	put(buf, sizeof(buf), json, "lines_late", st->st_late_lines);
-	put(buf, sizeof(buf), json, "pattern_limit", st->st_pattern_limit);
-	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++) {
-		snprintf(key, sizeof(key), "verdict_%s",
-		    verdict_name((enum verdict)i));
-		put(buf, sizeof(buf), json, key, st->st_verdicts[i]);
-	}
-	put(buf, sizeof(buf), json, "latency_p50_ms",
-	    latency_quantile(st, 0.50));
-	put(buf, sizeof(buf), json, "latency_p99_ms",
-	    latency_quantile(st, 0.99));
+	for (i = 0; i < STATS_ITEMS; i++)
+		put(buf, sizeof(buf), json, items[i].sti_key,
+		    items[i].sti_value);
+	put(buf, sizeof(buf), json, "lookups", st->st_lookups);
+	put(buf, sizeof(buf), json, "lookup_time_us", st->st_lookup_us);
+	put(buf, sizeof(buf), json, "latency_p50_ms_le",
+	    stats_latency_le_ms(st, 0.50));
+	put(buf, sizeof(buf), json, "latency_p99_ms_le",
+	    stats_latency_le_ms(st, 0.99));
 	strlcat(buf, json ? "}\n" : "\n", sizeof(buf));
-	len = strlen(buf);
-	(void)write(fd, buf, len);
+	/*
+	 * Best effort: a closed or full stderr loses the counters, nothing
+	 * else. A test, not a (void) cast: glibc's _FORTIFY_SOURCE (the
+	 * Debian package's build flags) marks write() warn_unused_result.
+	 */
+	if (write(fd, buf, strlen(buf)) == -1)
+		return;
 }

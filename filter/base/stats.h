@@ -1,15 +1,22 @@
 /*
- * stats: the counters of ptrtag.1, --stats, kept by every module and printed
- * on SIGUSR1 and at exit with --stats.
+ * stats: the counters of ptrtag.1, --stats, kept by every module, printed
+ * on SIGUSR1 and at exit with --stats, and described one by one for the
+ * --metrics-file (metrics.h formats them).
  */
 #ifndef STATS_H
 #define STATS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "verdict.h"
 
-/* Lookup latency histogram: bucket i counts latencies < 2^i ms. */
+/*
+ * Lookup latency histogram (ptrtag.1, --metrics-file): bucket i below
+ * STATS_LAT_BUCKETS - 1 counts the lookups that took more than the
+ * bound of bucket i - 1 and at most stats_latency_bound_us(i) = 2^i ms;
+ * the last bucket counts the longer ones. Buckets are not cumulative.
+ */
 #define STATS_LAT_BUCKETS	20
 
 /*
@@ -48,23 +55,84 @@ struct stats {
 	uint64_t	st_answers_dropped;	/* UDP answers to no query sent */
 	uint64_t	st_tcp_retries;		/* truncated, asked over TCP */
 	uint64_t	st_verdicts[VERDICT_COUNT];
+	/* The lookup latency histogram: counts, their number and sum. */
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
+	uint64_t	st_lookups;		/* lookups settled and timed */
+	uint64_t	st_lookup_us;		/* their total time */
+	uint64_t	st_lookup_max_us;	/* the longest of them */
+};
+
+/*
+ * The values stats_print() and the metrics take from the resolver
+ * rather than from struct stats.
+ */
+struct stats_gauges {
+	uint64_t	sg_inflight;		/* DNS queries in flight */
+	uint64_t	sg_evictions;		/* cache evictions so far */
+	uint64_t	sg_cached;		/* cache entries now */
 };
 
 /* Count one answer with DNS response code rcode (any number). */
 void	stats_rcode(struct stats *st, unsigned int rcode);
 
-/* Count one lookup that took ms milliseconds. */
-void	stats_latency(struct stats *st, uint64_t ms);
+/* Count one settled lookup that took us microseconds. */
+void	stats_latency(struct stats *st, uint64_t us);
+
+/*
+ * The upper bound, in microseconds, of latency bucket i: 1000 << i, or
+ * UINT64_MAX for the last bucket (no bound).
+ */
+uint64_t stats_latency_bound_us(int i);
+
+/*
+ * An upper bound, in whole milliseconds, on quantile q (0 < q <= 1) of
+ * the lookup latencies: the bound of the bucket in which the q-th
+ * lookup falls, or the longest lookup rounded up when that is lower
+ * (always, for the last bucket). 0 when no lookup was timed. Not an
+ * estimate: at least q of the lookups took at most this long.
+ */
+uint64_t stats_latency_le_ms(const struct stats *st, double q);
+
+/*
+ * What one value of --stats is: its key, and as a metric (ptrtag.1,
+ * --metrics-file) the family it belongs to, without the "ptrtag_"
+ * prefix and the "_total" suffix of counters, and its label when the
+ * family has several values. Items of one family are adjacent.
+ */
+enum stats_kind {
+	STATS_COUNTER,
+	STATS_GAUGE,
+};
+
+struct stats_item {
+	const char	*sti_key;	/* "rcode_nxdomain" */
+	const char	*sti_family;	/* "dns_responses" */
+	const char	*sti_label;	/* "rcode", or NULL */
+	const char	*sti_lvalue;	/* "nxdomain", or NULL */
+	enum stats_kind	 sti_kind;
+	const char	*sti_help;	/* the family's HELP line */
+	uint64_t	 sti_value;
+};
+
+/* The number of items stats_items() returns. */
+#define STATS_ITEMS	(19 + STATS_RCODE_COUNT + VERDICT_COUNT - VERDICT_FIRST)
+
+/*
+ * Fill items[0 .. STATS_ITEMS) with the counters and gauges, in the
+ * order of --stats; the strings are static. The latency histogram and
+ * the quantile bounds are not among them (see st_latency).
+ */
+void	stats_items(const struct stats *st, const struct stats_gauges *g,
+	    struct stats_item items[STATS_ITEMS]);
 
 /*
  * Write the counters to fd as one key=value line (json 0) or one JSON
- * object (json 1), with gauges supplied by the caller. The keys are
- * those of ptrtag.1, --stats; one per verdict, "verdict_WORD", in the
- * order of verdict.h. Async-signal unsafe: call from
- * the loop, not from a handler.
+ * object (json 1): the items of stats_items(), then "lookups",
+ * "lookup_time_us", "latency_p50_ms_le" and "latency_p99_ms_le"; the keys
+ * are those of ptrtag.1, --stats. Async-signal unsafe: call from the
+ * loop, not from a handler.
  */
-void	stats_print(const struct stats *st, int fd, int json,
-	    uint64_t inflight, uint64_t evictions, uint64_t cached);
+void	stats_print(const struct stats *st, const struct stats_gauges *g,
+	    int fd, int json);
 
 #endif /* STATS_H */

@@ -7,8 +7,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Monotonic milliseconds; the wall clock never enters the program. */
+/*
+ * Monotonic milliseconds: every timeout and deadline is measured with
+ * this clock.
+ */
 uint64_t	 now_ms(void);
+/* Monotonic microseconds, for durations only (the lookup latency). */
+uint64_t	 now_us(void);
+
+/*
+ * Milliseconds since the Unix epoch, from the wall clock: the time a
+ * line was read, which -f json writes as "@timestamp" (ptrtag.1,
+ * OUTPUT). A date for users to read, never a timeout.
+ */
+uint64_t	 wall_ms(void);
 
 /*
  * Put fd's open file description in O_NONBLOCK. Only for a description

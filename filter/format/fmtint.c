@@ -13,6 +13,15 @@ fmt_count(struct fmt_result *fr, const struct fmt_addr *fa)
 	fr->fr_verdicts[fa->fa_verdict]++;
 }
 
+void
+fmt_count_line(struct fmt_result *fr, const struct fmt_line *fl)
+{
+	size_t	i;
+
+	for (i = 0; i < fl->fl_n; i++)
+		fmt_count(fr, &fl->fl_addrs[i]);
+}
+
 const char *
 fmt_helo(const char *line, const struct fmt_addr *fa)
 {

@@ -22,20 +22,9 @@ void	fmt_json(struct outbuf *ob, const struct fmt_line *fl,
 void	fmt_mmexternal(struct outbuf *ob, const struct fmt_line *fl,
 	    struct fmt_result *fr);
 
-/* Address texts of a line, filled by fmt_json_rdns for the json parts. */
-struct fmt_ips {
-	char	fi_ip[LINE_ADDRS_MAX][IPADDR_STRMAX];
-};
-
-/*
- * Append "rdns":[...],"related":{...} (ptrtag.1, OUTPUT, json) for every
- * address of fl, counting each in fr and leaving its text in ips.
- */
-void	fmt_json_rdns(struct outbuf *ob, const struct fmt_line *fl,
-	    struct fmt_ips *ips, struct fmt_result *fr);
-
-/* Count fa as annotated. */
+/* Count fa as annotated; count every address of fl. */
 void	fmt_count(struct fmt_result *fr, const struct fmt_addr *fa);
+void	fmt_count_line(struct fmt_result *fr, const struct fmt_line *fl);
 
 /*
  * "match" when the claimed HELO name equals fa's host ignoring case and

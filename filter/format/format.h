@@ -14,6 +14,7 @@
 #define FORMAT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bounds.h"
 #include "config.h"
@@ -39,11 +40,14 @@ struct fmt_addr {
  * A line as read, terminator included. addrs are in order of first
  * appearance, so their spans only grow. raw marks bytes that pass
  * through unannotated (a line over --max-line, or a piece of one).
+ * read_ms is when the line was read: milliseconds since the Unix epoch
+ * on the wall clock, taken by the stream layer (formats read no clock).
  */
 struct fmt_line {
 	const char		*fl_buf;
 	size_t			 fl_len;
 	int			 fl_raw;
+	uint64_t		 fl_read_ms;
 	const struct fmt_addr	*fl_addrs;
 	size_t			 fl_n;		/* at most LINE_ADDRS_MAX used */
 };

@@ -23,7 +23,7 @@ struct query {
 struct lookup {
 	struct fanout		*lk_fo;
 	struct dnsent		*lk_ent;
-	uint64_t		 lk_start_ms;
+	uint64_t		 lk_start_us;	/* now_us() */
 	unsigned int		 lk_outstanding;
 	char			 lk_qname[DNSMSG_PTRNAME_MAX];
 	fcrdns_name		*lk_names;	/* lk_fc.fc_nnames of them */
@@ -165,7 +165,7 @@ lookup_settle(struct lookup *lk)
 
 	dnsent_settle(de, fc->fc_verdict, fc->fc_host, fc->fc_generic,
 	    now + (uint64_t)fc->fc_ttl * 1000);
-	stats_latency(lk->lk_fo->fo_stats, now - lk->lk_start_ms);
+	stats_latency(lk->lk_fo->fo_stats, now_us() - lk->lk_start_us);
 	lru_unpin(&de->de_lru);
 	lookup_free(lk);
 }
@@ -377,7 +377,7 @@ fanout_admit(struct fanout *fo, uint64_t now)
 }
 
 void
-fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now)
+fanout_start(struct fanout *fo, struct dnsent *de)
 {
 	struct lookup	*lk;
 
@@ -385,7 +385,7 @@ fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now)
 	lk = xcalloc(1, sizeof(*lk));
 	lk->lk_fo = fo;
 	lk->lk_ent = de;
-	lk->lk_start_ms = now;
+	lk->lk_start_us = now_us();
 	lk->lk_outstanding = 1;
 	dnsmsg_ptrname(&de->de_addr, lk->lk_qname, sizeof(lk->lk_qname));
 	fo->fo_pending++;

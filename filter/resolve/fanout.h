@@ -65,8 +65,11 @@ void	fanout_destroy(struct fanout *fo);
  */
 int	fanout_admit(struct fanout *fo, uint64_t now_ms);
 
-/* Start the lookup that settles de (VERDICT_PENDING, in the cache). */
-void	fanout_start(struct fanout *fo, struct dnsent *de, uint64_t now_ms);
+/*
+ * Start the lookup that settles de (VERDICT_PENDING, in the cache); its
+ * latency counts from now (stats_latency(), in microseconds).
+ */
+void	fanout_start(struct fanout *fo, struct dnsent *de);
 
 /* After socket events: send a probe if one is due, fill free slots. */
 void	fanout_run(struct fanout *fo, uint64_t now_ms);

@@ -26,6 +26,14 @@ rsv_inflight(const struct rsv *rsv)
 	return rsv->rs_fan.fo_inflight;
 }
 
+void
+rsv_gauges(const struct rsv *rsv, struct stats_gauges *g)
+{
+	g->sg_inflight = rsv_inflight(rsv);
+	g->sg_evictions = rsv_evictions(rsv);
+	g->sg_cached = rsv_cached(rsv);
+}
+
 int
 rsv_saturated(const struct rsv *rsv)
 {
@@ -121,7 +129,7 @@ rsv_acquire(struct rsv *rsv, const struct ipaddr *ia, uint64_t now,
 		return NULL;
 	}
 	lru_pin(&de->de_lru);		/* the caller's pin */
-	fanout_start(&rsv->rs_fan, de, now);
+	fanout_start(&rsv->rs_fan, de);
 	return de;
 }
 

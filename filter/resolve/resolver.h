@@ -103,4 +103,7 @@ size_t		 rsv_inflight(const struct rsv *rsv);
 size_t		 rsv_cached(const struct rsv *rsv);
 uint64_t	 rsv_evictions(const struct rsv *rsv);
 
+/* The three above, as --stats and the metrics take them (stats.h). */
+void		 rsv_gauges(const struct rsv *rsv, struct stats_gauges *g);
+
 #endif /* RESOLVER_H */

@@ -7,8 +7,9 @@
  *	...
  *	end COUNT
  *
- * EXPIRES is in seconds of the wall clock (the only use of the wall
- * clock in ptrtag: monotonic time does not survive a reboot), HOST is
+ * EXPIRES is in seconds of the wall clock (monotonic time does not
+ * survive a reboot; the only other use of the wall clock is the read
+ * time of -f json, util.h wall_ms), HOST is
  * "-" when there is none. Lines run from least to most recently used.
  *
  * The rules on which file is accepted, how it is loaded and how it is

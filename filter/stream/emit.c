@@ -34,7 +34,7 @@ slot_view(const struct lslot *ls, struct fmt_addr *fa)
 void
 emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
     size_t len, const struct lslot *slots, size_t n, int raw,
-    struct stats *st)
+    uint64_t read_ms, struct stats *st)
 {
 	struct fmt_addr		fa[LINE_ADDRS_MAX];
 	struct fmt_line		fl;
@@ -48,6 +48,7 @@ emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
 	fl.fl_buf = buf;
 	fl.fl_len = len;
 	fl.fl_raw = raw;
+	fl.fl_read_ms = read_ms;
 	fl.fl_addrs = fa;
 	fl.fl_n = n;
 	fmt_line(ob, cfg, &fl, &fr);

@@ -21,10 +21,12 @@
 /*
  * Append buf[0..len) annotated with slots[0..n) to ob. raw marks bytes
  * that pass through unannotated (a line over --max-line, or a piece of
- * one). Counts the line, its addresses and their verdicts in st.
+ * one); read_ms is when the line was read, on the wall clock (util.h
+ * wall_ms), for the formats that write it. Counts the line, its
+ * addresses and their verdicts in st.
  */
 void	emit_line(struct outbuf *ob, const struct config *cfg,
 	    const char *buf, size_t len, const struct lslot *slots, size_t n,
-	    int raw, struct stats *st);
+	    int raw, uint64_t read_ms, struct stats *st);
 
 #endif /* EMIT_H */

@@ -31,7 +31,7 @@
 struct ledger *
 follow_ledger(struct follow *f)
 {
-	return f->f_lg;
+	return f != NULL ? f->f_lg : NULL;
 }
 
 /* Read source i through the input from its fs_pos on. */
@@ -42,7 +42,8 @@ attach(struct follow *f, size_t i)
 
 	(void)lseek(s->fs_fd, (off_t)s->fs_pos, SEEK_SET);
 	ledger_source(f->f_lg, i, s->fs_dev, s->fs_ino);
-	input_attach(f->f_in, s->fs_fd, s->fs_pos, s->fs_overlong);
+	input_attach(f->f_in, s->fs_fd, s->fs_path, s->fs_pos,
+	    s->fs_overlong);
 	f->f_cur = (long)i;
 	f->f_slice = s->fs_pos;
 }
@@ -341,6 +342,8 @@ follow_turn(struct follow *f, uint64_t now, int stopping)
 {
 	size_t	i;
 
+	if (f == NULL)
+		return;
 	f->f_stopping = stopping;
 	if (!stopping) {
 		if (now >= f->f_next_check) {
@@ -364,8 +367,11 @@ follow_turn(struct follow *f, uint64_t now, int stopping)
 int64_t
 follow_wait_ms(const struct follow *f, uint64_t now)
 {
-	int64_t	t = -1, s = save_wait(f, now);
+	int64_t	t = -1, s;
 
+	if (f == NULL)
+		return -1;
+	s = save_wait(f, now);
 	if (!f->f_stopping)
 		t = f->f_next_check > now ? (int64_t)(f->f_next_check - now) :
 		    0;

@@ -38,7 +38,11 @@ struct follow;
 struct follow	*follow_open(const struct config *cfg, int outfd, char *err,
 		    size_t errlen);
 
-/* The ledger the input and the output report to. */
+/*
+ * The ledger the input and the output report to. follow_ledger(),
+ * follow_turn() and follow_wait_ms() take NULL (no --follow): NULL,
+ * nothing, -1.
+ */
 struct ledger	*follow_ledger(struct follow *f);
 
 /* The input (input_init_follow() with follow_ledger()) to attach to. */
@@ -51,7 +55,7 @@ void		 follow_start(struct follow *f, struct input *in);
  */
 void		 follow_turn(struct follow *f, uint64_t now_ms, int stopping);
 
-/* Milliseconds until follow_turn() has work, 0 for at once. */
+/* Milliseconds until follow_turn() has work, 0 for at once, -1: none. */
 int64_t		 follow_wait_ms(const struct follow *f, uint64_t now_ms);
 
 /*

@@ -4,13 +4,25 @@
  * Invariant: in_start <= in_end <= in_cap, and in_buf[in_start..in_end)
  * holds no '\n' once input_next() has returned 0, and then at most
  * in_max_line + 1 bytes unless in_overlong is set (those bytes are
- * handed out raw instead of buffered), so a read always finds room.
+ * handed out raw instead of buffered, all but a last '\r' that waits
+ * for its '\n'), so a read always finds room.
+ *
+ * Follow mode (input.h) is input_follow.c's: it attaches one file at a
+ * time and never ends the input at a file's end.
+ *
+ * Readers: read_plain() hands the descriptor's bytes over as they are;
+ * sniff() reads the first two bytes into in_magic and hands them on
+ * through whichever reader they select; read_gzip() decompresses. Each
+ * returns what read(2) would, with 0 also for a descriptor that failed
+ * (fail_source() has warned and counted it).
  */
+#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "gzread.h"
 #include "input.h"
 #include "ledger.h"
 #include "line.h"
@@ -32,6 +44,20 @@ input_init(struct input *in, int *fds, size_t nfds, size_t max_line)
 }
 
 void
+input_files(struct input *in, char *const *names, int gunzip)
+{
+	in->in_names = names;
+	in->in_detect = gunzip;
+	in->in_reader = gunzip ? INPUT_SNIFF : INPUT_PLAIN;
+}
+
+int
+input_failed(const struct input *in)
+{
+	return in->in_failed;
+}
+
+void
 input_free(struct input *in)
 {
 	size_t	i;
@@ -41,83 +67,8 @@ input_free(struct input *in)
 			close(in->in_fds[i]);
 	free(in->in_fds);
 	free(in->in_buf);
+	gzread_free(in->in_gz);
 	memset(in, 0, sizeof(*in));
-}
-
-void
-input_init_follow(struct input *in, size_t max_line, struct ledger *lg)
-{
-	int	*fds;
-
-	fds = xcalloc(1, sizeof(*fds));
-	fds[0] = -1;
-	input_init(in, fds, 1, max_line);
-	in->in_follow = 1;
-	in->in_ledger = lg;
-}
-
-void
-input_attach(struct input *in, int fd, uint64_t off, int overlong)
-{
-	in->in_fds[0] = fd;
-	in->in_off = off;
-	in->in_overlong = overlong;
-	in->in_idle = in->in_final = 0;
-}
-
-uint64_t
-input_detach(struct input *in, int *overlong)
-{
-	uint64_t	off = in->in_off - (in->in_end - in->in_start);
-
-	*overlong = in->in_overlong;
-	in->in_start = in->in_end = 0;
-	in->in_fds[0] = -1;
-	in->in_overlong = in->in_idle = in->in_final = 0;
-	return off;
-}
-
-int
-input_attached(const struct input *in)
-{
-	return in->in_follow && in->in_fds[0] != -1;
-}
-
-int
-input_idle(const struct input *in)
-{
-	return in->in_idle;
-}
-
-void
-input_wake(struct input *in)
-{
-	if (!in->in_final)
-		in->in_idle = 0;
-}
-
-uint64_t
-input_offset(const struct input *in)
-{
-	return in->in_off;
-}
-
-int
-input_overlong(const struct input *in)
-{
-	return in->in_overlong;
-}
-
-void
-input_finish(struct input *in)
-{
-	in->in_final = in->in_idle = 1;
-}
-
-size_t
-input_buffered(const struct input *in)
-{
-	return in->in_end - in->in_start;
 }
 
 int
@@ -134,6 +85,12 @@ input_bytes(const struct input *in)
 	return in->in_bytes;
 }
 
+uint64_t
+input_raw_bytes(const struct input *in)
+{
+	return in->in_raw_bytes;
+}
+
 size_t
 input_max_line(const struct input *in)
 {
@@ -146,6 +103,140 @@ input_drained(const struct input *in)
 	return in->in_eof && in->in_start == in->in_end && !in->in_follow;
 }
 
+/* The name of the current descriptor, for messages. */
+static const char *
+source_name(const struct input *in)
+{
+	const char	*name;
+
+	if (in->in_follow)
+		return in->in_fname;
+	if (in->in_names == NULL || (name = in->in_names[in->in_cur]) ==
+	    NULL || strcmp(name, "-") == 0)
+		return "stdin";
+	return name;
+}
+
+/* The current descriptor ends here: say why, once, and count it. */
+static void
+fail_source(struct input *in, const char *why)
+{
+	warnx("%s: %s", source_name(in), why);
+	in->in_failed++;
+}
+
+static ssize_t
+read_plain(struct input *in, void *buf, size_t len)
+{
+	ssize_t	n;
+
+	n = nbio_read(in->in_fds[in->in_cur], buf, len);
+	if (n > 0)
+		in->in_raw_bytes += (uint64_t)n;
+	return n;
+}
+
+/*
+ * Decompress into buf; read the descriptor only when io is 1 and the
+ * bytes already read give nothing more.
+ */
+static ssize_t
+read_gzip(struct input *in, void *buf, size_t len, int io)
+{
+	unsigned char	*space;
+	size_t		 room;
+	ssize_t		 n;
+
+	for (;;) {
+		if ((n = gzread_inflate(in->in_gz, buf, len)) != 0 ||
+		    !io) {
+			if (n == -1)
+				fail_source(in, gzread_error(in->in_gz));
+			return n == -1 ? 0 : n;
+		}
+		space = gzread_space(in->in_gz, &room);
+		if (room == 0) {	/* cannot happen: inflate took none */
+			fail_source(in, "gzip data not consumed");
+			return 0;
+		}
+		if ((n = read_plain(in, space, room)) < 0)
+			return n;
+		if (n == 0) {
+			if (gzread_end(in->in_gz) == -1)
+				fail_source(in, gzread_error(in->in_gz));
+			return 0;
+		}
+		gzread_add(in->in_gz, (size_t)n);
+	}
+}
+
+/*
+ * The first bytes of a descriptor: the gzip magic selects read_gzip(),
+ * anything else (or an end before two bytes) read_plain(), and the bytes
+ * read here go first to the reader chosen, so none is lost.
+ */
+static ssize_t
+sniff(struct input *in, void *buf, size_t len)
+{
+	unsigned char	*space;
+	size_t		 room;
+	ssize_t		 n;
+
+	while (in->in_nmagic < 2 && (in->in_nmagic == 0 ||
+	    in->in_magic[0] == GZREAD_MAGIC0)) {
+		n = read_plain(in, in->in_magic + in->in_nmagic,
+		    2 - in->in_nmagic);
+		if (n < 0)
+			return n;
+		if (n == 0)
+			break;
+		in->in_nmagic += (size_t)n;
+	}
+	if (in->in_nmagic == 2 && in->in_magic[0] == GZREAD_MAGIC0 &&
+	    in->in_magic[1] == GZREAD_MAGIC1) {
+		in->in_gz = gzread_create();
+		space = gzread_space(in->in_gz, &room);
+		memcpy(space, in->in_magic, 2);
+		gzread_add(in->in_gz, 2);
+		in->in_reader = INPUT_GZIP;
+		return read_gzip(in, buf, len, 1);
+	}
+	/*
+	 * len > 2: a descriptor starts with an empty buffer (input_next()
+	 * hands out the last one's bytes before moving on).
+	 */
+	memcpy(buf, in->in_magic, in->in_nmagic);
+	in->in_reader = INPUT_PLAIN;
+	return (ssize_t)in->in_nmagic;
+}
+
+/* Move the bytes not yet handed out to the front of the buffer. */
+static void
+compact(struct input *in)
+{
+	if (in->in_start > 0) {
+		memmove(in->in_buf, in->in_buf + in->in_start,
+		    in->in_end - in->in_start);
+		in->in_end -= in->in_start;
+		in->in_start = 0;
+	}
+}
+
+/* One read of the current descriptor through its reader. */
+static ssize_t
+read_source(struct input *in, void *buf, size_t len)
+{
+	switch (in->in_reader) {
+	case INPUT_SNIFF:
+		return sniff(in, buf, len);
+	case INPUT_GZIP:
+		return read_gzip(in, buf, len, 1);
+	case INPUT_PLAIN:
+		break;
+	}
+	return read_plain(in, buf, len);
+}
+
 int
 input_read(struct input *in)
 {
@@ -155,16 +246,11 @@ input_read(struct input *in)
 		return INPUT_EOF;
 	if (in->in_idle || in->in_fds[in->in_cur] == -1)
 		return INPUT_AGAIN;
-	if (in->in_start > 0) {
-		memmove(in->in_buf, in->in_buf + in->in_start,
-		    in->in_end - in->in_start);
-		in->in_end -= in->in_start;
-		in->in_start = 0;
-	}
+	compact(in);
 	if (in->in_end == in->in_cap)
 		return INPUT_AGAIN;
 	for (;;) {
-		n = nbio_read(in->in_fds[in->in_cur], in->in_buf + in->in_end,
+		n = read_source(in, in->in_buf + in->in_end,
 		    in->in_cap - in->in_end);
 		if (n > 0) {
 			in->in_end += (size_t)n;
@@ -172,19 +258,19 @@ input_read(struct input *in)
 			in->in_off += (uint64_t)n;
 			return INPUT_DATA;
 		}
-		if (n == 0 && in->in_follow) {
-			in->in_idle = 1;	/* the end, for now */
-			return INPUT_AGAIN;
-		}
-		if (n == 0) {
-			in->in_file_eof = 1;
-			return INPUT_EOF;
-		}
-		if (errno == EINTR)
+		if (n == -1 && errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return INPUT_AGAIN;
-		return INPUT_ERROR;
+		if (n == -1)
+			fail_source(in, strerror(errno));
+		if (in->in_follow) {
+			/* The end, for now; after an error, the next check. */
+			in->in_idle = 1;
+			return INPUT_AGAIN;
+		}
+		in->in_file_eof = 1;
+		return INPUT_EOF;
 	}
 }
 
@@ -206,18 +292,73 @@ take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
 	return 1;
 }
 
+/*
+ * How much of the avail buffered bytes of an overlong line to hand out
+ * as a raw piece: all of them, except a last '\r' while its descriptor
+ * may still bring the '\n' after it, so that a "\r\n" terminator is
+ * never split between two pieces (the piece that ends the line carries
+ * it whole, and kv's block goes before it, line.h). 0: wait for more.
+ */
+static size_t
+raw_len(const struct input *in, size_t avail)
+{
+	if (in->in_buf[in->in_start + avail - 1] != '\r' || in->in_file_eof)
+		return avail;
+	return avail - 1;
+}
+
 /* The current descriptor is drained: move on to the next one. */
 static void
 next_file(struct input *in)
 {
 	in->in_overlong = 0;
 	in->in_file_eof = 0;
+	gzread_free(in->in_gz);
+	in->in_gz = NULL;
+	in->in_nmagic = 0;
+	in->in_reader = in->in_detect ? INPUT_SNIFF : INPUT_PLAIN;
 	if (++in->in_cur >= in->in_nfds)
 		in->in_eof = 1;
 }
 
-int
-input_next(struct input *in, const char **p, size_t *len, int *raw)
+/* Compressed bytes already read that could still be decompressed. */
+static int
+gzip_pending(const struct input *in)
+{
+	return in->in_reader == INPUT_GZIP && !in->in_eof &&
+	    !in->in_file_eof && gzread_pending(in->in_gz);
+}
+
+/*
+ * Decompress bytes already read into the buffer, without a read(2).
+ * Returns 1 when that changed what input_next() can hand out.
+ */
+static int
+refill(struct input *in)
+{
+	ssize_t	n;
+	int	failed = in->in_failed;
+
+	if (!gzip_pending(in))
+		return 0;
+	compact(in);
+	n = read_gzip(in, in->in_buf + in->in_end, in->in_cap - in->in_end,
+	    0);
+	if (n > 0) {
+		in->in_end += (size_t)n;
+		in->in_bytes += (uint64_t)n;
+		return 1;
+	}
+	if (in->in_failed != failed) {
+		in->in_file_eof = 1;	/* damaged: this descriptor ends */
+		return 1;
+	}
+	return 0;
+}
+
+/* One unit from the bytes buffered now (input_next()). */
+static int
+next_unit(struct input *in, const char **p, size_t *len, int *raw)
 {
 	const char	*nl;
 	size_t		 avail, n;
@@ -231,12 +372,12 @@ input_next(struct input *in, const char **p, size_t *len, int *raw)
 		in->in_overlong = 0;
 		return take(in, n, overlong, p, len, raw);
 	}
-	if (in->in_overlong && avail > 0)
-		return take(in, avail, 1, p, len, raw);
+	if (in->in_overlong && avail > 0 && (n = raw_len(in, avail)) > 0)
+		return take(in, n, 1, p, len, raw);
 	if (avail > (size_t)in->in_max_line + 1) {
 		/* No terminator can make this line short enough. */
 		in->in_overlong = 1;
-		return take(in, avail, 1, p, len, raw);
+		return take(in, raw_len(in, avail), 1, p, len, raw);
 	}
 	if (in->in_file_eof && !in->in_eof) {
 		overlong = in->in_overlong;
@@ -253,17 +394,29 @@ input_next(struct input *in, const char **p, size_t *len, int *raw)
 }
 
 int
+input_next(struct input *in, const char **p, size_t *len, int *raw)
+{
+	for (;;) {
+		if (next_unit(in, p, len, raw))
+			return 1;
+		if (!refill(in))
+			return 0;
+	}
+}
+
+int
 input_ready(const struct input *in)
 {
 	size_t	avail = in->in_end - in->in_start;
 
 	if (in->in_eof)
 		return 0;
-	if (avail > 0 && (in->in_overlong || in->in_final ||
+	if (avail > 0 && ((in->in_overlong && raw_len(in, avail) > 0) ||
+	    in->in_final ||
 	    avail > (size_t)in->in_max_line + 1 ||
 	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
 		return 1;
-	return in->in_file_eof;
+	return in->in_file_eof || gzip_pending(in);
 }
 
 int

@@ -5,20 +5,38 @@
  * out in raw pieces as it streams past and never buffered whole. Where a
  * line ends and what its text is follow filter/base/line.h.
  *
- * The fields of struct input are private to input.c (the struct is
- * public only so callers can hold one): other modules use the functions.
+ * Each descriptor is read through its reader: plainly, or, once
+ * input_files() has turned detection on and its first two bytes are the
+ * gzip magic, through gzread.h (ptrtag.1, COMPRESSED INPUT). A descriptor
+ * that fails (a read error, damaged compressed data) ends there with one
+ * warning line naming it; what was read of it is handed out as usual and
+ * the next descriptor follows.
  *
- * Follow mode (--follow, follow.c) reads one regular file at a time,
- * attached and detached by the follower, which owns the descriptors: the
- * end of the file is no end (the input goes idle until woken), a line
- * still unfinished at a detach is dropped and read again at the next
- * attach, and each unit handed out is told to the ledger (ledger.h).
+ * The fields of struct input are private to input.c and input_follow.c
+ * (the struct is public only so callers can hold one): other modules use
+ * the functions.
+ *
+ * Follow mode (--follow, follow.c; input_follow.c) reads one regular
+ * file at a time, plainly, attached and detached by the follower, which
+ * owns the descriptors: the end of the file is no end (the input goes
+ * idle until woken), a line still unfinished at a detach is dropped and
+ * read again at the next attach, and each unit handed out is told to the
+ * ledger (ledger.h).
  */
 #ifndef INPUT_H
 #define INPUT_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+struct gzread;
+
+/* How the current descriptor is read. */
+enum input_reader {
+	INPUT_PLAIN,		/* as it is */
+	INPUT_SNIFF,		/* its first bytes decide */
+	INPUT_GZIP,		/* through in_gz */
+};
 
 struct ledger;
 
@@ -34,12 +52,21 @@ struct input {
 	int	 in_overlong;	/* inside a line already found too long */
 	int	 in_file_eof;	/* current descriptor hit end of file */
 	int	 in_eof;	/* every descriptor is exhausted */
-	uint64_t in_bytes;	/* bytes read so far, all descriptors */
+	uint64_t in_bytes;	/* bytes framed so far, all descriptors */
+	uint64_t in_raw_bytes;	/* bytes read from the descriptors */
+	char	*const *in_names; /* borrowed; NULL: "stdin" */
+	int	 in_detect;	/* sniff each descriptor for gzip */
+	int	 in_failed;	/* descriptors that ended in an error */
+	enum input_reader in_reader;
+	unsigned char in_magic[2]; /* first bytes, while sniffing */
+	size_t	 in_nmagic;
+	struct gzread *in_gz;	/* INPUT_GZIP only */
 	/* Follow mode only: */
 	int	 in_follow;
 	int	 in_idle;	/* the last read found the end */
 	int	 in_final;	/* file finished: hand out its rest */
 	uint64_t in_off;	/* file offset of in_buf[in_end] */
+	const char *in_fname;	/* the attached file, for messages */
 	struct ledger *in_ledger;
 };
 
@@ -57,6 +84,17 @@ void	input_init(struct input *in, int *fds, size_t nfds, size_t max_line);
 void	input_free(struct input *in);
 
 /*
+ * Name the descriptors for messages (names[i] for fds[i], "-" or NULL
+ * names meaning the standard input; the array must outlive in), and
+ * when gunzip is 1, decompress each one that starts with the gzip magic.
+ * Call before the first input_read().
+ */
+void	input_files(struct input *in, char *const *names, int gunzip);
+
+/* Descriptors that ended in an error (a warning was printed for each). */
+int	input_failed(const struct input *in);
+
+/*
  * Follow mode: no descriptor until input_attach(); units handed out are
  * told to lg. The descriptors stay the caller's.
  */
@@ -64,11 +102,14 @@ void	input_init_follow(struct input *in, size_t max_line,
 	    struct ledger *lg);
 
 /*
- * Follow mode: read fd, a regular file positioned at off, from now on;
+ * Follow mode: read fd, a regular file positioned at off, which messages
+ * call name (the string must outlive the attachment), from now on;
  * overlong: off is inside a line already found too long. The input must
- * be detached (input_detach()).
+ * be detached (input_detach()). A read error gets a warning and makes
+ * the input idle, as its end does.
  */
-void	input_attach(struct input *in, int fd, uint64_t off, int overlong);
+void	input_attach(struct input *in, int fd, const char *name,
+	    uint64_t off, int overlong);
 
 /*
  * Follow mode: stop reading the attached file. Only when input_ready()
@@ -102,8 +143,11 @@ size_t	input_buffered(const struct input *in);
 /* Descriptor to poll for reading, or -1 at end of all input. */
 int	input_fd(const struct input *in);
 
-/* Bytes read so far, all descriptors together (ptrtag(1), --progress). */
+/* Bytes framed so far (after decompression), all descriptors together. */
 uint64_t input_bytes(const struct input *in);
+
+/* Bytes read from the descriptors so far (ptrtag(1), --progress). */
+uint64_t input_raw_bytes(const struct input *in);
 
 /* The --max-line given to input_init(). */
 size_t	input_max_line(const struct input *in);
@@ -115,7 +159,9 @@ int	input_drained(const struct input *in);
  * One read(2) from the current descriptor into free buffer space.
  * Returns INPUT_DATA, INPUT_EOF (a descriptor ended; more may follow),
  * INPUT_AGAIN (nothing now, or no room until input_next drains), or
- * INPUT_ERROR with errno set.
+ * INPUT_ERROR with errno set (never for a descriptor's own failure, which
+ * ends it: INPUT_EOF). From a gzip descriptor, it may decompress what is
+ * already held without a read(2).
  */
 int	input_read(struct input *in);
 
@@ -123,15 +169,17 @@ int	input_read(struct input *in);
  * Hand out the next unit: a complete line with its terminator, the final
  * unterminated line of a descriptor at its end, or a raw piece of an
  * overlong line. *raw is 1 for bytes that must pass through unannotated.
- * The bytes stay valid until the next input_read(). Returns 1 or 0 when
- * nothing is ready.
+ * The bytes stay valid until the next input_read() or input_next(). It
+ * never reads a descriptor, but decompresses bytes already read from a
+ * gzip one. Returns 1 or 0 when nothing is ready.
  */
 int	input_next(struct input *in, const char **p, size_t *len, int *raw);
 
 /*
  * 1 when input_next() would make progress without another input_read():
- * a whole line (or a piece of an overlong one) is buffered, or the
- * current descriptor's end of file is still to be handled.
+ * a whole line (or a piece of an overlong one) is buffered, compressed
+ * bytes already read wait to be decompressed, or the current
+ * descriptor's end of file is still to be handled.
  */
 int	input_ready(const struct input *in);
 

@@ -32,6 +32,7 @@ struct lslot {
 struct line {
 	TAILQ_ENTRY(line)	 ln_entry;
 	uint64_t		 ln_deadline_ms;
+	uint64_t		 ln_read_ms;	/* wall clock (util.h wall_ms) */
 	size_t			 ln_len;
 	size_t			 ln_nslots;
 	int			 ln_raw;	/* pass through unannotated */
@@ -51,7 +52,8 @@ void		 lineq_init(struct lineq *q, size_t max_lines, size_t max_bytes);
 
 /*
  * Append a copy of buf[0..len) with slots[0..nslots) (the pins move into
- * the queue). Returns the queued line. Exits through err(1) on ENOMEM.
+ * the queue). Returns the queued line, whose ln_read_ms the caller sets.
+ * Exits through err(1) on ENOMEM.
  */
 struct line	*lineq_push(struct lineq *q, const char *buf, size_t len,
 		    const struct lslot *slots, size_t nslots, int raw,

@@ -47,6 +47,7 @@ struct loop_state {
 	struct outbuf	 ls_out;	/* annotated lines, drained by ls_o */
 	struct output	 ls_o;
 	int		 ls_stopping;
+	uint64_t	 ls_read_ms;	/* wall clock of the last input read */
 	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
 	size_t		 ls_npfd;
 };
@@ -90,7 +91,8 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	    !line_settled(ln))
 		lc->lc_stats->st_late_lines++;
 	emit_line(&s->ls_out, lc->lc_cfg, ln->ln_buf, ln->ln_len,
-	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, lc->lc_stats);
+	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
+	    lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
 	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
@@ -178,13 +180,18 @@ peek_slots(struct loop_ctx *lc, struct lslot *slots, size_t n, uint64_t now)
 	return kept;
 }
 
-/* Take one input line: scan it, start its lookups, queue or write it. */
+/*
+ * Take one input line: scan it, start its lookups, queue or write it.
+ * Its read time is that of the last input read, the one that brought
+ * its end in.
+ */
 static void
 take_line(struct loop_state *s, const char *p, size_t len, int raw,
     uint64_t now)
 {
 	struct loop_ctx	*lc = s->ls_ctx;
 	struct lslot	 slots[LINE_ADDRS_MAX];
+	struct line	*ln;
 	enum verdict	 shed;
 	size_t		 n = 0, i;
 	int		 settled = 1;
@@ -208,13 +215,14 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
 		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
-		    lc->lc_stats);
+		    s->ls_read_ms, lc->lc_stats);
 		count_done(s, p, len, raw);
 		release_slots(lc->lc_rsv, slots, n);
 		return;
 	}
-	lineq_push(&s->ls_q, p, len, slots, n, raw,
+	ln = lineq_push(&s->ls_q, p, len, slots, n, raw,
 	    now + lc->lc_cfg->cf_max_delay_ms);
+	ln->ln_read_ms = s->ls_read_ms;
 }
 
 /*
@@ -266,20 +274,29 @@ take_rest(struct loop_state *s, uint64_t now)
 		    now_ms() - now >= LOOP_STOP_READ_MS)
 			break;
 		rc = input_read(in);
+		s->ls_read_ms = wall_ms();
 	}
 	if (input_rest(in, &p, &len))
 		take_line(s, p, len, 1, now);
 }
 
-/* --mmexternal: stdout and stderr carry replies only (ptrtag(1)). */
+/*
+ * The counters, to the --metrics-file if there is one and, when
+ * to_stderr, to stderr; never to stderr with --mmexternal, where it
+ * carries replies only (ptrtag(1), --metrics-file).
+ */
 static void
-print_stats(const struct loop_ctx *lc)
+report(const struct loop_ctx *lc, int to_stderr)
 {
-	if (lc->lc_cfg->cf_format == CFG_FORMAT_MMEXTERNAL)
-		return;
-	stats_print(lc->lc_stats, STDERR_FILENO, lc->lc_cfg->cf_stats == CFG_STATS_JSON,
-	    rsv_inflight(lc->lc_rsv), rsv_evictions(lc->lc_rsv),
-	    rsv_cached(lc->lc_rsv));
+	struct stats_gauges	g;
+
+	rsv_gauges(lc->lc_rsv, &g);
+	if (lc->lc_metrics != NULL)
+		(void)metricsfile_write(lc->lc_metrics, lc->lc_stats, &g,
+		    now_ms());
+	if (to_stderr && lc->lc_cfg->cf_format != CFG_FORMAT_MMEXTERNAL)
+		stats_print(lc->lc_stats, &g, STDERR_FILENO,
+		    lc->lc_cfg->cf_stats == CFG_STATS_JSON);
 }
 
 /* The signals that came since the last wait (ptrtag(1), SIGNALS). */
@@ -289,8 +306,9 @@ handle_signals(struct loop_state *s, uint64_t now)
 	struct loop_ctx	*lc = s->ls_ctx;
 
 	if (loopsig_take(LOOPSIG_USR1))
-		print_stats(lc);
+		report(lc, 1);
 	if (loopsig_take(LOOPSIG_HUP)) {
+		report(lc, 0);
 		output_reopen(&s->ls_o);
 		lc->lc_outfd = s->ls_o.op_fd;
 		if (lc->lc_cfg->cf_cache_file != NULL)
@@ -304,11 +322,11 @@ handle_signals(struct loop_state *s, uint64_t now)
 	}
 }
 
-/* t lowered to d when d comes first; t < 0 means no timeout yet. */
+/* t lowered to d when d comes first; t < 0: no timeout yet, d < 0: none. */
 static int64_t
 earliest(int64_t t, int64_t d)
 {
-	return t < 0 || d < t ? d : t;
+	return d >= 0 && (t < 0 || d < t) ? d : t;
 }
 
 /* Step 4's timeout: earliest of c-ares' timer and the head deadline. */
@@ -324,11 +342,12 @@ poll_timeout(struct loop_state *s, uint64_t now)
 		    (int64_t)(ln->ln_deadline_ms - now) : 0);
 	if (s->ls_ctx->lc_progress != NULL)
 		t = earliest(t, progress_wait_ms(s->ls_ctx->lc_progress, now));
+	if (s->ls_ctx->lc_metrics != NULL)
+		t = earliest(t, metricsfile_wait_ms(s->ls_ctx->lc_metrics,
+		    now));
 	if (s->ls_stopping)
 		t = earliest(t, output_stall_wait(&s->ls_o, now));
-	if (s->ls_ctx->lc_follow != NULL &&
-	    follow_wait_ms(s->ls_ctx->lc_follow, now) >= 0)
-		t = earliest(t, follow_wait_ms(s->ls_ctx->lc_follow, now));
+	t = earliest(t, follow_wait_ms(s->ls_ctx->lc_follow, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
@@ -389,6 +408,7 @@ iterate(struct loop_state *s)
 	if (in_slot != -1 && s->ls_pfd[in_slot].revents != 0) {
 		if (input_read(lc->lc_in) == INPUT_ERROR)
 			err(1, "input");
+		s->ls_read_ms = wall_ms();
 		take_input(s, now);
 	}
 	return 0;
@@ -405,12 +425,13 @@ turn(struct loop_state *s)
 	uint64_t	 now = now_ms();
 
 	handle_signals(s, now);
-	progress_tick(lc->lc_progress, now, input_bytes(lc->lc_in),
+	progress_tick(lc->lc_progress, now, input_raw_bytes(lc->lc_in),
 	    lc->lc_stats, rsv_inflight(lc->lc_rsv));
+	if (metricsfile_due(lc->lc_metrics, now))
+		report(lc, 0);
 	if (!s->ls_stopping)
 		take_input(s, now);
-	if (lc->lc_follow != NULL)
-		follow_turn(lc->lc_follow, now, s->ls_stopping);
+	follow_turn(lc->lc_follow, now, s->ls_stopping);
 	drain(s, now);
 	if (outbuf_pending(&s->ls_out) > 0 && output_flush(&s->ls_o) == -1)
 		return -1;
@@ -458,13 +479,13 @@ loop_run(struct loop_ctx *lc)
 
 	memset(&s, 0, sizeof(s));
 	s.ls_ctx = lc;
+	s.ls_read_ms = wall_ms();
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
 	output_init(&s.ls_o, &s.ls_out, lc->lc_outfd, lc->lc_cfg->cf_output,
 	    lc->lc_cfg->cf_omprog, now_ms());
-	if (lc->lc_follow != NULL)
-		output_set_ledger(&s.ls_o, follow_ledger(lc->lc_follow));
+	output_set_ledger(&s.ls_o, follow_ledger(lc->lc_follow));
 	while ((rc = turn(&s)) != -1)
 		if (rc == 0 && iterate(&s) == -1)
 			break;
@@ -473,7 +494,6 @@ loop_run(struct loop_ctx *lc)
 	output_free(&s.ls_o);
 	outbuf_free(&s.ls_out);
 	free(s.ls_pfd);
-	if (lc->lc_cfg->cf_stats)
-		print_stats(lc);
+	report(lc, lc->lc_cfg->cf_stats != CFG_STATS_OFF);
 	return rc;
 }

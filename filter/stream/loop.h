@@ -13,6 +13,7 @@
 #include "input.h"
 #include "ipscan.h"
 #include "loopsig.h"	/* loop_signals() */
+#include "metricsfile.h"
 #include "progress.h"
 #include "resolver.h"
 #include "stats.h"
@@ -25,6 +26,7 @@ struct loop_ctx {
 	struct rsv		*lc_rsv;
 	int			 lc_outfd;
 	struct progress		*lc_progress;	/* NULL: none */
+	struct metricsfile	*lc_metrics;	/* NULL: no --metrics-file */
 	struct follow		*lc_follow;	/* --follow, or NULL */
 };
 

@@ -56,7 +56,7 @@ void	output_init(struct output *op, struct outbuf *data, int fd,
 	    const char *path, int omprog, uint64_t now_ms);
 /*
  * --follow: tell lg (ledger.h) of every unit appended, of the bytes
- * written, and of the -o file (at once, and at each reopen).
+ * written, and of the -o file (at once, and at each reopen). NULL: none.
  */
 void	output_set_ledger(struct output *op, struct ledger *lg);
 

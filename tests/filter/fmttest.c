@@ -10,6 +10,7 @@
 struct config		ft_cfg;
 struct outbuf		ft_ob;
 struct fmt_result	ft_res;
+uint64_t		ft_read_ms;
 
 static struct ipaddr	ft_pool[LINE_ADDRS_MAX];
 static size_t		ft_used;
@@ -21,6 +22,7 @@ ft_setup(void)
 	memset(&ft_res, 0, sizeof(ft_res));
 	ft_cfg.cf_prefix = "rdns_";
 	ft_cfg.cf_format = CFG_FORMAT_KV;
+	ft_read_ms = 0;
 	outbuf_init(&ft_ob, 1 << 20);
 	ft_used = 0;
 }
@@ -54,6 +56,7 @@ ft_run(enum cfg_format f, const char *line, size_t len,
 	fl.fl_buf = line;
 	fl.fl_len = len;
 	fl.fl_raw = raw;
+	fl.fl_read_ms = ft_read_ms;
 	fl.fl_addrs = fa;
 	fl.fl_n = n;
 	ft_cfg.cf_format = f;

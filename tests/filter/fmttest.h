@@ -7,6 +7,7 @@
 #define FMTTEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "config.h"
 #include "format.h"
@@ -15,6 +16,7 @@
 extern struct config		ft_cfg;		/* kv, prefix "rdns_" */
 extern struct outbuf		ft_ob;
 extern struct fmt_result	ft_res;		/* of the last ft_run */
+extern uint64_t			ft_read_ms;	/* ft_run's read time, 0 */
 
 void	ft_setup(void);
 void	ft_teardown(void);

@@ -51,9 +51,11 @@ Test(emit, pending_is_timeout_and_shed_is_skipped)
 	slot(&ls[0], "192.0.2.1", &de, 2);
 	slot(&ls[1], "2001:db8::1", NULL, 14);
 	ls[1].ls_verdict = VERDICT_SKIPPED;
-	emit_line(&ft_ob, &ft_cfg, line, strlen(line), ls, 2, 0, &st);
-	ft_expect("a 192.0.2.1 b 2001:db8::1 rdns_ip=192.0.2.1 "
-	    "rdns_fcrdns=timeout rdns_ip=2001:db8::1 rdns_fcrdns=skipped");
+	emit_line(&ft_ob, &ft_cfg, line, strlen(line), ls, 2, 0, 0, &st);
+	ft_expect("a 192.0.2.1 b 2001:db8::1 rdns_n=2 rdns_ip=192.0.2.1 "
+	    "rdns_host=- rdns_fcrdns=timeout rdns_generic=false "
+	    "rdns_ip=2001:db8::1 rdns_host=- rdns_fcrdns=skipped "
+	    "rdns_generic=false");
 	cr_expect_eq(st.st_lines_out, 1);
 	cr_expect_eq(st.st_addrs, 2);
 	cr_expect_eq(st.st_verdicts[VERDICT_TIMEOUT], 1);
@@ -75,8 +77,12 @@ Test(emit, settled_entry_gives_host_generic_role_and_helo)
 	ls.ls_role = IPSCAN_ROLE_SRC;
 	ls.ls_helo_so = 5;
 	ls.ls_helo_eo = 15;
-	emit_line(&ft_ob, &ft_cfg, line, strlen(line), &ls, 1, 0, &st);
-	ft_expect("{\"message\":\"helo=mx.example 192.0.2.7\",\"rdns\":"
+	/* 2026-12-06T02:15:31.123Z, the read time the stream layer gives. */
+	emit_line(&ft_ob, &ft_cfg, line, strlen(line), &ls, 1, 0,
+	    1796523331123ULL, &st);
+	ft_expect("{\"@timestamp\":\"2026-12-06T02:15:31.123Z\",\"ecs\":"
+	    "{\"version\":\"9.4.0\"},"
+	    "\"message\":\"helo=mx.example 192.0.2.7\",\"rdns\":"
 	    "[{\"ip\":\"192.0.2.7\",\"host\":\"mx.example\",\"fcrdns\":"
 	    "\"pass\",\"generic\":true,\"helo\":\"match\"}],\"related\":"
 	    "{\"ip\":[\"192.0.2.7\"],\"hosts\":[\"mx.example\"]},\"source\":"
@@ -89,8 +95,8 @@ Test(emit, counts_every_line_even_an_unanswered_piece)
 	const char	*piece = "overlong piece";
 
 	ft_cfg.cf_format = CFG_FORMAT_MMEXTERNAL;
-	emit_line(&ft_ob, &ft_cfg, piece, strlen(piece), NULL, 0, 1, &st);
-	emit_line(&ft_ob, &ft_cfg, "end\n", 4, NULL, 0, 1, &st);
+	emit_line(&ft_ob, &ft_cfg, piece, strlen(piece), NULL, 0, 1, 0, &st);
+	emit_line(&ft_ob, &ft_cfg, "end\n", 4, NULL, 0, 1, 0, &st);
 	ft_expect("{}\n");
 	cr_expect_eq(st.st_lines_out, 2);
 	cr_expect_eq(st.st_addrs, 0);

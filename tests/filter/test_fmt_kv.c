@@ -1,7 +1,8 @@
 /*
- * fmt_kv: the kv format of ptrtag.1, OUTPUT from views: pairs before the
- * terminator, the prefix, quoting of values, generic and helo, and what
- * the formatter reports.
+ * fmt_kv: the kv format of ptrtag.1, OUTPUT from views: the block before
+ * the terminator, the same keys in every group, the prefix, quoting of
+ * values, generic and helo, the forged and overlong marks, and what the
+ * formatter reports.
  */
 #include <criterion/criterion.h>
 #include <string.h>
@@ -17,21 +18,22 @@ Test(fmt_kv, pass_goes_before_newline)
 
 	ft_addr(&fa, "203.0.113.45", 5, VERDICT_PASS, "mail.example.com");
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
-	ft_expect("from 203.0.113.45 port 22 rdns_ip=203.0.113.45 "
-	    "rdns_host=mail.example.com rdns_fcrdns=pass\n");
+	ft_expect("from 203.0.113.45 port 22 rdns_n=1 rdns_ip=203.0.113.45 "
+	    "rdns_host=mail.example.com rdns_fcrdns=pass "
+	    "rdns_generic=false\n");
 	cr_expect_eq(ft_res.fr_addrs, 1);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 1);
 }
 
-Test(fmt_kv, crlf_kept_and_no_host_omitted)
+Test(fmt_kv, crlf_kept_and_no_host_is_a_dash)
 {
 	const char	*line = "x 198.51.100.7\r\n";
 	struct fmt_addr	 fa;
 
 	ft_addr(&fa, "198.51.100.7", 2, VERDICT_NONE, NULL);
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
-	ft_expect("x 198.51.100.7 rdns_ip=198.51.100.7 "
-	    "rdns_fcrdns=none\r\n");
+	ft_expect("x 198.51.100.7 rdns_n=1 rdns_ip=198.51.100.7 rdns_host=- "
+	    "rdns_fcrdns=none rdns_generic=false\r\n");
 }
 
 Test(fmt_kv, timeout_and_skipped_without_terminator)
@@ -42,24 +44,27 @@ Test(fmt_kv, timeout_and_skipped_without_terminator)
 	ft_addr(&fa[0], "192.0.2.1", 2, VERDICT_TIMEOUT, NULL);
 	ft_addr(&fa[1], "2001:db8::1", 14, VERDICT_SKIPPED, NULL);
 	ft_run(CFG_FORMAT_KV, line, strlen(line), fa, 2, 0);
-	ft_expect("a 192.0.2.1 b 2001:db8::1 rdns_ip=192.0.2.1 "
-	    "rdns_fcrdns=timeout rdns_ip=2001:db8::1 rdns_fcrdns=skipped");
+	ft_expect("a 192.0.2.1 b 2001:db8::1 rdns_n=2 rdns_ip=192.0.2.1 "
+	    "rdns_host=- rdns_fcrdns=timeout rdns_generic=false "
+	    "rdns_ip=2001:db8::1 rdns_host=- rdns_fcrdns=skipped "
+	    "rdns_generic=false");
 	cr_expect_eq(ft_res.fr_addrs, 2);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_TIMEOUT], 1);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_SKIPPED], 1);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 0);
 }
 
+/* The prefix names every key and is what the forged check looks for. */
 Test(fmt_kv, prefix_changes_every_key)
 {
-	const char	*line = "192.0.2.9\n";
+	const char	*line = "rdns_ ptr_ 192.0.2.9\n";
 	struct fmt_addr	 fa;
 
 	ft_cfg.cf_prefix = "ptr.";
-	ft_addr(&fa, "192.0.2.9", 0, VERDICT_FAIL, "h.example");
+	ft_addr(&fa, "192.0.2.9", 11, VERDICT_FAIL, "h.example");
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
-	ft_expect("192.0.2.9 ptr.ip=192.0.2.9 ptr.host=h.example "
-	    "ptr.fcrdns=fail\n");
+	ft_expect("rdns_ ptr_ 192.0.2.9 ptr.n=1 ptr.ip=192.0.2.9 "
+	    "ptr.host=h.example ptr.fcrdns=fail ptr.generic=false\n");
 }
 
 Test(fmt_kv, line_without_addresses_is_untouched)
@@ -73,7 +78,7 @@ Test(fmt_kv, line_without_addresses_is_untouched)
 
 Test(fmt_kv, raw_piece_passes_through)
 {
-	const char	*line = "a piece of an overlong line";
+	const char	*line = "a piece of an overlong line, rdns_ too";
 
 	ft_run(CFG_FORMAT_KV, line, strlen(line), NULL, 0, 1);
 	ft_expect(line);
@@ -113,8 +118,9 @@ Test(fmt_kv, hostile_host_is_quoted)
 
 	ft_addr(&fa, "192.0.2.3", 0, VERDICT_PASS, "a b\n rdns_fcrdns=pass");
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
-	ft_expect("192.0.2.3 rdns_ip=192.0.2.3 "
-	    "rdns_host=\"a b\\x0a rdns_fcrdns=pass\" rdns_fcrdns=pass\n");
+	ft_expect("192.0.2.3 rdns_n=1 rdns_ip=192.0.2.3 "
+	    "rdns_host=\"a b\\x0a rdns_fcrdns=pass\" rdns_fcrdns=pass "
+	    "rdns_generic=false\n");
 }
 
 Test(fmt_kv, generic_and_helo_follow_fcrdns)
@@ -131,9 +137,9 @@ Test(fmt_kv, generic_and_helo_follow_fcrdns)
 	fa.fa_helo_eo = fa.fa_helo_so + strlen(helo);
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
 	ft_expect("reject: RCPT from x[192.0.2.77]: "
-	    "helo=<192-0-2-77.DYN.example.net.> rdns_ip=192.0.2.77 "
+	    "helo=<192-0-2-77.DYN.example.net.> rdns_n=1 rdns_ip=192.0.2.77 "
 	    "rdns_host=192-0-2-77.dyn.example.net rdns_fcrdns=pass "
-	    "rdns_generic=yes rdns_helo=match\n");
+	    "rdns_generic=true rdns_helo=match\n");
 }
 
 Test(fmt_kv, helo_mismatch_and_without_host)
@@ -146,9 +152,10 @@ Test(fmt_kv, helo_mismatch_and_without_host)
 	fa[0].fa_helo_so = fa[1].fa_helo_so = 6;
 	fa[0].fa_helo_eo = fa[1].fa_helo_eo = 22;
 	ft_run(CFG_FORMAT_KV, line, strlen(line), fa, 2, 0);
-	ft_expect("helo=<mail.example.org> 192.0.2.5 192.0.2.6 "
+	ft_expect("helo=<mail.example.org> 192.0.2.5 192.0.2.6 rdns_n=2 "
 	    "rdns_ip=192.0.2.5 rdns_host=mail.example.com rdns_fcrdns=fail "
-	    "rdns_helo=mismatch rdns_ip=192.0.2.6 rdns_fcrdns=none "
+	    "rdns_generic=false rdns_helo=mismatch rdns_ip=192.0.2.6 "
+	    "rdns_host=- rdns_fcrdns=none rdns_generic=false "
 	    "rdns_helo=mismatch\n");
 }
 
@@ -161,6 +168,65 @@ Test(fmt_kv, helo_match_ignores_one_trailing_dot_of_host)
 	fa.fa_helo_so = 5;
 	fa.fa_helo_eo = 19;
 	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
-	ft_expect("HELO Mx.Example.ORG 192.0.2.8 rdns_ip=192.0.2.8 "
-	    "rdns_host=mx.example.org. rdns_fcrdns=pass rdns_helo=match\n");
+	ft_expect("HELO Mx.Example.ORG 192.0.2.8 rdns_n=1 rdns_ip=192.0.2.8 "
+	    "rdns_host=mx.example.org. rdns_fcrdns=pass rdns_generic=false "
+	    "rdns_helo=match\n");
+}
+
+Test(fmt_kv, helo_in_every_group_when_one_has_it)
+{
+	const char	*line = "192.0.2.5 helo=<a.example> 192.0.2.6\n";
+	struct fmt_addr	 fa[2];
+
+	ft_addr(&fa[0], "192.0.2.5", 0, VERDICT_NONE, NULL);
+	ft_addr(&fa[1], "192.0.2.6", 27, VERDICT_PASS, "a.example");
+	fa[1].fa_helo_so = 16;
+	fa[1].fa_helo_eo = 25;
+	ft_run(CFG_FORMAT_KV, line, strlen(line), fa, 2, 0);
+	ft_expect("192.0.2.5 helo=<a.example> 192.0.2.6 rdns_n=2 "
+	    "rdns_ip=192.0.2.5 rdns_host=- rdns_fcrdns=none "
+	    "rdns_generic=false rdns_helo=- rdns_ip=192.0.2.6 "
+	    "rdns_host=a.example rdns_fcrdns=pass rdns_generic=false "
+	    "rdns_helo=match\n");
+}
+
+Test(fmt_kv, text_holding_the_prefix_is_marked_forged)
+{
+	const char	*line = "Invalid user rdns_host=bastion.example.com "
+	    "rdns_fcrdns=pass from 198.51.100.7\n";
+	struct fmt_addr	 fa;
+
+	ft_addr(&fa, "198.51.100.7", 67, VERDICT_NONE, NULL);
+	ft_run(CFG_FORMAT_KV, line, strlen(line), &fa, 1, 0);
+	ft_expect("Invalid user rdns_host=bastion.example.com "
+	    "rdns_fcrdns=pass from 198.51.100.7 rdns_n=1 rdns_forged=true "
+	    "rdns_ip=198.51.100.7 rdns_host=- rdns_fcrdns=none "
+	    "rdns_generic=false\n");
+}
+
+Test(fmt_kv, forged_line_without_address_gets_a_block)
+{
+	const char	*line = "user x rdns_n=1 rdns_ip=192.0.2.1 "
+	    "rdns_host=evil.example rdns_fcrdns=pass rdns_generic=false\r\n";
+
+	ft_run(CFG_FORMAT_KV, line, strlen(line), NULL, 0, 0);
+	ft_expect("user x rdns_n=1 rdns_ip=192.0.2.1 "
+	    "rdns_host=evil.example rdns_fcrdns=pass rdns_generic=false "
+	    "rdns_n=0 rdns_forged=true\r\n");
+	cr_expect_eq(ft_res.fr_addrs, 0);
+}
+
+Test(fmt_kv, overlong_line_ends_with_its_mark)
+{
+	const char	*head = "rdns_n=1 rdns_ip=192.0.2.1 and more";
+	const char	*tail = "rdns_host=evil.example rdns_fcrdns=pass\r\n";
+
+	ft_run(CFG_FORMAT_KV, head, strlen(head), NULL, 0, 1);
+	ft_expect(head);
+	ft_teardown();
+	ft_setup();
+	ft_run(CFG_FORMAT_KV, tail, strlen(tail), NULL, 0, 1);
+	ft_expect("rdns_host=evil.example rdns_fcrdns=pass rdns_n=0 "
+	    "rdns_overlong=true\r\n");
+	cr_expect_eq(ft_res.fr_addrs, 0);
 }

@@ -27,10 +27,20 @@ Test(fmt_mmexternal, variables_under_dollar_bang)
 	fa.fa_role = IPSCAN_ROLE_SRC;
 	ft_run(CFG_FORMAT_MMEXTERNAL, line, strlen(line), &fa, 1, 0);
 	ft_expect("{\"$!\":{\"rdns\":[{\"ip\":\"192.0.2.1\","
-	    "\"host\":\"h.example\",\"fcrdns\":\"pass\"}],\"related\":"
-	    "{\"ip\":[\"192.0.2.1\"],\"hosts\":[\"h.example\"]}}}\n");
+	    "\"host\":\"h.example\",\"fcrdns\":\"pass\",\"generic\":false}],"
+	    "\"related\":{\"ip\":[\"192.0.2.1\"],\"hosts\":[\"h.example\"]}}}"
+	    "\n");
 	cr_expect_eq(ft_res.fr_addrs, 1);
 	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], 1);
+
+	/* An unconfirmed host stays in rdns only. */
+	ft_teardown();
+	ft_setup();
+	fa.fa_verdict = VERDICT_FAIL;
+	ft_run(CFG_FORMAT_MMEXTERNAL, line, strlen(line), &fa, 1, 0);
+	ft_expect("{\"$!\":{\"rdns\":[{\"ip\":\"192.0.2.1\","
+	    "\"host\":\"h.example\",\"fcrdns\":\"fail\",\"generic\":false}],"
+	    "\"related\":{\"ip\":[\"192.0.2.1\"]}}}\n");
 }
 
 Test(fmt_mmexternal, overlong_line_answered_at_its_last_piece)

@@ -135,6 +135,65 @@ Test(input, overlong_line_streams_out_raw_and_complete)
 	input_free(&in);
 }
 
+Test(input, overlong_piece_never_splits_crlf)
+{
+	struct input	in;
+	struct unit	u[16];
+	char		big[301];
+	size_t		n, i;
+	int		p[2];
+
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\r';
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_eq(pipe(p), 0);
+	fd_set_nonblock(p[0]);
+	input_init(&in, one_fd(p[0]), 1, 100);
+	/* The '\r' arrives alone at the end of what can be read. */
+	put(p[1], big);
+	n = pump(&in, u, 16);
+	cr_assert_geq(n, 1);
+	for (i = 0; i < n; i++) {
+		cr_expect_eq(u[i].raw, 1);
+		cr_expect_neq(u[i].buf[u[i].len - 1], '\r',
+		    "piece %zu ends with a '\\r' whose '\\n' may follow", i);
+	}
+	cr_expect_not(input_ready(&in), "a held '\\r' is not ready alone");
+	put(p[1], "\nnext 192.0.2.1\n");
+	close(p[1]);
+	n = pump(&in, u, 16);
+	cr_assert_eq(n, 2);
+	cr_expect_eq(u[0].len, 2, "the terminator comes whole");
+	cr_expect(memcmp(u[0].buf, "\r\n", 2) == 0);
+	cr_expect_eq(u[0].raw, 1);
+	cr_expect_eq(u[1].raw, 0);
+	input_free(&in);
+}
+
+Test(input, overlong_cr_at_end_of_file_is_handed_out)
+{
+	struct input	in;
+	struct unit	u[16];
+	char		big[301];
+	size_t		n, i, total = 0;
+	int		p[2];
+
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\r';
+	big[sizeof(big) - 1] = '\0';
+	cr_assert_eq(pipe(p), 0);
+	input_init(&in, one_fd(p[0]), 1, 100);
+	put(p[1], big);
+	close(p[1]);
+	n = pump(&in, u, 16);
+	for (i = 0; i < n; i++)
+		total += u[i].len;
+	cr_expect_eq(total, sizeof(big) - 1, "no byte kept back at the end");
+	cr_expect_eq(u[n - 1].buf[u[n - 1].len - 1], '\r');
+	cr_expect(input_drained(&in));
+	input_free(&in);
+}
+
 Test(input, descriptors_are_read_in_order)
 {
 	struct input	in;
@@ -203,7 +262,7 @@ Test(input, follow_mode_waits_at_the_end_and_detaches_at_a_line_start)
 	input_init_follow(&in, 100, NULL);
 	cr_expect_eq(input_fd(&in), -1, "nothing attached");
 	cr_expect(!input_drained(&in));
-	input_attach(&in, fd, 0, 0);
+	input_attach(&in, fd, "test.log", 0, 0);
 	cr_expect(input_attached(&in));
 	cr_expect_eq(pump(&in, u, 4), 1);
 	cr_expect(input_idle(&in), "the end of the file is no end");
@@ -226,7 +285,7 @@ Test(input, follow_mode_waits_at_the_end_and_detaches_at_a_line_start)
 		cr_expect_eq(input_rest(&in, &p, &len), 0);
 	}
 	cr_assert_eq(lseek(fd, 8, SEEK_SET), 8);
-	input_attach(&in, fd, 8, 0);
+	input_attach(&in, fd, "test.log", 8, 0);
 	cr_expect_eq(pump(&in, u + 2, 2), 0, "a line still unfinished");
 	/* The file is finished: its last line is handed out as it is. */
 	input_finish(&in);

@@ -64,6 +64,8 @@ Test(options, defaults)
 	cr_expect_eq(cfg.cf_progress, CFG_PROGRESS_AUTO);
 	cr_expect_null(cfg.cf_output);
 	cr_expect_null(cfg.cf_cache_file);
+	cr_expect_null(cfg.cf_metrics_file);
+	cr_expect_eq(cfg.cf_metrics_interval, CFG_METRICS_INTERVAL);
 	cr_expect_null(cfg.cf_user);
 	cr_expect_eq(cfg.cf_unordered + cfg.cf_extract + cfg.cf_omprog +
 	    cfg.cf_no_sandbox, 0);
@@ -106,6 +108,10 @@ static const struct range ranges[] = {
 	RANGE("--err-ttl", cf_err_ttl, CFG_TTL_LO, CFG_TTL_HI),
 	RANGE("--max-ips", cf_max_ips, CFG_MAX_IPS_LO, CFG_MAX_IPS_HI),
 	RANGE("--max-line", cf_max_line, CFG_MAX_LINE_LO, CFG_MAX_LINE_HI),
+	/* --metrics-interval alone is a usage error of its own. */
+	{ "--metrics-interval", offsetof(struct config, cf_metrics_interval),
+	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI,
+	    { "--metrics-file", "m.prom" } },
 };
 #define NRANGES		(sizeof(ranges) / sizeof(ranges[0]))
 
@@ -208,6 +214,28 @@ Test(options, omprog_needs_output, .exit_code = 2)
 	PARSE("--omprog");
 }
 
+Test(options, metrics_file)
+{
+	PARSE("--metrics-file", "/run/m.prom");
+	cr_expect_str_eq(cfg.cf_metrics_file, "/run/m.prom");
+	cr_expect_eq(cfg.cf_metrics_interval, CFG_METRICS_INTERVAL);
+	PARSE("--metrics-interval", "60", "--metrics-file", "m.prom");
+	cr_expect_eq(cfg.cf_metrics_interval, 60);
+	PARSE("--mmexternal", "--metrics-file", "m.prom");
+	cr_expect_str_eq(cfg.cf_metrics_file, "m.prom", "its stats channel");
+}
+
+/* An interval with no file to write would be ignored silently. */
+Test(options, metrics_interval_needs_file, .exit_code = 2)
+{
+	PARSE("--metrics-interval", "60");
+}
+
+Test(options, extract_takes_no_metrics_file, .exit_code = 2)
+{
+	PARSE("--extract", "--metrics-file", "m.prom");
+}
+
 Test(options, stats_words)
 {
 	PARSE("--stats");
@@ -252,12 +280,22 @@ expect_prefix(const struct ipaddr_prefix *p, const char *addr,
 	cr_expect_eq(p->ip_len, len, "%s/%u", text, p->ip_len);
 }
 
-/* Host bits are accepted and cleared (ipaddr_prefix_parse). */
-Test(options, only_host_bits_cleared)
+/* Host bits are refused (ipaddr_set_parse); networks are kept. */
+Test(options, only_host_bits_refused, .exit_code = 2)
+{
+	PARSE("--only", "192.0.2.77/24");
+}
+
+Test(options, exclude_host_bits_refused, .exit_code = 2)
+{
+	PARSE("--exclude", "2001:db8::1:2/64");
+}
+
+Test(options, only_networks)
 {
 	struct ipaddr	ia;
 
-	PARSE("--only", "192.0.2.77/24,2001:db8::1:2/64");
+	PARSE("--only", "192.0.2.0/24,2001:db8::/64");
 	cr_assert_eq(cfg.cf_only.is_count, 2);
 	expect_prefix(&cfg.cf_only.is_prefix[0], "192.0.2.0", 24);
 	expect_prefix(&cfg.cf_only.is_prefix[1], "2001:db8::", 64);
@@ -269,19 +307,121 @@ Test(options, only_host_bits_cleared)
 
 Test(options, exclude_adds_to_defaults)
 {
-	PARSE("--exclude", "10.1.2.3/8", "--exclude", "198.51.100.7");
+	PARSE("--exclude", "10.0.0.0/8", "--exclude", "198.51.100.7");
 	cr_assert_eq(cfg.cf_exclude.is_count, 11);
 	expect_prefix(&cfg.cf_exclude.is_prefix[9], "10.0.0.0", 8);
 	expect_prefix(&cfg.cf_exclude.is_prefix[10], "198.51.100.7", 32);
 }
 
-Test(options, exclude_none_clears)
+/* none drops the defaults, never a range given, whatever the order. */
+Test(options, exclude_none_drops_the_defaults)
 {
 	PARSE("--exclude", "10.0.0.0/8", "--exclude", "none");
-	cr_expect_eq(cfg.cf_exclude.is_count, 0);
+	cr_assert_eq(cfg.cf_exclude.is_count, 1, "one, then none");
+	expect_prefix(&cfg.cf_exclude.is_prefix[0], "10.0.0.0", 8);
 	PARSE("--exclude", "none", "--exclude", "10.0.0.0/8");
 	cr_assert_eq(cfg.cf_exclude.is_count, 1, "none, then one");
 	expect_prefix(&cfg.cf_exclude.is_prefix[0], "10.0.0.0", 8);
+	PARSE("--exclude", "none");
+	cr_expect_eq(cfg.cf_exclude.is_count, 0);
+}
+
+/* 55 ranges fit beside the 9 defaults; one more is refused. */
+Test(options, exclude_full_with_defaults, .exit_code = 2)
+{
+	static char	list[IPADDR_SETMAX * 16];
+	size_t		i, len = 0;
+
+	for (i = 0; i < IPADDR_SETMAX - 9; i++)
+		len += (size_t)snprintf(list + len, sizeof(list) - len,
+		    "%s10.%zu.0.0/16", i > 0 ? "," : "", i);
+	PARSE("--exclude", list);
+	cr_expect_eq(cfg.cf_exclude.is_count, IPADDR_SETMAX);
+	PARSE("--exclude", "none", "--exclude", list, "--exclude",
+	    "192.0.2.0/24");
+	cr_expect_eq(cfg.cf_exclude.is_count, IPADDR_SETMAX - 8);
+	PARSE("--exclude", list, "--exclude", "192.0.2.0/24");
+}
+
+/* An --only range inside an --exclude one: nothing would be looked up. */
+Test(options, only_inside_a_default_exclude, .exit_code = 2)
+{
+	PARSE("--only", "127.0.0.1");
+}
+
+Test(options, only_inside_an_exclude_given, .exit_code = 2)
+{
+	PARSE("--only", "10.1.0.0/16", "--exclude", "10.0.0.0/8");
+}
+
+Test(options, only_overlapping_an_exclude)
+{
+	PARSE("--only", "10.0.0.0/8,126.0.0.0/7", "--exclude", "10.1.0.0/16");
+	cr_expect_eq(cfg.cf_only.is_count, 2);
+	PARSE("--only", "127.0.0.1", "--exclude", "none");
+	cr_expect_eq(cfg.cf_only.is_count, 1);
+}
+
+/*
+ * Options that another one leaves without effect are refused
+ * (optcheck.c): each of these command lines exits 2 with one line.
+ */
+static const char *const conflicts[][4] = {
+	{ "--extract", "-f", "json" }, { "--extract", "-f", "kv" },
+	{ "--extract", "--prefix", "x_" }, { "--extract", "-o", "out" },
+	{ "--extract", "--unordered" }, { "--extract", "--stats" },
+	{ "--extract", "--omprog" }, { "--extract", "--mmexternal" },
+	{ "--extract", "--progress" }, { "--extract", "--progress=auto" },
+	{ "--extract", "-s", "192.0.2.1" }, { "--extract", "-t", "10" },
+	{ "--extract", "--tries", "1" }, { "--extract", "-d", "10" },
+	{ "--extract", "-j", "1" }, { "--extract", "--max-qps", "1" },
+	{ "--extract", "--max-names", "1" }, { "--extract", "-c", "10" },
+	{ "--extract", "--min-ttl", "1" }, { "--extract", "--max-ttl", "1" },
+	{ "--extract", "--neg-ttl", "1" }, { "--extract", "--err-ttl", "1" },
+	{ "--extract", "--cache-file", "c" },
+	{ "--extract", "--exclude", "none" },
+	{ "--extract", "--only", "10.0.0.0/8" },
+	{ "-f", "json", "--extract" },
+	{ "--mmexternal", "-f", "json" }, { "-f", "kv", "--mmexternal" },
+	{ "--mmexternal", "--prefix", "x_" },
+	{ "--mmexternal", "--omprog", "-o", "f" },
+	{ "--mmexternal", "--unordered" }, { "--mmexternal", "--stats" },
+	{ "--mmexternal", "--stats=json" }, { "--mmexternal", "--progress" },
+	{ "-f", "json", "--prefix", "x_" }, { "--prefix", "x_", "-f", "inline" },
+};
+
+ParameterizedTestParameters(options, conflict_refused)
+{
+	static size_t	rows[sizeof(conflicts) / sizeof(conflicts[0])];
+	size_t		i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		rows[i] = i;
+	return cr_make_param_array(size_t, rows,
+	    sizeof(rows) / sizeof(rows[0]));
+}
+
+ParameterizedTest(size_t *row, options, conflict_refused, .exit_code = 2)
+{
+	const char	*words[5] = { NULL };
+
+	memcpy(words, conflicts[*row], sizeof(conflicts[*row]));
+	parse_argv(words);
+}
+
+/* What --extract and --mmexternal do use is accepted with them. */
+Test(options, no_conflict)
+{
+	PARSE("--extract", "-p", "sshd", "--max-ips", "3", "--max-line",
+	    "100", "--no-sandbox", "--progress=never");
+	cr_expect_eq(cfg.cf_extract, 1);
+	PARSE("--mmexternal", "-d", "50", "-p", "sshd", "--progress=never",
+	    "--cache-file", "c", "-s", "192.0.2.1");
+	cr_expect_eq(cfg.cf_format, CFG_FORMAT_MMEXTERNAL);
+	PARSE("-f", "kv", "--prefix", "x_");
+	cr_expect_str_eq(cfg.cf_prefix, "x_");
+	PARSE("--omprog", "-o", "f", "--unordered", "--stats");
+	cr_expect_eq(cfg.cf_omprog, 1);
 }
 
 Test(options, only_bad_prefix_length, .exit_code = 2)
@@ -320,6 +460,12 @@ Test(options, prefix_too_long, .exit_code = 2)
 Test(options, prefix_bad_character, .exit_code = 2)
 {
 	PARSE("--prefix", "rdns:");
+}
+
+/* An empty prefix would make every line's text hold it (ptrtag.1, kv). */
+Test(options, prefix_empty, .exit_code = 2)
+{
+	PARSE("--prefix", "");
 }
 
 Test(options, prefix_longest)

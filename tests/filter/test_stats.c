@@ -2,76 +2,23 @@
  * stats: the counters of filter/base/stats.h and their --stats line
  * (ptrtag.1, --stats): every key in order with its own value, as
  * key=value and as one JSON object; rcodes counted by name or as
- * rcode_other; the latency histogram and the p50/p99 it prints.
+ * rcode_other; the latency histogram (buckets, count, sum) and the
+ * p50/p99 bounds it prints; the item table the metrics read.
  */
 #include <criterion/criterion.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "stats.h"
-
-/* What stats_print() writes for st and the three gauges. */
-static void
-printed(const struct stats *st, int json, char *out, size_t outsz)
-{
-	size_t	len = 0;
-	ssize_t	n;
-	int	p[2];
-
-	cr_assert_eq(pipe(p), 0);
-	stats_print(st, p[1], json, 18, 7, 8);
-	close(p[1]);
-	while ((n = read(p[0], out + len, outsz - 1 - len)) > 0)
-		len += (size_t)n;
-	cr_assert_geq(n, 0);
-	out[len] = '\0';
-	close(p[0]);
-}
-
-/* Every counter distinct, so a key printing the wrong field shows. */
-static void
-numbered(struct stats *st)
-{
-	uint64_t	v = 1;
-	int		i;
-
-	memset(st, 0, sizeof(*st));
-	st->st_lines_in = v++;
-	st->st_lines_out = v++;
-	st->st_addrs = v++;
-	st->st_cache_hits = v++;
-	st->st_cache_misses = v++;
-	st->st_cache_neg_hits = v++;
-	v += 2;			/* evictions and entries are gauges: 7, 8 */
-	st->st_queries = v++;
-	for (i = 0; i < STATS_RCODE_COUNT; i++)
-		st->st_rcode[i] = v++;
-	st->st_rcode_other = v++;
-	st->st_timeouts = v++;
-	v++;			/* inflight: 18 */
-	st->st_shed = v++;
-	st->st_backoffs = v++;
-	st->st_probes = v++;
-	st->st_answers_dropped = v++;
-	st->st_tcp_retries = v++;
-	st->st_late_lines = v++;
-	st->st_pattern_limit = v++;
-	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++)
-		st->st_verdicts[i] = v++;
-	/* Not printed: pending verdicts and matcher errors. */
-	st->st_verdicts[VERDICT_PENDING] = 777;
-	st->st_scan_errors = 999;
-	st->st_latency[2] = 98;		/* 2..3 ms */
-	st->st_latency[10] = 2;		/* 512..1023 ms */
-}
+#include "statstest.h"
 
 Test(stats, kv_line_exact)
 {
 	struct stats	st;
 	char		out[4096];
 
-	numbered(&st);
-	printed(&st, 0, out, sizeof(out));
+	stt_numbered(&st);
+	stt_printed(&st, 0, out, sizeof(out));
 	cr_expect_str_eq(out,
 	    "lines_in=1 lines_out=2 addresses=3 cache_hits=4 cache_misses=5 "
 	    "cache_neg_hits=6 cache_evictions=7 cache_entries=8 queries=9 "
@@ -81,8 +28,9 @@ Test(stats, kv_line_exact)
 	    "backoffs=20 probes=21 answers_dropped=22 tcp_retries=23 "
 	    "lines_late=24 pattern_limit=25 verdict_pass=26 verdict_fail=27 "
 	    "verdict_none=28 verdict_temperror=29 verdict_permerror=30 "
-	    "verdict_timeout=31 verdict_skipped=32 latency_p50_ms=4 "
-	    "latency_p99_ms=1024\n");
+	    "verdict_timeout=31 verdict_skipped=32 lookups=100 "
+	    "lookup_time_us=1694000 latency_p50_ms_le=4 "
+	    "latency_p99_ms_le=700\n");
 }
 
 Test(stats, json_object_exact)
@@ -90,8 +38,8 @@ Test(stats, json_object_exact)
 	struct stats	st;
 	char		out[4096];
 
-	numbered(&st);
-	printed(&st, 1, out, sizeof(out));
+	stt_numbered(&st);
+	stt_printed(&st, 1, out, sizeof(out));
 	cr_expect_str_eq(out,
 	    "{\"lines_in\":1,\"lines_out\":2,\"addresses\":3,"
 	    "\"cache_hits\":4,\"cache_misses\":5,\"cache_neg_hits\":6,"
@@ -105,7 +53,8 @@ Test(stats, json_object_exact)
 	    "\"verdict_pass\":26,\"verdict_fail\":27,\"verdict_none\":28,"
 	    "\"verdict_temperror\":29,\"verdict_permerror\":30,"
 	    "\"verdict_timeout\":31,\"verdict_skipped\":32,"
-	    "\"latency_p50_ms\":4,\"latency_p99_ms\":1024}\n");
+	    "\"lookups\":100,\"lookup_time_us\":1694000,"
+	    "\"latency_p50_ms_le\":4,\"latency_p99_ms_le\":700}\n");
 }
 
 /*
@@ -121,8 +70,8 @@ Test(stats, kv_and_json_same_pairs)
 
 	memset(&st, 0, sizeof(st));
 	st.st_lines_in = UINT64_MAX;
-	printed(&st, 0, kv, sizeof(kv));
-	printed(&st, 1, js, sizeof(js));
+	stt_printed(&st, 0, kv, sizeof(kv));
+	stt_printed(&st, 1, js, sizeof(js));
 	cr_assert_eq(strncmp(kv, "lines_in=18446744073709551615 ", 30), 0);
 	k = kv;
 	j = js;
@@ -152,12 +101,12 @@ Test(stats, kv_and_json_same_pairs)
 	}
 	cr_expect_str_eq(k, "\n");
 	cr_expect_str_eq(j, "}\n");
-	/* 9 + rcodes + other + 9 + verdicts + 2 latencies. */
-	cr_expect_eq(pairs, (size_t)(9 + STATS_RCODE_COUNT + 1 + 9 +
-	    VERDICT_COUNT - VERDICT_FIRST + 2));
-	cr_expect_eq(pairs, 34);
-	cr_expect(strstr(kv, "latency_p50_ms=0 latency_p99_ms=0\n") != NULL,
-	    "no latencies: both quantiles 0");
+	/* The items, then lookups, their time and two quantile bounds. */
+	cr_expect_eq(pairs, (size_t)STATS_ITEMS + 4);
+	cr_expect_eq(pairs, 36);
+	cr_expect(strstr(kv, " lookups=0 lookup_time_us=0 "
+	    "latency_p50_ms_le=0 latency_p99_ms_le=0\n") != NULL,
+	    "no latencies: both quantile bounds 0");
 }
 
 Test(stats, rcode_known_and_other)
@@ -196,22 +145,26 @@ Test(stats, rcode_names_printed)
 	stats_rcode(&st, 4);
 	stats_rcode(&st, 4);
 	stats_rcode(&st, 6);
-	printed(&st, 0, out, sizeof(out));
+	stt_printed(&st, 0, out, sizeof(out));
 	cr_expect(strstr(out, " rcode_noerror=0 rcode_formerr=1 "
 	    "rcode_servfail=0 rcode_nxdomain=0 rcode_notimp=2 "
 	    "rcode_refused=0 rcode_other=1 ") != NULL, "%s", out);
 }
 
-/* Bucket i counts latencies below 2^i ms; the last takes the rest. */
+/*
+ * Bucket i counts latencies above 2^(i-1) ms up to 2^i ms; the last
+ * takes the rest. Count, sum and maximum follow every lookup.
+ */
 Test(stats, latency_buckets)
 {
 	static const struct {
-		uint64_t	ms;
+		uint64_t	us;
 		int		bucket;
 	} rows[] = {
-		{ 0, 0 }, { 1, 1 }, { 2, 2 }, { 3, 2 }, { 4, 3 }, { 7, 3 },
-		{ 8, 4 }, { 1023, 10 }, { 1024, 11 }, { 262143, 18 },
-		{ 262144, 19 }, { 524288, 19 }, { UINT64_MAX, 19 },
+		{ 0, 0 }, { 1, 0 }, { 1000, 0 }, { 1001, 1 }, { 2000, 1 },
+		{ 2001, 2 }, { 4000, 2 }, { 4001, 3 }, { 8000, 3 },
+		{ 1024000, 10 }, { 1024001, 11 }, { 262144000, 18 },
+		{ 262144001, 19 }, { UINT64_MAX, 19 },
 	};
 	struct stats	st;
 	size_t		i;
@@ -219,43 +172,126 @@ Test(stats, latency_buckets)
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		memset(&st, 0, sizeof(st));
-		stats_latency(&st, rows[i].ms);
+		stats_latency(&st, rows[i].us);
 		for (b = 0; b < STATS_LAT_BUCKETS; b++)
 			cr_expect_eq(st.st_latency[b], b == rows[i].bucket,
-			    "%llu ms, bucket %d",
-			    (unsigned long long)rows[i].ms, b);
+			    "%llu us, bucket %d",
+			    (unsigned long long)rows[i].us, b);
+		cr_expect_eq(st.st_lookups, 1);
+		cr_expect_eq(st.st_lookup_us, rows[i].us);
+		cr_expect_eq(st.st_lookup_max_us, rows[i].us);
 	}
+	cr_expect_eq(stats_latency_bound_us(0), 1000);
+	cr_expect_eq(stats_latency_bound_us(18), 262144000);
+	cr_expect_eq(stats_latency_bound_us(STATS_LAT_BUCKETS - 1),
+	    UINT64_MAX);
+
+	memset(&st, 0, sizeof(st));
+	stats_latency(&st, 1500);
+	stats_latency(&st, 250);
+	stats_latency(&st, 200000);
+	cr_expect_eq(st.st_lookups, 3);
+	cr_expect_eq(st.st_lookup_us, 201750);
+	cr_expect_eq(st.st_lookup_max_us, 200000);
 }
 
-/* The printed quantile is the upper bound of the bucket that holds it. */
-Test(stats, latency_p50_p99_printed)
+/*
+ * The printed p50 and p99 are upper bounds, never estimates: the bound
+ * of the bucket that holds the quantile, or the longest lookup rounded
+ * up to a millisecond when that is lower. 200 ms lookups read 200, not
+ * the 256 of their bucket (issue 12).
+ */
+Test(stats, latency_p50_p99_bounds)
 {
 	struct stats	st;
 	char		out[4096];
 	int		i;
 
 	memset(&st, 0, sizeof(st));
-	for (i = 0; i < 50; i++)
-		stats_latency(&st, 5);		/* bucket 3, bound 8 */
-	for (i = 0; i < 48; i++)
-		stats_latency(&st, 40);		/* bucket 6, bound 64 */
-	stats_latency(&st, 300);		/* bucket 9, bound 512 */
-	stats_latency(&st, 5000);		/* bucket 13, bound 8192 */
-	printed(&st, 0, out, sizeof(out));
-	cr_expect(strstr(out, " latency_p50_ms=8 latency_p99_ms=512\n") !=
-	    NULL, "%s", out);
+	for (i = 0; i < 10; i++)
+		stats_latency(&st, 200000);
+	stt_printed(&st, 0, out, sizeof(out));
+	cr_expect(strstr(out, " latency_p50_ms_le=200 latency_p99_ms_le=200\n")
+	    != NULL, "%s", out);
 
-	/* One more slow lookup moves p99 to its bucket; p50 moves up. */
-	stats_latency(&st, 6000);
-	stats_latency(&st, 7000);
-	printed(&st, 1, out, sizeof(out));
-	cr_expect(strstr(out, ",\"latency_p50_ms\":64,"
-	    "\"latency_p99_ms\":8192}\n") != NULL, "%s", out);
-
-	/* Beyond the last bound: reported as the last bucket's 2^19. */
 	memset(&st, 0, sizeof(st));
-	stats_latency(&st, 10000000);
-	printed(&st, 0, out, sizeof(out));
-	cr_expect(strstr(out, " latency_p50_ms=524288 "
-	    "latency_p99_ms=524288\n") != NULL, "%s", out);
+	for (i = 0; i < 50; i++)
+		stats_latency(&st, 5000);	/* bucket 3, bound 8 ms */
+	for (i = 0; i < 48; i++)
+		stats_latency(&st, 40000);	/* bucket 6, bound 64 ms */
+	stats_latency(&st, 300000);		/* bucket 9, bound 512 ms */
+	stats_latency(&st, 5000000);		/* bucket 13, bound 8192 ms */
+	stt_printed(&st, 0, out, sizeof(out));
+	cr_expect(strstr(out, " latency_p50_ms_le=8 latency_p99_ms_le=512\n") !=
+	    NULL, "%s", out);
+	/* At least half and 99 % of them were at most that long. */
+	cr_expect_eq(stats_latency_le_ms(&st, 0.5), 8);
+	cr_expect_eq(stats_latency_le_ms(&st, 1.0), 5000);
+
+	/* Two more slow lookups: p99 moves to their bucket, p50 up. */
+	stats_latency(&st, 6000000);
+	stats_latency(&st, 7000000);
+	stt_printed(&st, 1, out, sizeof(out));
+	cr_expect(strstr(out, ",\"latency_p50_ms_le\":64,"
+	    "\"latency_p99_ms_le\":7000}\n") != NULL, "%s", out);
+
+	/* Beyond the last bound: the longest lookup, rounded up. */
+	memset(&st, 0, sizeof(st));
+	stats_latency(&st, 300000001);
+	stt_printed(&st, 0, out, sizeof(out));
+	cr_expect(strstr(out, " latency_p50_ms_le=300001 "
+	    "latency_p99_ms_le=300001\n") != NULL, "%s", out);
+
+	/* Sub-millisecond lookups round up to 1, never down to 0. */
+	memset(&st, 0, sizeof(st));
+	stats_latency(&st, 120);
+	cr_expect_eq(stats_latency_le_ms(&st, 0.5), 1);
+}
+
+/*
+ * The item table: the keys in --stats order, each with its own value,
+ * the families the metrics use, labels only on the rcode and verdict
+ * families, each family's items adjacent and of one kind.
+ */
+Test(stats, items_table)
+{
+	struct stats_item	it[STATS_ITEMS];
+	struct stats		st;
+	size_t			i, j, labelled = 0;
+
+	stt_numbered(&st);
+	stats_items(&st, &stt_gauges, it);
+	for (i = 0; i < STATS_ITEMS; i++)
+		cr_expect_eq(it[i].sti_value, i + 1, "%s", it[i].sti_key);
+	cr_expect_str_eq(it[0].sti_key, "lines_in");
+	cr_expect_str_eq(it[7].sti_family, "cache_entries");
+	cr_expect_eq(it[7].sti_kind, STATS_GAUGE);
+	cr_expect_str_eq(it[17].sti_family, "dns_queries_inflight");
+	cr_expect_eq(it[17].sti_kind, STATS_GAUGE);
+	cr_expect_str_eq(it[12].sti_key, "rcode_nxdomain");
+	cr_expect_str_eq(it[12].sti_family, "dns_responses");
+	cr_expect_str_eq(it[12].sti_lvalue, "nxdomain");
+	cr_expect_str_eq(it[15].sti_lvalue, "other");
+	cr_expect_str_eq(it[STATS_ITEMS - 1].sti_key, "verdict_skipped");
+	cr_expect_str_eq(it[STATS_ITEMS - 1].sti_label, "verdict");
+	for (i = 0; i < STATS_ITEMS; i++) {
+		cr_expect_not_null(it[i].sti_help);
+		cr_expect_eq(it[i].sti_help[strlen(it[i].sti_help) - 1], '.');
+		cr_expect_eq(it[i].sti_kind == STATS_GAUGE,
+		    i == 7 || i == 17, "%s", it[i].sti_key);
+		if (it[i].sti_label != NULL) {
+			labelled++;
+			cr_expect_eq(strncmp(it[i].sti_key, it[i].sti_label,
+			    strlen(it[i].sti_label)), 0, "%s", it[i].sti_key);
+			cr_expect_str_eq(it[i].sti_key +
+			    strlen(it[i].sti_label) + 1, it[i].sti_lvalue);
+		}
+		for (j = i + 2; j < STATS_ITEMS; j++)
+			if (strcmp(it[i].sti_family, it[j].sti_family) == 0)
+				cr_expect_str_eq(it[j - 1].sti_family,
+				    it[i].sti_family, "%s apart",
+				    it[i].sti_family);
+	}
+	cr_expect_eq(labelled, STATS_RCODE_COUNT + 1 + VERDICT_COUNT -
+	    VERDICT_FIRST);
 }

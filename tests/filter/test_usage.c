@@ -107,7 +107,8 @@ Test(usage, long_options_listed)
 		"--only", "--cache-size", "--min-ttl", "--max-ttl",
 		"--neg-ttl", "--err-ttl", "--cache-file", "--pattern",
 		"--max-ips", "--max-line", "--extract", "--format", "--prefix",
-		"--output", "--unordered", "--stats", "--omprog",
+		"--output", "--unordered", "--stats", "--metrics-file",
+		"--metrics-interval", "--omprog",
 		"--mmexternal", "--progress", "--user", "--no-sandbox",
 		"--help", "--version",
 	};

@@ -3,6 +3,7 @@
  * case expects (see fuzz_format.c). Written from ptrtag.1, OUTPUT, and
  * format.h, without looking at how filter/format builds the text.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +77,10 @@ kv_quoted(const char *s, size_t len, size_t *pos, char *val)
 	return o;
 }
 
-/* A kv value at s[*pos], bare or quoted, decoded into val. */
+/*
+ * A kv value at s[*pos], bare or quoted, decoded into val. A bare "-"
+ * means no value, so a value "-" must be quoted.
+ */
 static size_t
 kv_value(const char *s, size_t len, size_t *pos, char *val)
 {
@@ -97,12 +101,17 @@ kv_value(const char *s, size_t len, size_t *pos, char *val)
 	for (needs = o == 0, i = 0; i < o; i++)
 		if (kv_special((unsigned char)val[i]))
 			needs = 1;
+	if (o == 1 && val[0] == '-')
+		needs = 1;
 	FZ_CHECK(quoted == needs);
 	*pos = p;
 	return o;
 }
 
-/* " PREFIXkey=value" at ann[*pos], the value decoding to want. */
+/*
+ * " PREFIXkey=value" at ann[*pos], the value decoding to want; want
+ * NULL: the bare "-" of no value.
+ */
 static void
 kv_pair(const char *ann, size_t alen, size_t *pos, const char *key,
     const char *want, char *val)
@@ -117,29 +126,87 @@ kv_pair(const char *ann, size_t alen, size_t *pos, const char *key,
 	FZ_CHECK(memcmp(ann + p + plen, key, klen) == 0);
 	FZ_CHECK(ann[p + plen + klen] == '=');
 	p += plen + klen + 1;
+	if (want == NULL) {
+		FZ_CHECK(alen - p >= 1 && ann[p] == '-');
+		FZ_CHECK(alen - p == 1 || ann[p + 1] == ' ');
+		*pos = p + 1;
+		return;
+	}
 	vlen = kv_value(ann, alen, &p, val);
 	FZ_CHECK(vlen == strlen(want) && memcmp(val, want, vlen) == 0);
 	*pos = p;
 }
 
+/* The annotations one line's block must hold, from ann[0..alen). */
+static void
+kv_block(const struct fz_case *fc, const char *ann, size_t alen,
+    int forged)
+{
+	const struct fz_expect	*ex;
+	char			*val, num[24];
+	size_t			 pos = 0, i;
+	int			 helo = 0;
+
+	if ((val = malloc(alen + 1)) == NULL)
+		abort();
+	snprintf(num, sizeof(num), "%zu", fc->fc_n);
+	kv_pair(ann, alen, &pos, "n", num, val);
+	if (forged)
+		kv_pair(ann, alen, &pos, "forged", "true", val);
+	for (i = 0; i < fc->fc_n; i++)
+		if (fc->fc_expect[i].ex_helo != NULL)
+			helo = 1;
+	/* Every group has the same keys in the same order. */
+	for (i = 0; i < fc->fc_n; i++) {
+		ex = &fc->fc_expect[i];
+		kv_pair(ann, alen, &pos, "ip", ex->ex_ip, val);
+		kv_pair(ann, alen, &pos, "host", ex->ex_host, val);
+		kv_pair(ann, alen, &pos, "fcrdns", ex->ex_word, val);
+		kv_pair(ann, alen, &pos, "generic",
+		    ex->ex_generic ? "true" : "false", val);
+		if (helo)
+			kv_pair(ann, alen, &pos, "helo", ex->ex_helo, val);
+	}
+	FZ_CHECK(pos == alen);
+	free(val);
+}
+
+/* The mark that ends an overlong line. */
+static void
+kv_overlong(const char *ann, size_t alen)
+{
+	char	*val;
+	size_t	 pos = 0;
+
+	if ((val = malloc(alen + 1)) == NULL)
+		abort();
+	kv_pair(ann, alen, &pos, "n", "0", val);
+	kv_pair(ann, alen, &pos, "overlong", "true", val);
+	FZ_CHECK(pos == alen);
+	free(val);
+}
+
 void
 fz_check_kv(const struct fz_case *fc, const char *out, size_t olen)
 {
-	const struct fz_expect	*ex;
-	const char		*ann;
-	char			*val;
-	size_t			 tlen, clen, alen, pos, i;
+	const char	*ann;
+	size_t		 tlen, clen, alen, plen = strlen(CFG_PREFIX), i;
+	int		 forged = 0;
 
 	if (out == NULL)
 		out = "";
 	tlen = term_len(fc->fc_line, fc->fc_len);
 	clen = fc->fc_len - tlen;
-	if (fc->fc_n == 0) {
+	for (i = 0; !fc->fc_raw && i + plen <= clen; i++)
+		if (memcmp(fc->fc_line + i, CFG_PREFIX, plen) == 0)
+			forged = 1;
+	/* Untouched: a piece inside an overlong line, or nothing to say. */
+	if (fc->fc_raw ? tlen == 0 : fc->fc_n == 0 && !forged) {
 		FZ_CHECK(olen == fc->fc_len);
 		FZ_CHECK(memcmp(out, fc->fc_line, olen) == 0);
 		return;
 	}
-	/* Line content, annotations, then the line's own terminator. */
+	/* Line content, the block, then the line's own terminator. */
 	FZ_CHECK(olen > fc->fc_len);
 	FZ_CHECK(memcmp(out, fc->fc_line, clen) == 0);
 	FZ_CHECK(memcmp(out + olen - tlen, fc->fc_line + clen, tlen) == 0);
@@ -148,22 +215,10 @@ fz_check_kv(const struct fz_case *fc, const char *out, size_t olen)
 	for (i = 0; i < alen; i++)
 		FZ_CHECK((unsigned char)ann[i] >= 0x20 &&
 		    (unsigned char)ann[i] != 0x7f);
-
-	if ((val = malloc(alen + 1)) == NULL)
-		abort();
-	for (pos = 0, i = 0; i < fc->fc_n; i++) {
-		ex = &fc->fc_expect[i];
-		kv_pair(ann, alen, &pos, "ip", ex->ex_ip, val);
-		if (ex->ex_host != NULL)
-			kv_pair(ann, alen, &pos, "host", ex->ex_host, val);
-		kv_pair(ann, alen, &pos, "fcrdns", ex->ex_word, val);
-		if (ex->ex_generic)
-			kv_pair(ann, alen, &pos, "generic", "yes", val);
-		if (ex->ex_helo != NULL)
-			kv_pair(ann, alen, &pos, "helo", ex->ex_helo, val);
-	}
-	FZ_CHECK(pos == alen);
-	free(val);
+	if (fc->fc_raw)
+		kv_overlong(ann, alen);
+	else
+		kv_block(fc, ann, alen, forged);
 }
 
 static int
@@ -265,21 +320,27 @@ json_rdns_one(const struct jv *o, const struct fz_expect *ex)
 	const struct jv	*v;
 
 	FZ_CHECK(o->jv_type == JV_OBJECT);
-	FZ_CHECK(o->jv_count == 2 + (ex->ex_host != NULL) +
-	    (ex->ex_generic != 0) + (ex->ex_helo != NULL));
+	FZ_CHECK(o->jv_count == 3 + (ex->ex_host != NULL) +
+	    (ex->ex_helo != NULL));
 	FZ_CHECK(jv_str_eq(jv_member(o, "ip"), ex->ex_ip, strlen(ex->ex_ip)));
 	FZ_CHECK(jv_str_eq(jv_member(o, "fcrdns"), ex->ex_word,
 	    strlen(ex->ex_word)));
 	if (ex->ex_host != NULL)
 		json_lossy_eq(jv_member(o, "host"), ex->ex_host,
 		    strlen(ex->ex_host));
-	if (ex->ex_generic) {
-		v = jv_member(o, "generic");
-		FZ_CHECK(v != NULL && v->jv_type == JV_TRUE);
-	}
+	v = jv_member(o, "generic");
+	FZ_CHECK(v != NULL && v->jv_type ==
+	    (ex->ex_generic ? JV_TRUE : JV_FALSE));
 	if (ex->ex_helo != NULL)
 		FZ_CHECK(jv_str_eq(jv_member(o, "helo"), ex->ex_helo,
 		    strlen(ex->ex_helo)));
+}
+
+/* The host an ECS field may carry: a pass verdict's, else none. */
+static const char *
+confirmed(const struct fz_expect *ex)
+{
+	return ex->ex_verdict == VERDICT_PASS ? ex->ex_host : NULL;
 }
 
 static void
@@ -287,10 +348,9 @@ json_related(const struct fz_case *fc, const struct jv *rel)
 {
 	const struct jv	*ips, *hosts, *v;
 	const char	*h;
-	size_t		 i, j;
+	size_t		 i, j, n = 0;
 
-	FZ_CHECK(rel != NULL && rel->jv_type == JV_OBJECT &&
-	    rel->jv_count == 2);
+	FZ_CHECK(rel != NULL && rel->jv_type == JV_OBJECT);
 	ips = jv_member(rel, "ip");
 	FZ_CHECK(ips != NULL && ips->jv_type == JV_ARRAY &&
 	    ips->jv_count == fc->fc_n);
@@ -298,22 +358,26 @@ json_related(const struct fz_case *fc, const struct jv *rel)
 		FZ_CHECK(jv_str_eq(v, fc->fc_expect[i].ex_ip,
 		    strlen(fc->fc_expect[i].ex_ip)));
 	hosts = jv_member(rel, "hosts");
-	FZ_CHECK(hosts != NULL && hosts->jv_type == JV_ARRAY);
-	/* Each distinct host once, in order of first appearance. */
-	v = hosts->jv_child;
+	/* Each distinct confirmed host once, in order of first appearance. */
+	v = hosts != NULL ? hosts->jv_child : NULL;
 	for (i = 0; i < fc->fc_n; i++) {
-		if ((h = fc->fc_expect[i].ex_host) == NULL)
+		if ((h = confirmed(&fc->fc_expect[i])) == NULL)
 			continue;
 		for (j = 0; j < i; j++)
-			if (fc->fc_expect[j].ex_host != NULL &&
+			if (confirmed(&fc->fc_expect[j]) != NULL &&
 			    strcmp(fc->fc_expect[j].ex_host, h) == 0)
 				break;
 		if (j < i)
 			continue;
+		FZ_CHECK(v != NULL);
 		json_lossy_eq(v, h, strlen(h));
 		v = v->jv_next;
+		n++;
 	}
 	FZ_CHECK(v == NULL);
+	/* Nothing empty: no "hosts" without a confirmed host. */
+	FZ_CHECK(n == 0 ? hosts == NULL : hosts->jv_type == JV_ARRAY);
+	FZ_CHECK(rel->jv_count == 1 + (n > 0));
 }
 
 /* source or destination: the first slot with that role. Returns 1 if any. */
@@ -323,6 +387,7 @@ json_endpoint(const struct fz_case *fc, const struct jv *root,
 {
 	const struct fz_expect	*ex;
 	const struct jv		*o;
+	const char		*h;
 	size_t			 i;
 
 	o = jv_member(root, name);
@@ -334,26 +399,34 @@ json_endpoint(const struct fz_case *fc, const struct jv *root,
 		return 0;
 	}
 	ex = &fc->fc_expect[i];
+	h = confirmed(ex);
 	FZ_CHECK(o != NULL && o->jv_type == JV_OBJECT);
-	FZ_CHECK(o->jv_count == 1 + (ex->ex_host != NULL));
+	FZ_CHECK(o->jv_count == 1 + (h != NULL));
 	FZ_CHECK(jv_str_eq(jv_member(o, "ip"), ex->ex_ip, strlen(ex->ex_ip)));
-	if (ex->ex_host != NULL)
-		json_lossy_eq(jv_member(o, "domain"), ex->ex_host,
-		    strlen(ex->ex_host));
+	if (h != NULL)
+		json_lossy_eq(jv_member(o, "domain"), h, strlen(h));
 	return 1;
 }
 
-/* An optional "true" flag member: present exactly when want is set. */
+/* "tags": exactly the flags that apply, in order; 1 when present. */
 static size_t
-json_flag(const struct jv *root, const char *name, int want)
+json_tags(const struct jv *root, int lossy, int overlong)
 {
-	const struct jv	*v = jv_member(root, name);
+	const struct jv	*t = jv_member(root, "tags"), *v;
 
-	if (!want) {
-		FZ_CHECK(v == NULL);
+	if (!lossy && !overlong) {
+		FZ_CHECK(t == NULL);
 		return 0;
 	}
-	FZ_CHECK(v != NULL && v->jv_type == JV_TRUE);
+	FZ_CHECK(t != NULL && t->jv_type == JV_ARRAY &&
+	    t->jv_count == (size_t)(lossy + overlong));
+	v = t->jv_child;
+	if (lossy) {
+		FZ_CHECK(jv_str_eq(v, "rdns_lossy", 10));
+		v = v->jv_next;
+	}
+	if (overlong)
+		FZ_CHECK(jv_str_eq(v, "rdns_overlong", 13));
 	return 1;
 }
 
@@ -386,26 +459,88 @@ json_line(const char *out, size_t olen)
 	return root;
 }
 
+/* The number of s[0..n), all decimal digits. */
+static unsigned
+digits(const char *s, size_t n)
+{
+	unsigned	v = 0;
+	size_t		i;
+
+	for (i = 0; i < n; i++) {
+		FZ_CHECK(s[i] >= '0' && s[i] <= '9');
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	return v;
+}
+
+static int
+leap(unsigned y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+/*
+ * "@timestamp" reads back as ms: "YYYY-MM-DDTHH:MM:SS.mmmZ" (RFC 3339,
+ * UTC), counted forward day by day from 1970-01-01.
+ */
+static void
+json_timestamp(const struct jv *v, uint64_t ms)
+{
+	static const unsigned	mdays[12] = { 31, 28, 31, 30, 31, 30, 31,
+	    31, 30, 31, 30, 31 };
+	const char		*s;
+	unsigned		 y, mo, d, i;
+	uint64_t		 days = 0;
+
+	FZ_CHECK(v != NULL && v->jv_type == JV_STRING && v->jv_len == 24);
+	s = v->jv_str;
+	FZ_CHECK(s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+	    s[16] == ':' && s[19] == '.' && s[23] == 'Z');
+	y = digits(s, 4);
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	FZ_CHECK(y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 &&
+	    d <= mdays[mo - 1] + (mo == 2 && leap(y)));
+	for (i = 1970; i < y; i++)
+		days += 365 + (unsigned)leap(i);
+	for (i = 1; i < mo; i++)
+		days += mdays[i - 1] + (i == 2 && leap(y));
+	days += d - 1;
+	FZ_CHECK(digits(s + 11, 2) < 24 && digits(s + 14, 2) < 60 &&
+	    digits(s + 17, 2) < 60);
+	FZ_CHECK(((days * 24 + digits(s + 11, 2)) * 60 + digits(s + 14, 2)) *
+	    60000 + digits(s + 17, 2) * 1000 + digits(s + 20, 3) == ms);
+}
+
 void
 fz_check_json(const struct fz_case *fc, const char *out, size_t olen)
 {
-	const struct jv	*v;
+	const struct jv	*v, *ecs;
 	struct jv	*root;
 	char		*exp;
-	size_t		 clen, elen, nmem = 1;
+	size_t		 clen, elen, nmem = 3;
 	int		 lossy;
 
 	root = json_line(out, olen);
 
+	/* "@timestamp", "ecs" and "message" come first, in this order. */
+	v = root->jv_child;
+	FZ_CHECK(v != NULL && v->jv_keylen == 10 &&
+	    memcmp(v->jv_key, "@timestamp", 10) == 0);
+	json_timestamp(v, fc->fc_read_ms);
+	ecs = v->jv_next;
+	FZ_CHECK(ecs != NULL && ecs->jv_keylen == 3 &&
+	    memcmp(ecs->jv_key, "ecs", 3) == 0 &&
+	    ecs->jv_type == JV_OBJECT && ecs->jv_count == 1);
+	FZ_CHECK(jv_str_eq(jv_member(ecs, "version"), "9.4.0", 5));
 	clen = fc->fc_len - term_len(fc->fc_line, fc->fc_len);
 	lossy = fz_utf8_lossy(fc->fc_line, clen, &exp, &elen);
-	v = root->jv_child;
+	v = ecs->jv_next;
 	FZ_CHECK(v != NULL && v->jv_keylen == 7 &&
 	    memcmp(v->jv_key, "message", 7) == 0);
 	FZ_CHECK(jv_str_eq(v, exp, elen));
 	free(exp);
-	nmem += json_flag(root, "rdns_lossy", lossy);
-	nmem += json_flag(root, "rdns_overlong", fc->fc_raw);
+	nmem += json_tags(root, lossy, fc->fc_raw);
 
 	if (fc->fc_n == 0) {
 		FZ_CHECK(jv_member(root, "rdns") == NULL &&

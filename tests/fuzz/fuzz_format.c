@@ -18,9 +18,12 @@
  * annotations are removed, and every annotation must decode to exactly
  * the expected values with no raw control byte, quote or newline; json
  * must be one line of well-formed UTF-8 and strict JSON whose members
- * decode to the expected values, "message" being the line with invalid
- * UTF-8 bytes replaced by U+FFFD; mmexternal the same for its reply
- * ("{}" or the "$!" variables, nothing for a raw piece).
+ * decode to the expected values, "@timestamp" to the read time given,
+ * "message" being the line with invalid UTF-8 bytes replaced by U+FFFD,
+ * ECS fields naming only pass hosts and nothing empty; mmexternal the
+ * same for its reply ("{}" or the "$!" variables, nothing for a raw
+ * piece). kv must also mark a line whose text holds the prefix and the
+ * end of an overlong line, with the same keys in every group.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -204,6 +207,9 @@ split(struct fz_case *fc, const uint8_t *data, size_t size)
 		abort();
 	memcpy(fc->fc_line, data + off, fc->fc_len);
 	fc->fc_raw = (fc->fc_ctrl & 0x10) != 0;
+	/* A read time anywhere from 1970 to 9999, from the input. */
+	fc->fc_read_ms = ((uint64_t)fc->fc_len * 0x9e3779b97f4a7c15ULL +
+	    hl * 0x2545f4914f6cdd1dULL + fc->fc_ctrl) % 253402300800000ULL;
 }
 
 int
@@ -227,6 +233,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fl.fl_buf = fc.fc_line;
 	fl.fl_len = fc.fc_len;
 	fl.fl_raw = fc.fc_raw;
+	fl.fl_read_ms = fc.fc_read_ms;
 	fl.fl_addrs = fc.fc_addrs;
 	fl.fl_n = fc.fc_n;
 	outbuf_init(&ob, CFG_OUT_HIGH);

@@ -28,6 +28,7 @@
 #include "input.h"
 
 #include "fuzzcheck.h"
+#include "fuzzpipe.h"
 
 #define FZ_MAX_LINE	4096
 
@@ -44,24 +45,6 @@ struct run {
 	char		*r_bytes;	/* every unit, concatenated */
 	size_t		 r_nbytes;
 };
-
-/* Chunk sizes: xorshift64, or everything at once when state is 0. */
-static size_t
-next_chunk(uint64_t *state, size_t left)
-{
-	uint64_t	x = *state;
-	size_t		c;
-
-	if (x == 0)
-		return left;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*state = x;
-	/* Mostly small, sometimes up to 8 KiB. */
-	c = (size_t)(x >> 32) % ((size_t)1 << (1 + (x >> 8) % 13)) + 1;
-	return c < left ? c : left;
-}
 
 static void
 collect(struct run *r, const char *p, size_t len, int raw, size_t total)
@@ -83,21 +66,17 @@ collect(struct run *r, const char *p, size_t len, int raw, size_t total)
 	r->r_nbytes += len;
 }
 
-/*
- * Memory stays bounded: once input_next has nothing to hand out, what
- * input holds back is part of one line, at most max_line + 1 bytes (a
- * longer line would already be streaming out raw).
- */
-static void
-check_held(const struct input *in, size_t max_line)
-{
-	size_t	held;
+struct feeding {
+	struct run	*f_run;
+	size_t		 f_len;
+};
 
-	FZ_CHECK(in->in_start <= in->in_end && in->in_end <= in->in_cap);
-	held = in->in_end - in->in_start;
-	FZ_CHECK(held <= max_line + 1);
-	FZ_CHECK(held == 0 ||
-	    memchr(in->in_buf + in->in_start, '\n', held) == NULL);
+static void
+feed_unit(void *arg, const char *p, size_t len, int raw)
+{
+	struct feeding	*f = arg;
+
+	collect(f->f_run, p, len, raw, f->f_len);
 }
 
 /* Feed stream[0..len) through a pipe in chunks; collect the units. */
@@ -105,54 +84,13 @@ static void
 feed(struct run *r, const char *stream, size_t len, size_t max_line,
     uint64_t seed)
 {
-	struct input	 in;
-	const char	*p;
-	size_t		 woff = 0, plen, spins = 0;
-	ssize_t		 w;
-	int		 pfd[2], *fds, rc, raw, progress;
+	struct input	in;
+	struct feeding	f = { r, len };
 
 	memset(r, 0, sizeof(*r));
 	if ((r->r_bytes = malloc(len > 0 ? len : 1)) == NULL)
 		abort();
-	if (pipe2(pfd, O_NONBLOCK | O_CLOEXEC) == -1 ||
-	    (fds = malloc(sizeof(*fds))) == NULL)
-		abort();
-	fds[0] = pfd[0];
-	input_init(&in, fds, 1, max_line);
-	for (;;) {
-		progress = 0;
-		if (woff < len) {
-			w = write(pfd[1], stream + woff,
-			    next_chunk(&seed, len - woff));
-			FZ_CHECK(w > 0 || errno == EAGAIN);
-			if (w > 0) {
-				woff += (size_t)w;
-				progress = 1;
-			}
-		}
-		if (woff == len && pfd[1] != -1) {
-			close(pfd[1]);
-			pfd[1] = -1;
-		}
-		rc = input_read(&in);
-		FZ_CHECK(rc == INPUT_DATA || rc == INPUT_EOF ||
-		    rc == INPUT_AGAIN);
-		while (input_next(&in, &p, &plen, &raw)) {
-			FZ_CHECK(plen > 0);
-			collect(r, p, plen, raw, len);
-			progress = 1;
-		}
-		check_held(&in, max_line);
-		if (rc == INPUT_EOF && input_fd(&in) == -1)
-			break;
-		/* A full pipe and a reader that takes nothing: stuck. */
-		spins = progress || rc == INPUT_DATA ? 0 : spins + 1;
-		FZ_CHECK(spins < 1000);
-	}
-	/* At the end everything stays at the end. */
-	FZ_CHECK(input_next(&in, &p, &plen, &raw) == 0);
-	FZ_CHECK(input_read(&in) == INPUT_EOF);
-	FZ_CHECK(input_fd(&in) == -1);
+	fz_pipe_feed(&in, stream, len, max_line, 0, seed, feed_unit, &f);
 	input_free(&in);
 }
 

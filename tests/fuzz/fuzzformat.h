@@ -26,6 +26,7 @@ struct fz_case {
 	uint8_t			 fc_ctrl;
 	uint8_t			 fc_flags;
 	int			 fc_raw;
+	uint64_t		 fc_read_ms;	/* the line's read time */
 	char			*fc_host;	/* NUL-terminated */
 	char			*fc_line;	/* exactly fc_len bytes */
 	size_t			 fc_len;

@@ -232,6 +232,34 @@ def input_seeds():
     return s
 
 
+def gzread_case(mode, members, max_line, level, seed, where, payload):
+    """Control bytes of fuzz_gzread.c, then the payload."""
+    ctl0 = mode | (members - 1) << 2 | max_line << 4 | level << 6
+    return bytes([ctl0, seed, where >> 8, where & 0xff]) + payload
+
+
+def gzread_seeds():
+    logs = b"".join(LINES[k] for k in sorted(LINES))
+    gz = bytes([0x1f, 0x8b])
+    s = {}
+    s["one_member"] = gzread_case(1, 1, 2, 2, 1, 0, logs)
+    s["three_members"] = gzread_case(1, 3, 0, 3, 2, 0, logs * 2)
+    s["stored"] = gzread_case(1, 2, 1, 0, 3, 0, logs)
+    s["changed"] = gzread_case(2, 1, 2, 2, 4, 700, logs)
+    s["changed_trailer"] = gzread_case(2, 2, 3, 1, 5, 0xfffe, logs)
+    s["cut"] = gzread_case(3, 1, 2, 2, 6, 300, logs)
+    s["cut_between"] = gzread_case(3, 2, 2, 3, 7, 0xffff, logs)
+    s["empty_member"] = gzread_case(1, 1, 0, 2, 8, 0, b"")
+    s["plain"] = gzread_case(0, 1, 1, 0, 9, 0, logs)
+    s["magic_only"] = gzread_case(0, 1, 0, 0, 10, 0, gz)
+    s["half_magic"] = gzread_case(0, 1, 0, 0, 11, 0, b"\x1f")
+    s["magic_then_text"] = gzread_case(0, 1, 0, 0, 12, 0,
+                                       gz + b"not deflate\n")
+    s["repetitive"] = gzread_case(1, 1, 0, 3, 13, 0,
+                                  b"from 192.0.2.1 port 22\n" * 400)
+    return s
+
+
 def write_dir(target, seeds):
     d = os.path.join(CORPUS, target)
     shutil.rmtree(d, ignore_errors=True)
@@ -247,6 +275,7 @@ def main():
     for fmt in ("kv", "json", "inline", "mmexternal"):
         write_dir("fuzz_format_" + fmt, format_seeds())
     write_dir("fuzz_input", input_seeds())
+    write_dir("fuzz_gzread", gzread_seeds())
     return 0
 
 

@@ -104,10 +104,7 @@ def group(ip, verdict=None):
     v, host, generic = VERDICTS[ip]
     if verdict is not None:
         v = verdict
-    text = dnstest.kv(ip, v, host)
-    if generic and v == 'pass':
-        text += b' rdns_generic=yes'
-    return text
+    return dnstest.kv(ip, v, host, generic=generic and v == 'pass')
 
 
 def expect(line, *ips):
@@ -124,8 +121,7 @@ def rdns_json(*ips):
         if host:
             item['host'] = host
         item['fcrdns'] = v
-        if generic:
-            item['generic'] = True
+        item['generic'] = bool(generic)
         out.append(item)
     return out
 
@@ -144,16 +140,19 @@ def mail_or_nxdomain(qname, qtype, msg):
 def rdns_props(ips):
     """The message properties ($!) rsyslog's mmexternal takes from
     ptrtag's reply for a message with these addresses: "rdns" and
-    "related"; none ({}) for a message without any."""
+    "related" (whose "hosts" are the confirmed names, and absent when
+    there is none); none ({}) for a message without any."""
     if not ips:
         return {}
     hosts = []
     for ip in ips:
-        host = VERDICTS[ip][1]
-        if host and host not in hosts:
+        v, host = VERDICTS[ip][:2]
+        if v == 'pass' and host not in hosts:
             hosts.append(host)
-    return {'rdns': rdns_json(*ips),
-            'related': {'ip': list(ips), 'hosts': hosts}}
+    related = {'ip': list(ips)}
+    if hosts:
+        related['hosts'] = hosts
+    return {'rdns': rdns_json(*ips), 'related': related}
 
 
 # --------------------------------------------------------------------------

@@ -23,10 +23,12 @@ Python standard library only.
 """
 
 import collections
+import datetime
 import heapq
 import ipaddress
 import os
 import random
+import re
 import select
 import shutil
 import signal
@@ -1144,25 +1146,104 @@ class Feeder(threading.Thread):
 # --------------------------------------------------------------------------
 # Expected annotations
 
-def kv(ip, verdict, host=None, prefix='rdns_'):
-    """The kv group ptrtag appends for one address, leading space included."""
-    parts = ['%sip=%s' % (prefix, ip)]
-    if host:
-        parts.append('%shost=%s' % (prefix, host))
-    parts.append('%sfcrdns=%s' % (prefix, verdict))
+def kv(ip, verdict, host=None, prefix='rdns_', generic=False, helo=None):
+    """The kv group ptrtag appends for one address, leading space included
+    (ptrtag.1, OUTPUT, kv): the same keys for every address, host '-'
+    when there is none; helo only when given ('-' for an address without
+    a claimed name in a line where another address has one)."""
+    parts = ['%sip=%s' % (prefix, ip),
+             '%shost=%s' % (prefix, host or '-'),
+             '%sfcrdns=%s' % (prefix, verdict),
+             '%sgeneric=%s' % (prefix, 'true' if generic else 'false')]
+    if helo is not None:
+        parts.append('%shelo=%s' % (prefix, helo))
     return (' ' + ' '.join(parts)).encode()
 
 
-def annotate(line, *groups):
-    """line (with its terminator, if any) with groups inserted before the
-    terminator, the way ptrtag.1 says kv output looks."""
+def annotate(line, *groups, prefix='rdns_'):
+    """line (with its terminator, if any) with ptrtag's kv block inserted
+    before the terminator, the way ptrtag.1 says kv output looks: the
+    count of groups, the forged mark when the line's text holds the
+    prefix, then the groups. A line with neither comes back as it is."""
     if line.endswith(b'\r\n'):
         body, term = line[:-2], b'\r\n'
     elif line.endswith(b'\n'):
         body, term = line[:-1], b'\n'
     else:
         body, term = line, b''
-    return body + b''.join(groups) + term
+    pfx = prefix.encode()
+    forged = pfx in body
+    if not groups and not forged:
+        return line
+    head = b' %sn=%d' % (pfx, len(groups))
+    if forged:
+        head += b' %sforged=true' % pfx
+    return body + head + b''.join(groups) + term
+
+
+KvGroup = collections.namedtuple('KvGroup', 'ip host verdict generic helo')
+
+
+def parse_kv(line, prefix='rdns_'):
+    """Split a kv output line (ptrtag.1, OUTPUT, kv) into the line as read
+    and ptrtag's block, taken from the end of the line as the recipes
+    do: (line without the block, terminator kept; [KvGroup] with host
+    and helo None for '-'; {'forged': bool, 'overlong': bool}), or
+    (line, [], {}) when the line carries no block."""
+    p = re.escape(prefix.encode())
+    group = (rb' %sip=([^\s"]+) %shost=([^\s"]+|"-") %sfcrdns=([a-z]+) '
+             rb'%sgeneric=(true|false)(?: %shelo=([a-z-]+))?' %
+             (p, p, p, p, p))
+    block = re.compile(rb' %sn=([0-9]+)( %sforged=true)?( %soverlong=true)?'
+                       rb'((?:%s)*)$' % (p, p, p, group))
+    body = line.rstrip(b'\n')
+    if body.endswith(b'\r'):
+        body = body[:-1]
+    term = line[len(body):]
+    m = None
+    for start in (i for i in range(len(body) - 1, -1, -1)
+                  if body.startswith(b' %sn=' % prefix.encode(), i)):
+        m = block.match(body, start)
+        if m:
+            break
+    if not m:
+        return line, [], {}
+    groups = [KvGroup(g[0].decode(),
+                      None if g[1] == b'-' else g[1].strip(b'"').decode(),
+                      g[2].decode(), g[3] == b'true',
+                      None if g[4] in (b'', b'-') else g[4].decode())
+              for g in re.findall(group, m.group(4))]
+    if len(groups) != int(m.group(1)):
+        return line, [], {}
+    return body[:m.start()] + term, groups, {
+        'forged': bool(m.group(2)), 'overlong': bool(m.group(3))}
+
+
+def overlong(line, prefix='rdns_'):
+    """line over --max-line as kv writes it: unannotated, with the mark
+    that ends an overlong line before its terminator (ptrtag.1, OUTPUT)."""
+    body = line.rstrip(b'\n')
+    if body.endswith(b'\r'):
+        body = body[:-1]
+    term = line[len(body):]
+    return body + b' %sn=0 %soverlong=true' % (prefix.encode(),
+                                              prefix.encode()) + term
+
+
+def rfc3339_ms(text):
+    """Milliseconds since the epoch of an '@timestamp' as ptrtag writes it
+    ('2026-12-06T02:15:31.123Z': RFC 3339, UTC, milliseconds), or None
+    when text is not exactly that."""
+    if not isinstance(text, str) or len(text) != 24 or \
+            not text.endswith('Z') or text[19] != '.':
+        return None
+    try:
+        when = datetime.datetime.strptime(text[:19], '%Y-%m-%dT%H:%M:%S')
+        frac = int(text[20:23])
+    except ValueError:
+        return None
+    when = when.replace(tzinfo=datetime.timezone.utc)
+    return int(when.timestamp()) * 1000 + frac
 
 
 def split_lines(data):

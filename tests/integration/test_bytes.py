@@ -3,11 +3,14 @@
 
 "Every input byte is written exactly once, in input order, annotations
 only added. A final line without a newline is written without one. Lines
-over --max-line, NUL bytes and invalid UTF-8 pass through unchanged."
+over --max-line, NUL bytes and invalid UTF-8 pass through unannotated"
+(kv ends an overlong line with its mark, and marks a line whose own text
+holds the key prefix as forged: OUTPUT, kv).
 
 The Responder answers NXDOMAIN to everything, so the annotation of every
-address is known in advance (` rdns_ip=X rdns_fcrdns=none`) and the whole
-expected output can be built and compared byte for byte.
+address is known in advance (` rdns_ip=X rdns_host=- rdns_fcrdns=none
+rdns_generic=false`) and the whole expected output can be built and
+compared byte for byte.
 """
 
 import os
@@ -31,7 +34,9 @@ def nxdomain_everything(qname, qtype, msg):
     return dnstest.nxdomain(msg, 'in-addr.arpa')
 
 
-# (category, input line, groups expected on it)
+# (category, input line, groups expected on it; OVERLONG: the line is
+# over --max-line and passes unannotated, with kv's mark at its end)
+OVERLONG = None
 FIXED = [
     ('NUL bytes', b'from 192.0.2.1 then nul\x00bytes\x00\n',
      [none('192.0.2.1')]),
@@ -48,22 +53,38 @@ FIXED = [
     ('empty lines', b'\r\n', []),
     ('control bytes', b'\x1b[31mred\x1b[0m from 192.0.2.8 \x07\t\x7f\n',
      [none('192.0.2.8')]),
-    ('200 KB line over --max-line: untouched',
+    ('200 KB line over --max-line: unannotated, its end marked',
      b'192.0.2.5 ' + b'A' * 100000 + b' 192.0.2.6 ' + b'B' * 100000 + b'\n',
-     []),
+     OVERLONG),
+    ('200 KB line over --max-line: unannotated, its end marked',
+     b'rdns_n=1 rdns_ip=192.0.2.5 ' + b'C' * 200000 +
+     b' rdns_host=x.example rdns_fcrdns=pass\r\n', OVERLONG),
     ('60 KB line under --max-line: annotated',
      b'x' * 30000 + b' 192.0.2.7 ' + b'y' * 30000 + b'\n',
      [none('192.0.2.7')]),
     ('line after the long ones', b'after 192.0.2.5 and 192.0.2.6\n',
      [none('192.0.2.5'), none('192.0.2.6')]),
+    ('text holding the prefix: marked forged',
+     b'Invalid user rdns_host=bastion.example.com rdns_fcrdns=pass '
+     b'from 192.0.2.10\n', [none('192.0.2.10')]),
+    ('text holding the prefix: marked forged',
+     b'no address rdns_n=1 rdns_ip=x rdns_host=x.example '
+     b'rdns_fcrdns=pass rdns_generic=false\r\n', []),
     ('final line without newline', b'end 192.0.2.9', [none('192.0.2.9')]),
 ]
+
+
+def expected(line, groups):
+    """What kv writes for line: its block, or its overlong mark."""
+    if groups is OVERLONG:
+        return dnstest.overlong(line)
+    return annotate(line, *groups)
 
 
 def check_fixed(tap, ptrtag, r):
     """Hand-made hostile lines, one run; one TAP case per category."""
     data = b''.join(line for _, line, _ in FIXED)
-    want_lines = [annotate(line, *groups) for _, line, groups in FIXED]
+    want_lines = [expected(line, groups) for _, line, groups in FIXED]
     rc, out, err = dnstest.run(ptrtag, ['-s', r.server] + ARGS, data,
                                timeout=30)
     tap.equal(rc, 0, 'hostile lines: exit 0', 'stderr: %s' %
@@ -129,6 +150,7 @@ USAGE_ERRORS = [
     ('bad value: --max-ips -1', ['--max-ips', '-1']),
     ('bad value: -f yaml', ['-f', 'yaml']),
     ('bad value: --exclude 10.0.0.0/33', ['--exclude', '10.0.0.0/33']),
+    ('bad value: --prefix empty', ['--prefix', '']),
     ('unreadable FILE', ['/nonexistent/ptrtag-test/missing.log']),
 ]
 

@@ -43,7 +43,8 @@ def check_demo(tap, ptrtag):
     for verdict in VERDICTS:
         tap.ok(b' rdns_fcrdns=%s' % verdict.encode() in out,
                'demo shows verdict %s' % verdict)
-    tap.ok(b' rdns_generic=yes' in out, 'demo shows rdns_generic=yes')
+    tap.ok(b' rdns_generic=true' in out, 'demo shows rdns_generic=true')
+    tap.ok(b' rdns_forged=true' in out, 'demo shows rdns_forged=true')
 
     log_lines = dnstest.split_lines(read('auth.log'))
     got = dnstest.split_lines(out)

@@ -17,6 +17,7 @@ Then the options that select addresses or shape the output (--exclude,
 import json
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import dnstest                                              # noqa: E402
@@ -162,18 +163,24 @@ def check_annotations(tap, ptrtag, nsd):
 
 
 def check_extract(tap, ptrtag):
-    """--extract needs no DNS: the server given is a Responder that must
-    see no query at all."""
+    """--extract needs no DNS: it takes no -s at all (a usage error, since
+    the server would go unused), and with it the Responder given sees no
+    query."""
     def refuse_everything(qname, qtype, msg):
         return dnstest.refused(msg)
     with dnstest.Responder(refuse_everything) as spy:
         data = b''.join(line for line, _ in EXTRACT_CASES)
-        rc, out, err = dnstest.run(ptrtag, ['--extract', '-s', spy.server],
-                                   data, timeout=10)
+        rc, out, err = dnstest.run(ptrtag, ['--extract'], data, timeout=10)
         tap.equal(rc, 0, '--extract exits 0', 'stderr: %s' %
                   dnstest.short(err))
         tap.equal(out, b''.join(want for _, want in EXTRACT_CASES),
                   '--extract prints canonical addresses, tab-separated')
+        rc, out, err = dnstest.run(ptrtag, ['--extract', '-s', spy.server],
+                                   data, timeout=10)
+        tap.ok(rc == 2 and out == b'' and err.count(b'\n') == 1 and
+               b'--server with --extract' in err,
+               '--extract -s: a usage error naming both options',
+               'rc %s, stderr %s' % (rc, dnstest.short(err)))
         tap.equal(spy.count(), 0, '--extract sends no DNS query')
 
 
@@ -195,14 +202,16 @@ OPTION_CASES = [
      LINE_TWO, annotate(LINE_TWO, kv('198.51.100.7', 'none'))),
     ('--prefix changes every key', ['--prefix', 'x_'],
      b'from 203.0.113.45 port 7\n',
-     b'from 203.0.113.45 port 7 x_ip=203.0.113.45 x_host=mail.example.com '
-     b'x_fcrdns=pass\n'),
+     b'from 203.0.113.45 port 7 x_n=1 x_ip=203.0.113.45 '
+     b'x_host=mail.example.com x_fcrdns=pass x_generic=false\n'),
     ('-f inline: [host verdict] right after the address', ['-f', 'inline'],
      b'from 203.0.113.45 port 7\n',
      b'from 203.0.113.45[mail.example.com pass] port 7\n'),
-    ('--max-line: a longer line passes untouched', ['--max-line', '100'],
+    ('--max-line: a longer line passes unannotated, its end marked',
+     ['--max-line', '100'],
      b'from 203.0.113.45 ' + b'z' * 120 + b'\n',
-     b'from 203.0.113.45 ' + b'z' * 120 + b'\n'),
+     b'from 203.0.113.45 ' + b'z' * 120 +
+     b' rdns_n=0 rdns_overlong=true\n'),
 ]
 
 
@@ -216,22 +225,32 @@ def check_options(tap, ptrtag, nsd):
 
 
 def check_json(tap, ptrtag, nsd):
-    """-f json: one object per line, message carried exactly (ptrtag.1)."""
+    """-f json: one object per line, message carried exactly, read time
+    as @timestamp (ptrtag.1)."""
     line = b'sshd[9]: Accepted publickey from 203.0.113.45 port 7\r\n'
+    before = int(time.time() * 1000)
     rc, out, err = dnstest.run(ptrtag, ['-s', nsd.server, '-f', 'json'] +
                                ARGS, line, timeout=20)
+    after = int(time.time() * 1000)
     want = {
+        'ecs': {'version': '9.4.0'},
         'message': line[:-2].decode(),
         'rdns': [{'ip': '203.0.113.45', 'host': 'mail.example.com',
-                  'fcrdns': 'pass'}],
+                  'fcrdns': 'pass', 'generic': False}],
         'related': {'ip': ['203.0.113.45'], 'hosts': ['mail.example.com']},
     }
     try:
         got = [json.loads(text) for text in out.splitlines()]
     except ValueError as e:
         got = 'not JSON (%s): %s' % (e, dnstest.short(out))
+    stamp = got[0].pop('@timestamp', None) if got and \
+        isinstance(got[0], dict) else None
     tap.equal((rc, got), (0, [want]), '-f json: the documented object',
               'stderr: %s' % dnstest.short(err))
+    ms = dnstest.rfc3339_ms(stamp)
+    tap.ok(ms is not None and before <= ms <= after,
+           '-f json: @timestamp is the read time, RFC 3339 UTC with ms',
+           'got %r, run from %d to %d' % (stamp, before, after))
 
 
 def main():

@@ -37,15 +37,17 @@ def kv_cases(tap, ptrtag, server):
     tap.equal(len(lines), 3, 'three lines out')
     if len(lines) != 3:
         return
-    tap.equal(lines[0], POSTFIX[:-1] + b' rdns_ip=192.0.2.5 '
+    tap.equal(lines[0], POSTFIX[:-1] + b' rdns_n=1 rdns_ip=192.0.2.5 '
               b'rdns_host=mail.example.org rdns_fcrdns=pass '
-              b'rdns_helo=match\n',
+              b'rdns_generic=false rdns_helo=match\n',
               'postfix: helo equal to the PTR host (case, trailing dot) '
               'is a match')
-    tap.ok(lines[1].endswith(b'rdns_fcrdns=pass rdns_helo=mismatch\n'),
+    tap.ok(lines[1].endswith(b'rdns_fcrdns=pass rdns_generic=false '
+                             b'rdns_helo=mismatch\n'),
            'postfix: a different helo name is a mismatch', lines[1])
-    tap.equal(lines[2], SSHD[:-1] + b' rdns_ip=203.0.113.45 '
-              b'rdns_host=gw.example.com rdns_fcrdns=pass\n',
+    tap.equal(lines[2], SSHD[:-1] + b' rdns_n=1 rdns_ip=203.0.113.45 '
+              b'rdns_host=gw.example.com rdns_fcrdns=pass '
+              b'rdns_generic=false\n',
               'sshd: only the client address is annotated, not the other '
               'address in the line')
 

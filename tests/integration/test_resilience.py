@@ -125,9 +125,6 @@ class Switch:
 # ----- timed streaming
 
 VERDICT_RE = re.compile(rb' rdns_fcrdns=([a-z]+)')
-GROUP_RE = re.compile(rb' rdns_ip=(\S+)(?: rdns_host=(\S+))? '
-                      rb'rdns_fcrdns=([a-z]+)(?: rdns_generic=yes)?'
-                      rb'(?: rdns_helo=\S+)?')
 
 
 def verdict_of(line):
@@ -136,20 +133,10 @@ def verdict_of(line):
 
 
 def strip_groups(line):
-    """line without the kv groups appended before its terminator, and the
+    """line without the kv block appended before its terminator, and the
     groups as [(ip, host or None, verdict)]."""
-    body = line[:-1] if line.endswith(b'\n') else line
-    groups = []
-    while True:
-        m = None
-        for m in GROUP_RE.finditer(body):
-            pass
-        if m is None or m.end() != len(body):
-            break
-        groups.insert(0, (m.group(1).decode(), m.group(2) and
-                          m.group(2).decode(), m.group(3).decode()))
-        body = body[:m.start()]
-    return body + (b'\n' if line.endswith(b'\n') else b''), groups
+    body, groups, _ = dnstest.parse_kv(line)
+    return body, [(g.ip, g.host, g.verdict) for g in groups]
 
 
 class Timed:

@@ -311,7 +311,7 @@ def case_sighup_logrotate(tap, ptrtag, r):
 
 STAT_KEYS = ('lines_in', 'lines_out', 'queries', 'verdict_pass',
              'verdict_timeout', 'verdict_skipped', 'cache_hits',
-             'latency_p50_ms')
+             'latency_p50_ms_le')
 
 
 def parse_kv_stats(line):

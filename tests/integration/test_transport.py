@@ -112,10 +112,9 @@ class Wire(dnstest.Responder):
 def verdicts(out):
     """{ip: (verdict, host)} from kv output."""
     got = {}
-    for m in re.finditer(rb'rdns_ip=(\S+)(?: rdns_host=(\S+))? '
-                         rb'rdns_fcrdns=(\w+)', out):
-        got[m.group(1).decode()] = (m.group(3).decode(),
-                                    (m.group(2) or b'').decode() or None)
+    for line in dnstest.split_lines(out):
+        for g in dnstest.parse_kv(line)[1]:
+            got[g.ip] = (g.verdict, g.host)
     return got
 
 

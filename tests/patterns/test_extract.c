@@ -302,18 +302,42 @@ Test(extract, partial_reads)
 	free(got);
 }
 
-Test(extract, read_error_is_reported)
+/*
+ * A read error ends that input alone, with one warning naming it
+ * (input.h); extract goes on with the next input.
+ */
+Test(extract, read_error_ends_that_input)
 {
-	int	dirfd, outfd;
+	static char	*names[] = { "/", "next.log", NULL };
+	struct input	 inp;
+	char		*out, *msg;
+	size_t		 len;
+	int		*fds, outfd, errfd, saved;
 
-	dirfd = open("/", O_RDONLY | O_DIRECTORY);
-	cr_assert_neq(dirfd, -1);
+	fds = calloc(2, sizeof(*fds));
+	cr_assert_not_null(fds);
+	cr_assert_neq(fds[0] = open("/", O_RDONLY | O_DIRECTORY), -1);
+	fds[1] = temp_with("from 192.0.2.1\n", 15);
 	outfd = temp_with("", 0);
-	errno = 0;
-	cr_expect_eq(extract_fd(dirfd, outfd, 8, 65536), -1);
-	cr_expect_eq(errno, EISDIR);
-	close(dirfd);
+	errfd = temp_with("", 0);
+	saved = dup(STDERR_FILENO);
+	dup2(errfd, STDERR_FILENO);
+	input_init(&inp, fds, 2, 65536);
+	input_files(&inp, names, 0);
+	cr_expect_eq(extract_run(sc, &inp, outfd, 8), 0);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	cr_expect_eq(input_failed(&inp), 1);
+	input_free(&inp);
+	out = slurp(outfd, &len);
+	cr_expect_str_eq(out, "192.0.2.1\n");
+	msg = slurp(errfd, &len);
+	cr_expect(strstr(msg, ": /: Is a directory\n") != NULL &&
+	    strchr(msg, '\n')[1] == '\0', "one warning naming it: %s", msg);
+	free(out);
+	free(msg);
 	close(outfd);
+	close(errfd);
 }
 
 Test(extract, write_error_is_reported)

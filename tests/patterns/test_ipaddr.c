@@ -356,7 +356,7 @@ Test(ipaddr_set, empty_set_matches_nothing)
 Test(ipaddr_set, parses_list_and_matches)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr = NULL;
+	char			 err[128] = "";
 	static const struct match_row rows[] = {
 		{ "10.0.0.1", 1 }, { "10.255.255.255", 1 }, { "11.0.0.0", 0 },
 		{ "192.0.2.77", 1 }, { "192.0.2.78", 0 },
@@ -371,8 +371,8 @@ Test(ipaddr_set, parses_list_and_matches)
 
 	memset(&set, 0, sizeof(set));
 	cr_assert_eq(ipaddr_set_parse(&set,
-	    "10.0.0.0/8,192.0.2.77, 198.51.100.9/24 ,2001:db8:1::/48,"
-	    "[2001:db8::9]/128", &errstr), 0, "%s", errstr);
+	    "10.0.0.0/8,192.0.2.77, 198.51.100.0/24 ,2001:db8:1::/48,"
+	    "[2001:db8::9]/128", err, sizeof(err)), 0, "%s", err);
 	cr_expect_eq(set.is_count, 5);
 	expect_matches(&set, rows, NELEM(rows));
 }
@@ -380,7 +380,7 @@ Test(ipaddr_set, parses_list_and_matches)
 Test(ipaddr_set, zero_length_prefixes)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr;
+	char			 err[128];
 	static const struct match_row v4all[] = {
 		{ "1.2.3.4", 1 }, { "255.255.255.255", 1 }, { "2001:db8::", 0 },
 	};
@@ -389,24 +389,24 @@ Test(ipaddr_set, zero_length_prefixes)
 	};
 
 	memset(&set, 0, sizeof(set));
-	cr_assert_eq(ipaddr_set_parse(&set, "0.0.0.0/0", &errstr), 0);
+	cr_assert_eq(ipaddr_set_parse(&set, "0.0.0.0/0", err, sizeof(err)), 0);
 	expect_matches(&set, v4all, NELEM(v4all));
 	memset(&set, 0, sizeof(set));
-	cr_assert_eq(ipaddr_set_parse(&set, "::/0", &errstr), 0);
+	cr_assert_eq(ipaddr_set_parse(&set, "::/0", err, sizeof(err)), 0);
 	expect_matches(&set, v6all, NELEM(v6all));
 }
 
 Test(ipaddr_set, mapped_prefix_covers_ipv4)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr;
+	char			 err[128];
 	static const struct match_row rows[] = {
 		{ "203.0.113.5", 1 }, { "::ffff:203.0.113.200", 1 },
 		{ "203.0.114.5", 0 },
 	};
 
 	memset(&set, 0, sizeof(set));
-	cr_assert_eq(ipaddr_set_parse(&set, "::ffff:203.0.113.0/120", &errstr),
+	cr_assert_eq(ipaddr_set_parse(&set, "::ffff:203.0.113.0/120", err, sizeof(err)),
 	    0);
 	cr_expect_eq(set.is_prefix[0].ip_addr.ia_family, AF_INET);
 	cr_expect_eq(set.is_prefix[0].ip_len, 24);
@@ -416,14 +416,14 @@ Test(ipaddr_set, mapped_prefix_covers_ipv4)
 Test(ipaddr_set, appends_to_defaults)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr;
+	char			 err[128];
 	static const struct match_row rows[] = {
 		{ "127.0.0.1", 1 }, { "10.9.8.7", 1 }, { "192.0.2.1", 0 },
 	};
 
 	memset(&set, 0, sizeof(set));
 	ipaddr_set_add_defaults(&set);
-	cr_assert_eq(ipaddr_set_parse(&set, "10.0.0.0/8", &errstr), 0);
+	cr_assert_eq(ipaddr_set_parse(&set, "10.0.0.0/8", err, sizeof(err)), 0);
 	cr_expect_eq(set.is_count, 10);
 	expect_matches(&set, rows, NELEM(rows));
 }
@@ -460,13 +460,13 @@ ROW_PARAMS(ipaddr_set, rejects_bad_text, bad_sets)
 ParameterizedTest(size_t *i, ipaddr_set, rejects_bad_text)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr = NULL;
+	char			 err[128] = "";
 
 	memset(&set, 0, sizeof(set));
 	ipaddr_set_add_defaults(&set);
-	cr_expect_eq(ipaddr_set_parse(&set, bad_sets[*i], &errstr), -1,
+	cr_expect_eq(ipaddr_set_parse(&set, bad_sets[*i], err, sizeof(err)), -1,
 	    "\"%s\" should be refused", bad_sets[*i]);
-	cr_expect_not_null(errstr, "\"%s\" gives a reason", bad_sets[*i]);
+	cr_expect(err[0] != '\0', "\"%s\" gives a reason", bad_sets[*i]);
 	/* A refused list leaves the set as it was. */
 	cr_expect_eq(set.is_count, 9, "\"%s\" left the set changed",
 	    bad_sets[*i]);
@@ -475,18 +475,95 @@ ParameterizedTest(size_t *i, ipaddr_set, rejects_bad_text)
 Test(ipaddr_set, capacity_is_bounded)
 {
 	struct ipaddr_set	 set;
-	const char		*errstr = NULL;
+	char			 err[128] = "";
 	char			 item[32];
 	int			 i;
 
 	memset(&set, 0, sizeof(set));
 	for (i = 0; i < IPADDR_SETMAX; i++) {
 		snprintf(item, sizeof(item), "10.%d.0.0/16", i);
-		cr_assert_eq(ipaddr_set_parse(&set, item, &errstr), 0,
-		    "item %d: %s", i, errstr);
+		cr_assert_eq(ipaddr_set_parse(&set, item, err, sizeof(err)), 0,
+		    "item %d: %s", i, err);
 	}
 	cr_expect_eq(set.is_count, IPADDR_SETMAX);
-	cr_expect_eq(ipaddr_set_parse(&set, "192.0.2.0/24", &errstr), -1);
-	cr_expect_not_null(errstr);
+	cr_expect_eq(ipaddr_set_parse(&set, "192.0.2.0/24", err, sizeof(err)), -1);
+	cr_expect_str_eq(err, "too many prefixes");
 	cr_expect_eq(set.is_count, IPADDR_SETMAX);
+}
+
+/* Host bits are refused with the network meant (ptrtag.1, --exclude). */
+static const struct host_bits_row {
+	const char	*text;
+	const char	*why;
+} host_bits_rows[] = {
+	{ "10.0.0.1/8", "host bits set; the network is 10.0.0.0/8" },
+	{ "192.0.2.77/24", "host bits set; the network is 192.0.2.0/24" },
+	{ "192.0.2.0/24,198.51.100.7/31",
+	    "host bits set; the network is 198.51.100.6/31" },
+	{ "2001:db8::1:2/64", "host bits set; the network is 2001:db8::/64" },
+	{ "::ffff:203.0.113.5/120",
+	    "host bits set; the network is 203.0.113.0/24" },
+	{ "0.0.0.1/0", "host bits set; the network is 0.0.0.0/0" },
+};
+
+ROW_PARAMS(ipaddr_set, refuses_host_bits, host_bits_rows)
+
+ParameterizedTest(size_t *i, ipaddr_set, refuses_host_bits)
+{
+	const struct host_bits_row	*r = &host_bits_rows[*i];
+	struct ipaddr_set		 set;
+	char				 err[128] = "";
+
+	memset(&set, 0, sizeof(set));
+	cr_expect_eq(ipaddr_set_parse(&set, r->text, err, sizeof(err)), -1,
+	    "%s is refused", r->text);
+	cr_expect_str_eq(err, r->why);
+	cr_expect_eq(set.is_count, 0);
+}
+
+Test(ipaddr_set, network_and_host_prefixes_are_kept)
+{
+	struct ipaddr_set	set;
+	char			err[128] = "";
+	char			text[IPADDR_STRMAX + 8];
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set, "10.0.0.0/8,192.0.2.77/32,"
+	    "192.0.2.77,2001:db8::/32", err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(set.is_count, 4);
+	cr_expect_gt(ipaddr_prefix_ntop(&set.is_prefix[1], text, sizeof(text)),
+	    0);
+	cr_expect_str_eq(text, "192.0.2.77/32");
+	cr_expect_gt(ipaddr_prefix_ntop(&set.is_prefix[3], text, sizeof(text)),
+	    0);
+	cr_expect_str_eq(text, "2001:db8::/32");
+	cr_expect_eq(ipaddr_prefix_ntop(&set.is_prefix[3], text, 8), 0);
+}
+
+Test(ipaddr_set, prefix_within)
+{
+	/* Indexes into the set below: inner, outer, expected. */
+	static const struct {
+		size_t	in, out;
+		int	want;
+	} rows[] = {
+		{ 1, 0, 1 },	/* 10.1/16 in 10/8 */
+		{ 0, 0, 1 },	/* 10/8 in itself */
+		{ 0, 1, 0 },	/* 10/8 not in 10.1/16 */
+		{ 0, 2, 1 },	/* 10/8 in 10/7 */
+		{ 3, 0, 0 },	/* 11/8 not in 10/8 */
+		{ 0, 4, 0 },	/* IPv4 never in an IPv6 prefix */
+		{ 5, 2, 0 },	/* 127.0.0.1 not in 10/7 */
+	};
+	struct ipaddr_set	set;
+	char			err[128] = "";
+	size_t			i;
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_set_parse(&set, "10.0.0.0/8,10.1.0.0/16,"
+	    "10.0.0.0/7,11.0.0.0/8,::/0,127.0.0.1", err, sizeof(err)), 0,
+	    "%s", err);
+	for (i = 0; i < NELEM(rows); i++)
+		cr_expect_eq(ipaddr_prefix_within(&set.is_prefix[rows[i].in],
+		    &set.is_prefix[rows[i].out]), rows[i].want, "row %zu", i);
 }
