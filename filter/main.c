@@ -19,6 +19,7 @@
 #include "cachefile.h"
 #include "config.h"
 #include "extract.h"
+#include "follow.h"
 #include "input.h"
 #include "ipscan.h"
 #include "loop.h"
@@ -275,17 +276,53 @@ setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
 		(void)nbio_setup(STDOUT_FILENO, 0);
 }
 
-/* Confine the filter, leaving it the files it rewrites (ptrtag.1, SANDBOX). */
+/*
+ * Confine the filter, leaving it the files it rewrites and the
+ * directories of the files it follows (ptrtag.1, SANDBOX).
+ */
 static void
 confine_filter(const struct config *cfg, struct sandbox_plan *sp)
 {
+	size_t	i;
+
 	if (cfg->cf_output != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_output);
 	if (cfg->cf_cache_file != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_cache_file);
 	if (cfg->cf_metrics_file != NULL)
 		(void)sandbox_allow_file(sp, cfg->cf_metrics_file);
+	if (cfg->cf_state != NULL)
+		(void)sandbox_allow_file(sp, cfg->cf_state);
+	for (i = 0; cfg->cf_follow && cfg->cf_files[i] != NULL; i++)
+		sandbox_allow_read(sp, cfg->cf_files[i]);
 	confine(sp);
+}
+
+/*
+ * The input: the FILEs in turn, or with --follow the follower's files
+ * (opened, and placed by the --state file, now: its errors are usage
+ * errors, after every other start-up check).
+ */
+static void
+start_input(struct loop_ctx *lc, struct input *in, int *fds, size_t nfds)
+{
+	const struct config	*cfg = lc->lc_cfg;
+	char			 errbuf[512];
+
+	lc->lc_follow = NULL;
+	lc->lc_progress = NULL;
+	if (!cfg->cf_follow) {
+		input_init(in, fds, nfds, cfg->cf_max_line);
+		input_files(in, cfg->cf_files, 1);
+		lc->lc_progress = progress_create(cfg->cf_progress, fds, nfds,
+		    now_ms());
+		return;
+	}
+	if ((lc->lc_follow = follow_open(cfg, cfg->cf_output != NULL ?
+	    lc->lc_outfd : -1, errbuf, sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	input_init_follow(in, cfg->cf_max_line, follow_ledger(lc->lc_follow));
+	follow_start(lc->lc_follow, in);
 }
 
 int
@@ -299,14 +336,15 @@ main(int argc, char **argv)
 	struct rsv	*rsv;
 	struct sandbox_plan sp;
 	char		 errbuf[256];
-	size_t		 nfds;
-	int		*fds, rc;
+	size_t		 nfds = 0;
+	int		*fds = NULL, rc;
 
 	options_parse(argc, argv, &cfg);
 	if (sandbox_init(&sp, cfg.cf_user, cfg.cf_no_sandbox, errbuf,
 	    sizeof(errbuf)) == -1)
 		errx(2, "%s", errbuf);
-	fds = open_inputs(cfg.cf_files, &nfds);
+	if (!cfg.cf_follow)
+		fds = open_inputs(cfg.cf_files, &nfds);
 	if ((sc = make_scanner(&cfg, errbuf, sizeof(errbuf))) == NULL)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
@@ -318,16 +356,14 @@ main(int argc, char **argv)
 		return rc;
 	}
 	memset(&st, 0, sizeof(st));
+	lc.lc_cfg = &cfg;
 	lc.lc_outfd = open_output(&cfg);
 	check_outputs(&cfg, lc.lc_outfd, fds, nfds);
 	rsv = start_resolver(&cfg, &st);
 	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
+	start_input(&lc, &in, fds, nfds);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
-	input_init(&in, fds, nfds, cfg.cf_max_line);
-	input_files(&in, cfg.cf_files, 1);
-	lc.lc_progress = progress_create(cfg.cf_progress, fds, nfds, now_ms());
 	loop_signals();
-	lc.lc_cfg = &cfg;
 	lc.lc_stats = &st;
 	lc.lc_in = &in;
 	lc.lc_scan = sc;
@@ -343,6 +379,7 @@ main(int argc, char **argv)
 	if ((rc = loop_run(&lc)) == 0 && input_failed(&in))
 		rc = 1;
 	progress_end(lc.lc_progress);
+	follow_close(lc.lc_follow);
 	if (cfg.cf_cache_file != NULL)
 		(void)cachefile_save(rsv, cfg.cf_cache_file);
 	metricsfile_close(lc.lc_metrics);

@@ -29,7 +29,11 @@ static const struct {
 	    "progress ",
 	    "--mmexternal writes rsyslog's replies, in order, on the standard "
 	    "output, and nothing on the standard error (--metrics-file gives "
-	    "the counters)" },
+	    "the counters)" },	{ "follow", " extract mmexternal omprog progress ",
+	    "--follow annotates the lines of the FILEs it follows, until a "
+	    "stop signal (ptrtag.1, FOLLOWING)" },
+	{ "state", " unordered ",
+	    "--state records how far lines were written, in order" },
 };
 
 #define NITEMS(a)	(sizeof(a) / sizeof((a)[0]))
@@ -111,6 +115,31 @@ check_conflicts(const struct config *cfg, const char *const *given)
 }
 
 /*
+ * --follow reads named regular files; --state needs it, and names a file
+ * of its own (ptrtag.1, FOLLOWING).
+ */
+static void
+check_follow(const struct config *cfg)
+{
+	const char	*st = cfg->cf_state;
+	size_t		 n;
+
+	if (st != NULL && !cfg->cf_follow)
+		errx(2, "--state needs --follow: it records where followed "
+		    "files were read");
+	if (st != NULL && ((cfg->cf_cache_file != NULL &&
+	    strcmp(st, cfg->cf_cache_file) == 0) || (cfg->cf_output != NULL &&
+	    strcmp(st, cfg->cf_output) == 0)))
+		errx(2, "--state %s: also named by -o or --cache-file", st);
+	for (n = 0; cfg->cf_follow && cfg->cf_files[n] != NULL; n++)
+		if (strcmp(cfg->cf_files[n], "-") == 0)
+			errx(2, "--follow: '-' (the standard input) cannot be "
+			    "followed; name a file");
+	if (cfg->cf_follow && (n == 0 || n > CFG_FOLLOW_MAX))
+		errx(2, "--follow needs 1 to %d FILEs", CFG_FOLLOW_MAX);
+}
+
+/*
  * The defaults of --exclude first, unless --exclude none, then every
  * range given, in order (ptrtag.1, --exclude).
  */
@@ -186,6 +215,7 @@ void
 optcheck(struct config *cfg, const char *const *given, int exclude_none)
 {
 	check_conflicts(cfg, given);
+	check_follow(cfg);
 	if (cfg->cf_min_ttl > cfg->cf_max_ttl)
 		errx(2, "--min-ttl %u is above --max-ttl %u", cfg->cf_min_ttl,
 		    cfg->cf_max_ttl);

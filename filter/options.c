@@ -25,7 +25,7 @@ enum {
 	OPT_MAX_IPS, OPT_MAX_LINE, OPT_EXTRACT, OPT_PREFIX, OPT_UNORDERED,
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
 	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_MIN_WAIT,
-	OPT_INPUT, OPT_FIELD, OPT_SCAN,
+	OPT_INPUT, OPT_FIELD, OPT_SCAN, OPT_FOLLOW, OPT_STATE,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +64,8 @@ static const struct option longopts[] = {
 	{ "progress",	optional_argument, NULL, OPT_PROGRESS },
 	{ "user",	required_argument, NULL, OPT_USER },
 	{ "no-sandbox",	no_argument,	   NULL, OPT_NO_SANDBOX },
+	{ "follow",	no_argument,	   NULL, OPT_FOLLOW },
+	{ "state",	required_argument, NULL, OPT_STATE },
 	{ "help",	no_argument,	   NULL, 'h' },
 	{ "version",	no_argument,	   NULL, 'V' },
 	{ NULL,		0,		   NULL, 0 }
@@ -280,6 +282,7 @@ static const struct {
 	{ OPT_UNORDERED,  offsetof(struct config, cf_unordered) },
 	{ OPT_OMPROG,	  offsetof(struct config, cf_omprog) },
 	{ OPT_NO_SANDBOX, offsetof(struct config, cf_no_sandbox) },
+	{ OPT_FOLLOW,	  offsetof(struct config, cf_follow) },
 };
 
 /* The options that keep their argument as it is. */
@@ -292,6 +295,7 @@ static const struct {
 	{ OPT_CACHE_FILE, offsetof(struct config, cf_cache_file) },
 	{ OPT_METRICS_FILE, offsetof(struct config, cf_metrics_file) },
 	{ OPT_USER,	  offsetof(struct config, cf_user) },
+	{ OPT_STATE,	  offsetof(struct config, cf_state) },
 };
 
 #define NLONGOPTS	(NITEMS(longopts) - 1)

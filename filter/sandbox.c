@@ -108,17 +108,24 @@ sandbox_init(struct sandbox_plan *sp, const char *user, int off,
 	return 0;
 }
 
-static int
-add_dir(struct sandbox_plan *sp, const char *file)
+/* The directory of file, in a new string. */
+static char *
+dir_of(const char *file)
 {
 	char	*copy, *dir;
 
-	if (sp->sp_ndirs == SANDBOX_DIRS_MAX)
-		return -1;
 	copy = xstrdup(file);
 	dir = xstrdup(dirname(copy));
 	free(copy);
-	sp->sp_dirs[sp->sp_ndirs++] = dir;
+	return dir;
+}
+
+static int
+add_dir(struct sandbox_plan *sp, const char *file)
+{
+	if (sp->sp_ndirs == SANDBOX_DIRS_MAX)
+		return -1;
+	sp->sp_dirs[sp->sp_ndirs++] = dir_of(file);
 	return 0;
 }
 
@@ -142,10 +149,28 @@ sandbox_allow_file(struct sandbox_plan *sp, const char *path)
 }
 
 void
+sandbox_allow_read(struct sandbox_plan *sp, const char *path)
+{
+	struct stat	 sb;
+	char		*real = NULL;
+
+	sp->sp_rdirs = xreallocarray(sp->sp_rdirs, sp->sp_nrdirs + 2,
+	    sizeof(*sp->sp_rdirs));
+	sp->sp_rdirs[sp->sp_nrdirs++] = dir_of(path);
+	if (lstat(path, &sb) == 0 && S_ISLNK(sb.st_mode) &&
+	    (real = realpath(path, NULL)) != NULL)
+		sp->sp_rdirs[sp->sp_nrdirs++] = dir_of(real);
+	free(real);
+}
+
+void
 sandbox_free(struct sandbox_plan *sp)
 {
 	size_t	i;
 
+	for (i = 0; i < sp->sp_nrdirs; i++)
+		free(sp->sp_rdirs[i]);
+	free(sp->sp_rdirs);
 	for (i = 0; i < sp->sp_ndirs; i++)
 		free(sp->sp_dirs[i]);
 	free(sp->sp_groups);
@@ -279,6 +304,10 @@ landlock(const struct sandbox_plan *sp, char *errbuf, size_t errlen)
 		goto fail;
 	for (i = 0; i < sp->sp_ndirs; i++)
 		if (add_rule(rsfd, sp->sp_dirs[i], files) == -1)
+			goto fail;
+	for (i = 0; i < sp->sp_nrdirs; i++)
+		if (add_rule(rsfd, sp->sp_rdirs[i],
+		    LANDLOCK_ACCESS_FS_READ_FILE) == -1)
 			goto fail;
 	if (add_sanitizer_rules(rsfd, read) == -1 ||
 	    syscall(SYS_landlock_restrict_self, rsfd, 0) == -1)

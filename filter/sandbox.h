@@ -9,7 +9,7 @@
 
 #include <sys/types.h>
 
-#define SANDBOX_DIRS_MAX	8	/* -o, --cache-file, --metrics-file */
+#define SANDBOX_DIRS_MAX	8	/* -o, --cache-file, --metrics-file, --state */
 
 /*
  * What sandbox_enter() will do. Callers allocate it (on the stack) and
@@ -19,6 +19,8 @@
 struct sandbox_plan {
 	char	*sp_dirs[SANDBOX_DIRS_MAX];	/* stay writable; owned */
 	size_t	 sp_ndirs;
+	char	**sp_rdirs;			/* stay readable; owned */
+	size_t	 sp_nrdirs;
 	int	 sp_off;			/* --no-sandbox */
 	int	 sp_setuser;			/* --user given */
 	uid_t	 sp_uid;
@@ -43,6 +45,13 @@ int	sandbox_init(struct sandbox_plan *sp, const char *user, int off,
  * and removing files. Returns 0, or -1 when the plan is full.
  */
 int	sandbox_allow_file(struct sandbox_plan *sp, const char *path);
+
+/*
+ * Keep the directory holding path (and that of its target, when path is
+ * a symbolic link) open for reading files: --follow opens a followed
+ * file again after a rotation, and FILE.1 beside it.
+ */
+void	sandbox_allow_read(struct sandbox_plan *sp, const char *path);
 
 /*
  * Apply the plan: change user, set no_new_privs, restrict the file

@@ -25,18 +25,19 @@ usage_verdicts(void)
 		    verdict_table[i].vi_help);
 }
 
-/* The options of ptrtag.1, STRUCTURED INPUT. */
+/* The options of ptrtag.1, STRUCTURED INPUT and FOLLOWING. */
 static void
 usage_input(void)
 {
 	printf(
-"Structured input (see STRUCTURED INPUT in ptrtag(1)):\n"
-"      --input text|json   log lines, or one JSON object per line enriched\n"
-"                          in place (text)\n"
+"Input (see STRUCTURED INPUT and FOLLOWING in ptrtag(1)):\n"
+"      --input text|json   lines, or JSON objects enriched in place (text)\n"
 "      --field PATH        a field holding addresses; repeatable; default\n"
 "                          %s\n"
 "      --scan PATH         a text field scanned like a line; repeatable;\n"
-"                          default %s\n",
+"                          default %s\n"
+"      --follow            read the FILEs like tail -F (rotation, truncation)\n"
+"      --state FILE        resume where the last run left each FILE\n",
 	    CFG_FIELDS, CFG_SCANS);
 }
 

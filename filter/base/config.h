@@ -116,6 +116,17 @@ enum cfg_progress {
 /* Redraws of the --progress line per second, at most. */
 #define CFG_PROGRESS_HZ		4
 
+/*
+ * --follow (ptrtag.1, FOLLOWING): how often each file is checked for new
+ * bytes, rotation and truncation; the bytes read from one file before
+ * another with bytes waiting gets its turn; files followed at most.
+ * --state: saved at most this often (and at exit).
+ */
+#define CFG_FOLLOW_POLL_MS	250
+#define CFG_FOLLOW_SLICE	(1u << 20)
+#define CFG_FOLLOW_MAX		256
+#define CFG_STATE_SAVE_MS	1000
+
 struct config {
 	const char		*cf_servers;	/* NULL: resolv.conf */
 	uint32_t		 cf_timeout_ms;
@@ -154,6 +165,8 @@ struct config {
 	enum cfg_progress	 cf_progress;
 	const char		*cf_user;	/* --user: NULL keeps it */
 	int			 cf_no_sandbox;	/* --no-sandbox */
+	int			 cf_follow;	/* --follow */
+	const char		*cf_state;	/* --state, or NULL */
 	char			**cf_files;	/* NULL-terminated; none: stdin */
 	const char		*cf_patterns[CFG_PATTERNS_MAX];	/* -p, in order */
 	size_t			 cf_npatterns;

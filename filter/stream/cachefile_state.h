@@ -4,14 +4,14 @@
  * to those two files. The format and the rules are in cachefile.h and
  * ptrtag(1), FILES.
  *
- * Invariant: after cachefile_open() succeeds, cfs_dirfd is the file's
- * directory for the life of the process, cfs_name its last path
- * component, and cfs_fd the file itself (or -1 when there was none)
- * until cachefile_load() closes it.
+ * Invariant: after cachefile_open() succeeds, cfs_af holds the file's
+ * directory for the life of the process (afile.h), and cfs_fd the file
+ * itself (or -1 when there was none) until cachefile_load() closes it.
  */
 #ifndef CACHEFILE_STATE_H
 #define CACHEFILE_STATE_H
 
+#include "afile.h"
 #include "config.h"
 
 #define CACHEFILE_MAGIC	"ptrtag-cache 1"
@@ -25,9 +25,8 @@
 #define CACHEFILE_LINE_MAX	384
 
 struct cachefile_state {
-	int			 cfs_dirfd;	/* O_PATH directory, or -1 */
+	struct afile		 cfs_af;	/* directory and name */
 	int			 cfs_fd;	/* the file until loaded, or -1 */
-	char			*cfs_name;	/* its last path component */
 	const char		*cfs_path;	/* as given, for messages */
 	const struct config	*cfs_cfg;
 };

@@ -7,6 +7,9 @@
  * handed out raw instead of buffered, all but a last '\r' that waits
  * for its '\n'), so a read always finds room.
  *
+ * Follow mode (input.h) is input_follow.c's: it attaches one file at a
+ * time and never ends the input at a file's end.
+ *
  * Readers: read_plain() hands the descriptor's bytes over as they are;
  * sniff() reads the first two bytes into in_magic and hands them on
  * through whichever reader they select; read_gzip() decompresses. Each
@@ -21,6 +24,7 @@
 
 #include "gzread.h"
 #include "input.h"
+#include "ledger.h"
 #include "line.h"
 #include "nbio.h"
 #include "util.h"
@@ -58,7 +62,7 @@ input_free(struct input *in)
 {
 	size_t	i;
 
-	for (i = 0; i < in->in_nfds; i++)
+	for (i = 0; i < in->in_nfds && !in->in_follow; i++)
 		if (in->in_fds[i] > 0)
 			close(in->in_fds[i]);
 	free(in->in_fds);
@@ -70,7 +74,7 @@ input_free(struct input *in)
 int
 input_fd(const struct input *in)
 {
-	if (in->in_eof || in->in_file_eof)
+	if (in->in_eof || in->in_file_eof || in->in_idle)
 		return -1;
 	return in->in_fds[in->in_cur];
 }
@@ -96,7 +100,7 @@ input_max_line(const struct input *in)
 int
 input_drained(const struct input *in)
 {
-	return in->in_eof && in->in_start == in->in_end;
+	return in->in_eof && in->in_start == in->in_end && !in->in_follow;
 }
 
 /* The name of the current descriptor, for messages. */
@@ -105,6 +109,8 @@ source_name(const struct input *in)
 {
 	const char	*name;
 
+	if (in->in_follow)
+		return in->in_fname;
 	if (in->in_names == NULL || (name = in->in_names[in->in_cur]) ==
 	    NULL || strcmp(name, "-") == 0)
 		return "stdin";
@@ -238,6 +244,8 @@ input_read(struct input *in)
 
 	if (in->in_eof || in->in_file_eof)
 		return INPUT_EOF;
+	if (in->in_idle || in->in_fds[in->in_cur] == -1)
+		return INPUT_AGAIN;
 	compact(in);
 	if (in->in_end == in->in_cap)
 		return INPUT_AGAIN;
@@ -247,17 +255,20 @@ input_read(struct input *in)
 		if (n > 0) {
 			in->in_end += (size_t)n;
 			in->in_bytes += (uint64_t)n;
+			in->in_off += (uint64_t)n;
 			return INPUT_DATA;
 		}
-		if (n == 0) {
-			in->in_file_eof = 1;
-			return INPUT_EOF;
-		}
-		if (errno == EINTR)
+		if (n == -1 && errno == EINTR)
 			continue;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return INPUT_AGAIN;
-		fail_source(in, strerror(errno));
+		if (n == -1)
+			fail_source(in, strerror(errno));
+		if (in->in_follow) {
+			/* The end, for now; after an error, the next check. */
+			in->in_idle = 1;
+			return INPUT_AGAIN;
+		}
 		in->in_file_eof = 1;
 		return INPUT_EOF;
 	}
@@ -272,6 +283,12 @@ take(struct input *in, size_t len, int raw, const char **p, size_t *plen,
 	*plen = len;
 	*praw = raw || line_text_len(*p, len) > in->in_max_line;
 	in->in_start += len;
+	/* A finished file's last unit ends its line too. */
+	if (in->in_ledger != NULL)
+		ledger_taken(in->in_ledger, in->in_off -
+		    (in->in_end - in->in_start), !*praw ||
+		    line_ended(*p, len) || (in->in_final &&
+		    in->in_start == in->in_end), *p, len);
 	return 1;
 }
 
@@ -368,6 +385,11 @@ next_unit(struct input *in, const char **p, size_t *len, int *raw)
 		if (avail > 0)
 			return take(in, avail, overlong, p, len, raw);
 	}
+	if (in->in_final && avail > 0) {
+		overlong = in->in_overlong;
+		in->in_overlong = 0;
+		return take(in, avail, overlong, p, len, raw);
+	}
 	return 0;
 }
 
@@ -390,6 +412,7 @@ input_ready(const struct input *in)
 	if (in->in_eof)
 		return 0;
 	if (avail > 0 && ((in->in_overlong && raw_len(in, avail) > 0) ||
+	    in->in_final ||
 	    avail > (size_t)in->in_max_line + 1 ||
 	    memchr(in->in_buf + in->in_start, '\n', avail) != NULL))
 		return 1;
@@ -401,7 +424,7 @@ input_rest(struct input *in, const char **p, size_t *len)
 {
 	size_t	avail = in->in_end - in->in_start;
 
-	if (avail == 0)
+	if (avail == 0 || in->in_follow)
 		return 0;
 	*p = in->in_buf + in->in_start;
 	*len = avail;

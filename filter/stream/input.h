@@ -12,8 +12,16 @@
  * warning line naming it; what was read of it is handed out as usual and
  * the next descriptor follows.
  *
- * The fields of struct input are private to input.c (the struct is
- * public only so callers can hold one): other modules use the functions.
+ * The fields of struct input are private to input.c and input_follow.c
+ * (the struct is public only so callers can hold one): other modules use
+ * the functions.
+ *
+ * Follow mode (--follow, follow.c; input_follow.c) reads one regular
+ * file at a time, plainly, attached and detached by the follower, which
+ * owns the descriptors: the end of the file is no end (the input goes
+ * idle until woken), a line still unfinished at a detach is dropped and
+ * read again at the next attach, and each unit handed out is told to the
+ * ledger (ledger.h).
  */
 #ifndef INPUT_H
 #define INPUT_H
@@ -29,6 +37,8 @@ enum input_reader {
 	INPUT_SNIFF,		/* its first bytes decide */
 	INPUT_GZIP,		/* through in_gz */
 };
+
+struct ledger;
 
 struct input {
 	int	*in_fds;	/* owned; read in order */
@@ -51,6 +61,13 @@ struct input {
 	unsigned char in_magic[2]; /* first bytes, while sniffing */
 	size_t	 in_nmagic;
 	struct gzread *in_gz;	/* INPUT_GZIP only */
+	/* Follow mode only: */
+	int	 in_follow;
+	int	 in_idle;	/* the last read found the end */
+	int	 in_final;	/* file finished: hand out its rest */
+	uint64_t in_off;	/* file offset of in_buf[in_end] */
+	const char *in_fname;	/* the attached file, for messages */
+	struct ledger *in_ledger;
 };
 
 /* Outcome of input_read(). */
@@ -76,6 +93,52 @@ void	input_files(struct input *in, char *const *names, int gunzip);
 
 /* Descriptors that ended in an error (a warning was printed for each). */
 int	input_failed(const struct input *in);
+
+/*
+ * Follow mode: no descriptor until input_attach(); units handed out are
+ * told to lg. The descriptors stay the caller's.
+ */
+void	input_init_follow(struct input *in, size_t max_line,
+	    struct ledger *lg);
+
+/*
+ * Follow mode: read fd, a regular file positioned at off, which messages
+ * call name (the string must outlive the attachment), from now on;
+ * overlong: off is inside a line already found too long. The input must
+ * be detached (input_detach()). A read error gets a warning and makes
+ * the input idle, as its end does.
+ */
+void	input_attach(struct input *in, int fd, const char *name,
+	    uint64_t off, int overlong);
+
+/*
+ * Follow mode: stop reading the attached file. Only when input_ready()
+ * is 0 (no whole line waits), or to give up what is buffered. The bytes
+ * of its unfinished last line are dropped; returns the offset to read
+ * from next time, and in *overlong whether that is inside an overlong
+ * line.
+ */
+uint64_t input_detach(struct input *in, int *overlong);
+
+/*
+ * Follow mode: 1 when a file is attached; 1 when its last read found
+ * its end (it is not polled until input_wake()); the offset of the next
+ * byte to read; 1 inside a line already found too long.
+ */
+int	input_attached(const struct input *in);
+int	input_idle(const struct input *in);
+void	input_wake(struct input *in);
+uint64_t input_offset(const struct input *in);
+int	input_overlong(const struct input *in);
+
+/*
+ * Follow mode: the attached file is finished (rotated away, and read to
+ * its end): its unfinished last line is handed out as it is, as at the
+ * end of a file that is not followed. input_buffered() is then 0 once
+ * everything is handed out.
+ */
+void	input_finish(struct input *in);
+size_t	input_buffered(const struct input *in);
 
 /* Descriptor to poll for reading, or -1 at end of all input. */
 int	input_fd(const struct input *in);
@@ -123,7 +186,8 @@ int	input_ready(const struct input *in);
 /*
  * At a stop: hand out the bytes buffered after the last complete line
  * (an unterminated line that will never be finished), as read. Returns
- * 1, or 0 when none are left. Valid until the next input_read().
+ * 1, or 0 when none are left. Valid until the next input_read(). In
+ * follow mode 0: a followed file's unfinished line stays in the file.
  */
 int	input_rest(struct input *in, const char **p, size_t *len);
 

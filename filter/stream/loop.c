@@ -316,11 +316,11 @@ handle_signals(struct loop_state *s, uint64_t now)
 	}
 }
 
-/* t lowered to d when d comes first; t < 0 means no timeout yet. */
+/* t lowered to d when d comes first; t < 0: no timeout yet, d < 0: none. */
 static int64_t
 earliest(int64_t t, int64_t d)
 {
-	return t < 0 || d < t ? d : t;
+	return d >= 0 && (t < 0 || d < t) ? d : t;
 }
 
 /* Step 4's timeout: earliest of c-ares' timer and the next release. */
@@ -342,6 +342,7 @@ poll_timeout(struct loop_state *s, uint64_t now)
 		    now));
 	if (s->ls_stopping)
 		t = earliest(t, output_stall_wait(&s->ls_o, now));
+	t = earliest(t, follow_wait_ms(s->ls_ctx->lc_follow, now));
 	return t > INT_MAX ? INT_MAX : (int)t;
 }
 
@@ -425,6 +426,7 @@ turn(struct loop_state *s)
 		report(lc, 0);
 	if (!s->ls_stopping)
 		take_input(s, now);
+	follow_turn(lc->lc_follow, now, s->ls_stopping);
 	drain(s, now);
 	if (outbuf_pending(&s->ls_out) > 0 && output_flush(&s->ls_o) == -1)
 		return -1;
@@ -479,6 +481,7 @@ loop_run(struct loop_ctx *lc)
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
 	output_init(&s.ls_o, &s.ls_out, lc->lc_outfd, lc->lc_cfg->cf_output,
 	    lc->lc_cfg->cf_omprog, now_ms());
+	output_set_ledger(&s.ls_o, follow_ledger(lc->lc_follow));
 	while ((rc = turn(&s)) != -1)
 		if (rc == 0 && iterate(&s) == -1)
 			break;

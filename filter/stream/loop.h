@@ -9,6 +9,7 @@
 #define LOOP_H
 
 #include "config.h"
+#include "follow.h"
 #include "input.h"
 #include "jsonscan.h"
 #include "ipscan.h"
@@ -28,6 +29,7 @@ struct loop_ctx {
 	struct progress		*lc_progress;	/* NULL: none */
 	struct metricsfile	*lc_metrics;	/* NULL: no --metrics-file */
 	struct jsonscan		*lc_json;	/* loop_run()'s (jsonscan.h) */
+	struct follow		*lc_follow;	/* --follow, or NULL */
 };
 
 /*

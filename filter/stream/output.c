@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ledger.h"
 #include "line.h"
 #include "nbio.h"
 #include "output.h"
@@ -33,6 +34,11 @@ flush_to(struct output *op, struct outbuf *ob, int fd, const char *what)
 	rc = outbuf_flush(ob, fd);
 	if (outbuf_pending(ob) < before)
 		op->op_last_write = now_ms();
+	if (ob == op->op_data) {
+		op->op_written += before - outbuf_pending(ob);
+		if (op->op_ledger != NULL)
+			ledger_written(op->op_ledger, op->op_written);
+	}
 	switch (rc) {
 	case OUTBUF_DONE:
 	case OUTBUF_AGAIN:
@@ -76,11 +82,22 @@ output_init(struct output *op, struct outbuf *data, int fd,
 	op->op_last_write = now;
 	op->op_lines_done = op->op_lines_confirmed = 0;
 	op->op_slot_data = op->op_slot_confirm = -1;
+	op->op_written = 0;
+	op->op_ledger = NULL;
 	if (omprog) {
 		/* The first "OK" says we are ready for messages. */
 		outbuf_append(&op->op_confirm, "OK\n", 3);
 		(void)confirm_lines(op);
 	}
+}
+
+void
+output_set_ledger(struct output *op, struct ledger *lg)
+{
+	op->op_ledger = lg;
+	if (lg != NULL)
+		ledger_output(lg, op->op_path != NULL ? op->op_fd : -1,
+		    op->op_written);
 }
 
 void
@@ -94,6 +111,9 @@ output_line_done(struct output *op, const char *buf, size_t len, int raw)
 {
 	if (!raw || line_ended(buf, len))
 		op->op_lines_done++;
+	if (op->op_ledger != NULL)
+		ledger_emitted(op->op_ledger, op->op_written +
+		    outbuf_pending(op->op_data));
 }
 
 int
@@ -162,6 +182,8 @@ output_reopen(struct output *op)
 	close(op->op_fd);
 	op->op_fd = fd;
 	(void)nbio_setup(fd, 1);
+	if (op->op_ledger != NULL)
+		ledger_output(op->op_ledger, fd, op->op_written);
 }
 
 void

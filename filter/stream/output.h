@@ -14,6 +14,8 @@
 
 #include "outbuf.h"
 
+struct ledger;
+
 /* At a stop, give up when the reader takes no byte for this long. */
 #define OUTPUT_STALL_MS		5000
 
@@ -35,6 +37,8 @@ struct output {
 	uint64_t		 op_lines_confirmed;
 	int			 op_slot_data;	/* in the last poll set, or -1 */
 	int			 op_slot_confirm;
+	uint64_t		 op_written;	/* op_data bytes written */
+	struct ledger		*op_ledger;	/* --follow, or NULL */
 };
 
 /*
@@ -50,6 +54,12 @@ int	output_open(const char *path);
  */
 void	output_init(struct output *op, struct outbuf *data, int fd,
 	    const char *path, int omprog, uint64_t now_ms);
+/*
+ * --follow: tell lg (ledger.h) of every unit appended, of the bytes
+ * written, and of the -o file (at once, and at each reopen). NULL: none.
+ */
+void	output_set_ledger(struct output *op, struct ledger *lg);
+
 /* Free the confirmation buffer; the descriptor stays open. */
 void	output_free(struct output *op);
 

@@ -234,3 +234,69 @@ Test(input, nul_bytes_are_ordinary_line_bytes)
 	cr_expect_eq(u[1].len, 2);
 	input_free(&in);
 }
+
+/*
+ * An unlinked temporary file holding s: a descriptor at offset 0 to
+ * read, and in *wfd one that appends, as a logger's.
+ */
+static int
+tmpfile_with(const char *s, int *wfd)
+{
+	char	path[] = "/tmp/test_input.XXXXXX";
+	int	fd;
+
+	cr_assert_neq(fd = mkstemp(path), -1);
+	cr_assert_neq(*wfd = open(path, O_WRONLY | O_APPEND), -1);
+	unlink(path);
+	put(*wfd, s);
+	return fd;
+}
+
+Test(input, follow_mode_waits_at_the_end_and_detaches_at_a_line_start)
+{
+	struct input	in;
+	struct unit	u[4];
+	int		fd, wfd, overlong;
+
+	fd = tmpfile_with("one\ntw", &wfd);
+	input_init_follow(&in, 100, NULL);
+	cr_expect_eq(input_fd(&in), -1, "nothing attached");
+	cr_expect(!input_drained(&in));
+	input_attach(&in, fd, "test.log", 0, 0);
+	cr_expect(input_attached(&in));
+	cr_expect_eq(pump(&in, u, 4), 1);
+	cr_expect(input_idle(&in), "the end of the file is no end");
+	cr_expect_eq(input_fd(&in), -1, "an idle file is not polled");
+	cr_expect(!input_drained(&in));
+	cr_expect_eq(input_offset(&in), 6);
+	put(wfd, "o\nthree");
+	input_wake(&in);
+	cr_expect_eq(pump(&in, u + 1, 3), 1);
+	cr_expect_eq(u[1].len, 4);
+	cr_expect(memcmp(u[1].buf, "two\n", 4) == 0);
+	/* Detached: the unfinished "three" is dropped, read again later. */
+	cr_expect_eq(input_detach(&in, &overlong), 8);
+	cr_expect_eq(overlong, 0);
+	cr_expect(!input_attached(&in));
+	{
+		const char *p;
+		size_t len;
+
+		cr_expect_eq(input_rest(&in, &p, &len), 0);
+	}
+	cr_assert_eq(lseek(fd, 8, SEEK_SET), 8);
+	input_attach(&in, fd, "test.log", 8, 0);
+	cr_expect_eq(pump(&in, u + 2, 2), 0, "a line still unfinished");
+	/* The file is finished: its last line is handed out as it is. */
+	input_finish(&in);
+	cr_expect(input_ready(&in));
+	cr_expect_eq(pump(&in, u + 2, 2), 1);
+	cr_expect_eq(u[2].len, 5);
+	cr_expect_eq(u[2].raw, 0);
+	cr_expect_eq(input_buffered(&in), 0);
+	(void)input_detach(&in, &overlong);
+	input_free(&in);
+	cr_expect_neq(fcntl(fd, F_GETFD), -1, "the follower's descriptor");
+	close(fd);
+	close(wfd);
+}
