@@ -121,6 +121,12 @@ def check_rsyslog(tap, ptrtag, nsd):
             child = rs.children()
             os.rename(out, out + '.1')
             rs.signal(1)
+            # The HUP reaches ptrtag through rsyslogd: until ptrtag has
+            # reopened (created) the file, lines still go to the renamed
+            # one, as ptrtag.1 SIGNALS says; send only after that.
+            tap.ok(daemons.wait_until(lambda: os.path.exists(out), 10),
+                   'rsyslog jsonmesg sample: the HUP reaches ptrtag, which '
+                   'creates the file anew', rs.log)
             second = test_samples.send(TRAFFIC, sock, 'k')
             got = daemons.wait_lines(out, len(second), 30)
             check_objects(tap, got, second, 'rsyslog jsonmesg sample, '
