@@ -359,19 +359,16 @@ main(int argc, char **argv)
 	lc.lc_cfg = &cfg;
 	lc.lc_outfd = open_output(&cfg);
 	check_outputs(&cfg, lc.lc_outfd, fds, nfds);
+	loop_signals();	/* held from before the metrics file: see loopsig.h */
 	rsv = start_resolver(&cfg, &st);
 	lc.lc_metrics = open_metrics(&cfg, &st, rsv);
 	start_input(&lc, &in, fds, nfds);
 	setup_fds(&cfg, fds, nfds, lc.lc_outfd);
-	loop_signals();
 	lc.lc_stats = &st;
 	lc.lc_in = &in;
 	lc.lc_scan = sc;
 	lc.lc_rsv = rsv;
-	/*
-	 * --mmexternal: rsyslog reads our stderr as replies too, so nothing
-	 * may reach it once start-up is over (ptrtag(1), STOPPING).
-	 */
+	/* --mmexternal: stderr is rsyslog's after start-up (ptrtag(1)). */
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)
 		(void)fd_to_devnull(STDERR_FILENO);
 	confine_filter(&cfg, &sp);

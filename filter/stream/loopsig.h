@@ -18,7 +18,10 @@ enum loopsig {
 
 /*
  * Block SIGINT, SIGTERM, SIGHUP and SIGUSR1 outside the wait and install
- * flag-setting handlers; ignore SIGPIPE. Call once before loop_run().
+ * flag-setting handlers; ignore SIGPIPE. Call once before loop_run(),
+ * and before anything a monitor can see (the --metrics-file): a SIGUSR1
+ * or SIGHUP sent on seeing it is then held for the loop, never the
+ * default action, which would end the process.
  */
 void		 loop_signals(void);
 

@@ -30,6 +30,7 @@ Against a private NSD serving daemons.zones():
 - ptrtag.1 lists every series.
 """
 
+import ctypes
 import json
 import math
 import os
@@ -98,6 +99,11 @@ NOT_SERIES = {'lookup_time_us', 'latency_p50_ms_le', 'latency_p99_ms_le'}
 IPS = ['203.0.113.45', '198.51.100.7', '198.51.100.23', '192.0.2.66',
        '2001:db8::25', '203.0.113.46', '10.0.0.5', '203.0.113.45',
        '198.51.100.7']
+
+
+# inotify(7) events: a file created or renamed into the watched directory.
+IN_CREATE = 0x100
+IN_MOVED_TO = 0x80
 
 
 def input_lines(tag='m'):
@@ -512,6 +518,38 @@ def case_directory_gone(tap, ptrtag, nsd):
         tap.equal(rc, 0, 'gone: exit 0')
 
 
+def case_signal_on_first_file(tap, ptrtag, nsd):
+    """A monitor that signals ptrtag as soon as the metrics file appears
+    (SIGUSR1 or SIGHUP on seeing it) finds the handlers in place: signals
+    are held from before the first write, never the default action, which
+    ends the process. The file's arrival is watched with inotify so the
+    signal follows it within microseconds; 50 tries of each signal."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    died = {}
+    for sig in (signal.SIGUSR1, signal.SIGHUP):
+        died[sig.name] = 0
+        for _ in range(50):
+            with daemons.TempDir('ptrtag-metrics-') as d:
+                ino = libc.inotify_init1(os.O_CLOEXEC)
+                if ino < 0 or libc.inotify_add_watch(
+                        ino, d.encode(), IN_MOVED_TO | IN_CREATE) < 0:
+                    tap.ok(False, 'inotify: errno %d' % ctypes.get_errno())
+                    return
+                p = subprocess.Popen(
+                    [ptrtag, '-s', nsd.server, '--metrics-file',
+                     os.path.join(d, 'ptrtag.prom')],
+                    stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL)
+                os.read(ino, 4096)
+                p.send_signal(sig)
+                p.stdin.close()
+                if p.wait(10) != 0:
+                    died[sig.name] += 1
+                os.close(ino)
+    tap.equal(died, {'SIGUSR1': 0, 'SIGHUP': 0}, 'a signal sent the moment '
+              'the metrics file first appears: ptrtag lives on, exit 0')
+
+
 def slow_nxdomain(qname, qtype, msg):
     """Every query answered NXDOMAIN after 200 ms."""
     return ('delay', 0.2, dnstest.nxdomain(msg, 'in-addr.arpa'))
@@ -629,7 +667,8 @@ def main():
         (dnstest.NSD(daemons.zones()),
          [case_node_exporter, case_promtool, case_atomic,
           (case_exit, signal.SIGTERM), (case_exit, signal.SIGINT),
-          case_mmexternal, case_directory_gone]),
+          case_mmexternal, case_directory_gone,
+          case_signal_on_first_file]),
         (dnstest.Responder(slow_nxdomain), [case_latency_measured]),
         case_usage_errors, case_manual, absolute=True,
         diag=lambda: 'prometheus-node-exporter %s, promtool %s' % (
