@@ -4,7 +4,12 @@
  * trim them, ipaddr_parse decides). Each rule walks a run a bounded
  * number of times, so a line costs time linear in its length.
  */
+#include <stdint.h>
 #include <string.h>
+
+#if defined(__SSE2__) && !defined(IPSCAN_PORTABLE)
+#include <emmintrin.h>
+#endif
 
 #include "ipscan_rules.h"
 
@@ -158,49 +163,204 @@ ipscan_judge(const char *buf, size_t len, size_t so, size_t eo, size_t ze,
 	return 1;
 }
 
-/* 1 for the separators '.' and ':', which every address holds. */
-static const unsigned char ipscan_sep[256] = {
-	['.'] = 1, [':'] = 1,
+/*
+ * Bytes that can stand in address text (the pattern's [0-9A-Fa-f:.]):
+ * IPSCAN_HEX for a hex digit, IPSCAN_SEP for '.' and ':'.
+ */
+#define IPSCAN_HEX	1
+#define IPSCAN_SEP	2
+#define IPSCAN_H10(c)	[c] = IPSCAN_HEX, [c + 1] = IPSCAN_HEX,		\
+	[c + 2] = IPSCAN_HEX, [c + 3] = IPSCAN_HEX, [c + 4] = IPSCAN_HEX
+static const unsigned char ipscan_class[256] = {
+	IPSCAN_H10('0'), IPSCAN_H10('5'),
+	['a'] = IPSCAN_HEX, ['b'] = IPSCAN_HEX, ['c'] = IPSCAN_HEX,
+	['d'] = IPSCAN_HEX, ['e'] = IPSCAN_HEX, ['f'] = IPSCAN_HEX,
+	['A'] = IPSCAN_HEX, ['B'] = IPSCAN_HEX, ['C'] = IPSCAN_HEX,
+	['D'] = IPSCAN_HEX, ['E'] = IPSCAN_HEX, ['F'] = IPSCAN_HEX,
+	['.'] = IPSCAN_SEP, [':'] = IPSCAN_SEP,
 };
 
-/* Bytes that can stand in address text: hex digits, '.' and ':'. */
-static int
-ipscan_is_addr_byte(unsigned char c)
+/* 16 bytes at once, with the vector extensions of GCC and Clang. */
+typedef unsigned char	ipscan_v16 __attribute__((vector_size(16)));
+typedef signed char	ipscan_m16 __attribute__((vector_size(16)));
+
+/* Bit i set when lane i of m (0 or -1) is set. */
+static uint64_t
+ipscan_movemask(ipscan_m16 m)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
-	    (c | 0x20) <= 'f') || c == '.' || c == ':';
+#if defined(__SSE2__) && !defined(IPSCAN_PORTABLE)
+	return (uint64_t)(uint32_t)_mm_movemask_epi8((__m128i)m);
+#else
+	uint64_t	r = 0;
+	int		i;
+
+	for (i = 0; i < 16; i++)
+		r |= (uint64_t)(m[i] & 1) << i;
+	return r;
+#endif
 }
 
 /*
- * Where the pattern should start looking, at or after off. Every address
- * holds a '.' or ':' with an address byte beside it, so jump to the next
- * such separator and back up over the hex digits before it: the start of
- * the token (the pattern's lookbehind still sees the byte before it).
- * Matches this skips are lone separators, which are never addresses.
- * Without this, PCRE2 would try a match at nearly every byte of a line
- * (the pattern's leading hex run may be empty). Returns len when no
- * separator is left.
+ * The window of 64 bytes at cu->cu_w (a multiple of 64) into the
+ * cursor's masks: bit i for byte cu_w + i; bytes at or past len count
+ * as neither kind, and are never read.
+ */
+static void
+ipscan_window(const unsigned char *u, size_t len, struct ipscan_cursor *cu)
+{
+	ipscan_v16	v;
+	ipscan_m16	sep;
+	size_t		b;
+	int		k;
+
+	cu->cu_addr = cu->cu_sep = 0;
+	for (k = 0; k < 4; k++) {
+		b = cu->cu_w + 16 * (size_t)k;
+		if (b >= len)
+			break;
+		if (len - b >= sizeof(v))
+			memcpy(&v, u + b, sizeof(v));
+		else {
+			memset(&v, 0, sizeof(v));
+			memcpy(&v, u + b, len - b);
+		}
+		sep = (v == '.') | (v == ':');
+		cu->cu_sep |= ipscan_movemask(sep) << (16 * k);
+		cu->cu_addr |= ipscan_movemask(sep |
+		    ((ipscan_v16)(v - '0') <= 9) |
+		    ((ipscan_v16)((v | 0x20) - 'a') <= 5)) << (16 * k);
+	}
+}
+
+/*
+ * Can the run u[so..eo) of address bytes hold an address? The text that
+ * ipaddr_parse is finally given lies inside the run (the zone aside,
+ * which holds no ':' and is dropped), and ipaddr_pton (filter/base/
+ * ipaddr.c) takes only a dotted quad (three dots), IPv6 text with "::",
+ * or IPv6 text with six or seven colons (eight groups, the last two maybe
+ * a dotted quad). A run with less is never an address, whatever the
+ * boundary rules trim.
+ */
+static int
+ipscan_plausible(const unsigned char *u, size_t so, size_t eo)
+{
+	size_t	i, dots = 0, colons = 0;
+
+	for (i = so; i < eo; i++) {
+		if (u[i] == '.')
+			dots++;
+		else if (u[i] == ':') {
+			if (i > so && u[i - 1] == ':')
+				return 1;
+			colons++;
+		}
+	}
+	return dots >= 3 || colons >= 6;
+}
+
+/*
+ * The run holding the separator at p, found byte by byte: for a run
+ * reaching past an edge of the window. Fills [*so, *eo).
+ */
+static void
+ipscan_run(const unsigned char *u, size_t len, size_t p, size_t *so,
+    size_t *eo)
+{
+	size_t	s, e;
+
+	for (s = p; s > 0 && ipscan_class[u[s - 1]] != 0; s--)
+		;
+	for (e = p + 1; e < len && ipscan_class[u[e]] != 0; e++)
+		;
+	*so = s;
+	*eo = e;
+}
+
+/*
+ * Look for a run worth matching among the separators at or after pos
+ * in the cursor's window (a run must still start at or after off). Returns its start; otherwise len, with *next
+ * where the search goes on (past a run that reached beyond the window,
+ * or the next window).
+ */
+static size_t
+ipscan_skip_window(const unsigned char *u, size_t len, size_t off,
+    size_t pos, const struct ipscan_cursor *cu, size_t *next)
+{
+	uint64_t	seps, below, above, run;
+	size_t		w = cu->cu_w, so, eo;
+	unsigned int	i, rs, re;
+
+	seps = cu->cu_sep & ~((UINT64_C(1) << (pos - w)) - 1);
+	while (seps != 0) {
+		i = (unsigned int)__builtin_ctzll(seps);
+		below = ~cu->cu_addr & ((UINT64_C(1) << i) - 1);
+		above = i == 63 ? 0 : ~cu->cu_addr >> (i + 1) << (i + 1);
+		if (below != 0 && above != 0) {
+			rs = 64 - (unsigned int)__builtin_clzll(below);
+			re = (unsigned int)__builtin_ctzll(above);
+			so = w + rs;
+			eo = w + re;
+			run = cu->cu_sep & ((UINT64_C(1) << re) - 1) &
+			    ~((UINT64_C(1) << rs) - 1);
+			/* Every address holds two separators at least. */
+			if ((run & (run - 1)) != 0 && so >= off &&
+			    ipscan_plausible(u, so, eo))
+				return so;
+			seps &= ~((UINT64_C(1) << re) - 1);
+			continue;
+		}
+		ipscan_run(u, len, w + i, &so, &eo);
+		if (so >= off && ipscan_plausible(u, so, eo))
+			return so;
+		if (eo >= w + 64) {
+			*next = eo;
+			return len;
+		}
+		seps &= ~((UINT64_C(1) << (eo - w)) - 1);
+	}
+	*next = w + 64;
+	return len;
+}
+
+/*
+ * Where the pattern should start looking, at or after off: the start of
+ * the next maximal run of address bytes that holds a separator, starts
+ * at or after off and may hold an address (ipscan_plausible). The
+ * pattern matches exactly such a run there: its lookbehind holds at the
+ * run's start and nowhere inside it, so a run that starts before off is
+ * never matched, and the runs passed over would each have been matched,
+ * judged "no address" and left at their end, where this goes on too.
+ * The walk thus finds what the pattern alone would, calling PCRE2 about
+ * once per address instead of once per separator.
+ *
+ * The bytes are classified 64 at a time into the bit masks of a window,
+ * kept in cu for the rest of the walk; a run is then a few bit
+ * operations, and only one reaching past its window is walked byte by
+ * byte. Linear: every byte is looked at a bounded number of times.
+ * Returns len when no run is left.
  */
 size_t
-ipscan_skip(const char *buf, size_t len, size_t off)
+ipscan_skip(const char *buf, size_t len, size_t off,
+    struct ipscan_cursor *cu)
 {
 	const unsigned char	*u = (const unsigned char *)buf;
-	size_t			 p, start;
+	size_t			 so, pos = off;
 
-	for (p = off; p < len; p++) {
-		/* The common byte costs one table load and one branch. */
-		while (p < len && !ipscan_sep[u[p]])
-			p++;
-		if (p == len)
-			break;
-		if ((p > 0 && ipscan_is_addr_byte(u[p - 1])) ||
-		    (p + 1 < len && ipscan_is_addr_byte(u[p + 1])))
-			break;
+	if (cu->cu_buf != buf || cu->cu_len != len || off < cu->cu_w ||
+	    off - cu->cu_w >= 64) {
+		cu->cu_buf = buf;
+		cu->cu_len = len;
+		cu->cu_w = off & ~(size_t)63;
+		ipscan_window(u, len, cu);
 	}
-	if (p >= len)
-		return len;
-	for (start = p; start > off && ipscan_is_addr_byte(u[start - 1]) &&
-	    u[start - 1] != '.' && u[start - 1] != ':'; start--)
-		;
-	return start;
+	while (pos < len) {
+		so = ipscan_skip_window(u, len, off, pos, cu, &pos);
+		if (so < len)
+			return so;
+		if (pos >= len)
+			break;
+		cu->cu_w = pos & ~(size_t)63;
+		ipscan_window(u, len, cu);
+	}
+	return len;
 }
