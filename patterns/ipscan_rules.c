@@ -180,6 +180,15 @@ static const unsigned char ipscan_class[256] = {
 	['.'] = IPSCAN_SEP, [':'] = IPSCAN_SEP,
 };
 
+/*
+ * The prefilter's windows: 64 bytes classified, of which the first
+ * IPSCAN_OWN are searched and the rest only looked ahead into, which is
+ * enough to see a whole chain of separators (ipscan_window) that starts
+ * in the first part.
+ */
+#define IPSCAN_WIN	64
+#define IPSCAN_OWN	48
+
 /* 16 bytes at once, with the vector extensions of GCC and Clang. */
 typedef unsigned char	ipscan_v16 __attribute__((vector_size(16)));
 typedef signed char	ipscan_m16 __attribute__((vector_size(16)));
@@ -200,21 +209,36 @@ ipscan_movemask(ipscan_m16 m)
 #endif
 }
 
+/* Bit i set when y has a bit among i + 1 .. i + 4. */
+static uint64_t
+ipscan_within4(uint64_t y)
+{
+	uint64_t	t = y >> 1;
+
+	t |= t >> 1;
+	return t | t >> 2;
+}
+
 /*
- * The window of 64 bytes at cu->cu_w (a multiple of 64) into the
- * cursor's masks: bit i for byte cu_w + i; bytes at or past len count
- * as neither kind, and are never read.
+ * The window at cu->cu_w (a multiple of IPSCAN_OWN) into the cursor's
+ * mask: bit i set when byte cu_w + i starts a chain of separators that
+ * every address holds. A dotted quad has three dots, each followed by
+ * the next within 4 bytes (1 to 3 digits between); IPv6 text has "::"
+ * or six colons and more, each followed by the next within 5 bytes (1 to
+ * 4 hex digits between: inet_pton's limits); a chain of four such
+ * colons suffices here. Such a chain spans at most 16 bytes, so the
+ * window's first IPSCAN_OWN bits see the whole of theirs. Bytes at or
+ * past len count as neither separator, and are never read.
  */
 static void
 ipscan_window(const unsigned char *u, size_t len, struct ipscan_cursor *cu)
 {
 	ipscan_v16	v;
-	ipscan_m16	sep;
+	uint64_t	dot = 0, colon = 0, d, c;
 	size_t		b;
 	int		k;
 
-	cu->cu_addr = cu->cu_sep = 0;
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < IPSCAN_WIN / 16; k++) {
 		b = cu->cu_w + 16 * (size_t)k;
 		if (b >= len)
 			break;
@@ -224,120 +248,69 @@ ipscan_window(const unsigned char *u, size_t len, struct ipscan_cursor *cu)
 			memset(&v, 0, sizeof(v));
 			memcpy(&v, u + b, len - b);
 		}
-		sep = (v == '.') | (v == ':');
-		cu->cu_sep |= ipscan_movemask(sep) << (16 * k);
-		cu->cu_addr |= ipscan_movemask(sep |
-		    ((ipscan_v16)(v - '0') <= 9) |
-		    ((ipscan_v16)((v | 0x20) - 'a') <= 5)) << (16 * k);
+		dot |= ipscan_movemask(v == '.') << (16 * k);
+		colon |= ipscan_movemask(v == ':') << (16 * k);
 	}
+	d = dot & ipscan_within4(dot & ipscan_within4(dot));
+	c = colon & (ipscan_within4(colon) | colon >> 5);
+	c = colon & (ipscan_within4(c) | c >> 5);
+	c = colon & (ipscan_within4(c) | c >> 5);
+	cu->cu_chain = (d | (colon & colon >> 1) | c) &
+	    ((UINT64_C(1) << IPSCAN_OWN) - 1);
 }
 
 /*
- * Can the run u[so..eo) of address bytes hold an address? The text that
- * ipaddr_parse is finally given lies inside the run (the zone aside,
- * which holds no ':' and is dropped), and ipaddr_pton (filter/base/
- * ipaddr.c) takes only a dotted quad (three dots), IPv6 text with "::",
- * or IPv6 text with six or seven colons (eight groups, the last two maybe
- * a dotted quad). A run with less is never an address, whatever the
- * boundary rules trim.
- */
-static int
-ipscan_plausible(const unsigned char *u, size_t so, size_t eo)
-{
-	size_t	i, dots = 0, colons = 0;
-
-	for (i = so; i < eo; i++) {
-		if (u[i] == '.')
-			dots++;
-		else if (u[i] == ':') {
-			if (i > so && u[i - 1] == ':')
-				return 1;
-			colons++;
-		}
-	}
-	return dots >= 3 || colons >= 6;
-}
-
-/*
- * The run holding the separator at p, found byte by byte: for a run
- * reaching past an edge of the window. Fills [*so, *eo).
- */
-static void
-ipscan_run(const unsigned char *u, size_t len, size_t p, size_t *so,
-    size_t *eo)
-{
-	size_t	s, e;
-
-	for (s = p; s > 0 && ipscan_class[u[s - 1]] != 0; s--)
-		;
-	for (e = p + 1; e < len && ipscan_class[u[e]] != 0; e++)
-		;
-	*so = s;
-	*eo = e;
-}
-
-/*
- * Look for a run worth matching among the separators at or after pos
- * in the cursor's window (a run must still start at or after off). Returns its start; otherwise len, with *next
- * where the search goes on (past a run that reached beyond the window,
- * or the next window).
+ * Look for the start of a run worth matching among the chains at or
+ * after pos in the cursor's window: the start of a chain's run of
+ * address bytes, when it is at or after off. Returns it; otherwise len,
+ * with *next where the search goes on (past a run that started before
+ * off, or the next window).
  */
 static size_t
 ipscan_skip_window(const unsigned char *u, size_t len, size_t off,
     size_t pos, const struct ipscan_cursor *cu, size_t *next)
 {
-	uint64_t	seps, below, above, run;
+	uint64_t	chain;
 	size_t		w = cu->cu_w, so, eo;
-	unsigned int	i, rs, re;
 
-	seps = cu->cu_sep & ~((UINT64_C(1) << (pos - w)) - 1);
-	while (seps != 0) {
-		i = (unsigned int)__builtin_ctzll(seps);
-		below = ~cu->cu_addr & ((UINT64_C(1) << i) - 1);
-		above = i == 63 ? 0 : ~cu->cu_addr >> (i + 1) << (i + 1);
-		if (below != 0 && above != 0) {
-			rs = 64 - (unsigned int)__builtin_clzll(below);
-			re = (unsigned int)__builtin_ctzll(above);
-			so = w + rs;
-			eo = w + re;
-			run = cu->cu_sep & ((UINT64_C(1) << re) - 1) &
-			    ~((UINT64_C(1) << rs) - 1);
-			/* Every address holds two separators at least. */
-			if ((run & (run - 1)) != 0 && so >= off &&
-			    ipscan_plausible(u, so, eo))
-				return so;
-			seps &= ~((UINT64_C(1) << re) - 1);
-			continue;
-		}
-		ipscan_run(u, len, w + i, &so, &eo);
-		if (so >= off && ipscan_plausible(u, so, eo))
+	chain = cu->cu_chain & ~((UINT64_C(1) << (pos - w)) - 1);
+	while (chain != 0) {
+		so = w + (size_t)__builtin_ctzll(chain);
+		while (so > 0 && ipscan_class[u[so - 1]] != 0)
+			so--;
+		if (so >= off)
 			return so;
-		if (eo >= w + 64) {
+		/* A run the walk started inside: pass it whole. */
+		for (eo = w + (size_t)__builtin_ctzll(chain); eo < len &&
+		    ipscan_class[u[eo]] != 0; eo++)
+			;
+		if (eo >= w + IPSCAN_OWN) {
 			*next = eo;
 			return len;
 		}
-		seps &= ~((UINT64_C(1) << (eo - w)) - 1);
+		chain &= ~((UINT64_C(1) << (eo - w)) - 1);
 	}
-	*next = w + 64;
+	*next = w + IPSCAN_OWN;
 	return len;
 }
 
 /*
  * Where the pattern should start looking, at or after off: the start of
- * the next maximal run of address bytes that holds a separator, starts
- * at or after off and may hold an address (ipscan_plausible). The
- * pattern matches exactly such a run there: its lookbehind holds at the
- * run's start and nowhere inside it, so a run that starts before off is
- * never matched, and the runs passed over would each have been matched,
- * judged "no address" and left at their end, where this goes on too.
- * The walk thus finds what the pattern alone would, calling PCRE2 about
- * once per address instead of once per separator.
+ * the next maximal run of address bytes that starts at or after off and
+ * holds a chain of separators that every address holds (ipscan_window).
+ * The pattern matches exactly such a run there: its lookbehind holds at
+ * the run's start and nowhere inside it, so a run that starts before
+ * off is never matched. The text ipaddr_parse is finally given lies
+ * inside a run (its zone aside, which holds no ':' and is dropped), so a
+ * run without such a chain never yields an address: the pattern would
+ * match it and the rules reject it, leaving the walk at its end, where
+ * this goes on too. The walk thus finds what the pattern alone would,
+ * calling PCRE2 about once per address instead of once per separator.
  *
- * The bytes are classified 64 at a time into the bit masks of a window,
- * kept in cu for the rest of the walk; a run is then a few bit
- * operations, and only one reaching past its window is walked byte by
- * byte. Linear: every byte is looked at a bounded number of times.
- * Returns len when no run is left.
+ * The bytes are classified 64 at a time into bit masks (SIMD), kept in
+ * cu for the rest of the walk, and only from a chain is a run walked
+ * byte by byte. Linear: every byte is looked at a bounded number of
+ * times. Returns len when no run is left.
  */
 size_t
 ipscan_skip(const char *buf, size_t len, size_t off,
@@ -347,10 +320,10 @@ ipscan_skip(const char *buf, size_t len, size_t off,
 	size_t			 so, pos = off;
 
 	if (cu->cu_buf != buf || cu->cu_len != len || off < cu->cu_w ||
-	    off - cu->cu_w >= 64) {
+	    off - cu->cu_w >= IPSCAN_OWN) {
 		cu->cu_buf = buf;
 		cu->cu_len = len;
-		cu->cu_w = off & ~(size_t)63;
+		cu->cu_w = off - off % IPSCAN_OWN;
 		ipscan_window(u, len, cu);
 	}
 	while (pos < len) {
@@ -359,7 +332,7 @@ ipscan_skip(const char *buf, size_t len, size_t off,
 			return so;
 		if (pos >= len)
 			break;
-		cu->cu_w = pos & ~(size_t)63;
+		cu->cu_w = pos - pos % IPSCAN_OWN;
 		ipscan_window(u, len, cu);
 	}
 	return len;

@@ -19,9 +19,8 @@
 struct ipscan_cursor {
 	const char	*cu_buf;	/* NULL: nothing classified */
 	size_t		 cu_len;
-	size_t		 cu_w;		/* a multiple of 64 */
-	uint64_t	 cu_addr;	/* hex digits, '.' and ':' */
-	uint64_t	 cu_sep;	/* '.' and ':' */
+	size_t		 cu_w;		/* a multiple of 48 */
+	uint64_t	 cu_chain;	/* where address-like chains start */
 };
 
 /*
@@ -33,7 +32,8 @@ int	ipscan_maybe(const char *buf, size_t len);
 /*
  * Where the pattern should start looking, at or after off: the start of
  * the next run of address bytes that starts there or later and may hold
- * an address (a dotted quad's three dots, a "::" or six colons). Runs
+ * an address: it holds a chain of separators as close together as in
+ * any address (three dots, "::", four colons). Runs
  * passed over are those the pattern would match and the rules reject.
  * Returns len when no such run is left. cu keeps the bytes classified
  * for the next call of the same walk: clear it (cu_buf NULL) before a
