@@ -2,6 +2,7 @@
  * fmt_kv: the kv format of ptrtag.1, OUTPUT. The line's content, then
  * " PREFIXkey=value" pairs per address, then the line's own terminator.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,15 +22,31 @@ static const unsigned char kv_special[256] = {
 	['\\'] = 1, [0x7f] = 1,
 };
 
+/* Every byte of a word equal to b. */
+#define KV_BYTES(b)	(UINT64_C(0x0101010101010101) * (b))
+
+/* Nonzero when a byte of w is zero; when one is below b (b <= 0x80). */
+#define KV_ZERO(w)	(((w) - KV_BYTES(1)) & ~(w) & KV_BYTES(0x80))
+#define KV_BELOW(w, b)	(((w) - KV_BYTES(b)) & ~(w) & KV_BYTES(0x80))
+
+/* The bytes of kv_special, eight at a time: a host name has none. */
 static int
 kv_needs_quotes(const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i;
+	uint64_t		 w;
+	size_t			 i = 0;
 
 	if (len == 0)
 		return 1;
-	for (i = 0; i < len; i++)
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(&w, u + i, sizeof(w));
+		if (KV_BELOW(w, 0x21) | KV_ZERO(w ^ KV_BYTES('"')) |
+		    KV_ZERO(w ^ KV_BYTES('=')) | KV_ZERO(w ^ KV_BYTES('\\')) |
+		    KV_ZERO(w ^ KV_BYTES(0x7f)))
+			return 1;
+	}
+	for (; i < len; i++)
 		if (kv_special[u[i]])
 			return 1;
 	return 0;
@@ -71,34 +88,59 @@ kv_key(struct outbuf *ob, const char *prefix, size_t plen, const char *key,
 	outbuf_append(ob, key, klen);
 }
 
-/* A pair whose value is our own text (address, verdict word, flag). */
-#define KV_OWN(ob, pfx, plen, key, val)					\
-	do {								\
-		kv_key(ob, pfx, plen, key "=", sizeof(key));		\
-		outbuf_puts(ob, val);					\
-	} while (0)
+/* Write " PREFIXkey=" and then val[0..vlen) at p; returns the end. */
+static char *
+kv_put(char *p, const char *prefix, size_t plen, const char *key,
+    size_t klen, const char *val, size_t vlen)
+{
+	*p++ = ' ';
+	memcpy(p, prefix, plen);
+	memcpy(p + plen, key, klen);
+	p += plen + klen;
+	memcpy(p, val, vlen);
+	return p + vlen;
+}
 
-/* The pairs of one address. */
+/* The longest pair kv_put writes, beside its value. */
+#define KV_PAIR(plen)	(1 + (plen) + sizeof("fcrdns="))
+
+/*
+ * The pairs of one address. Written in place in one stretch, unless the
+ * host must be quoted (never, for a valid host name) or there is a helo.
+ */
 static void
 kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
     const struct fmt_addr *fa)
 {
-	char		 ip[IPADDR_STRMAX];
+	char		 ip[IPADDR_STRMAX], *p;
 	const char	*helo = fmt_helo(line, fa);
+	const char	*v = verdict_name(fa->fa_verdict);
 	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
+	size_t		 hlen = fa->fa_host != NULL ? strlen(fa->fa_host) : 0;
+	size_t		 vlen = strlen(v);
 
-	kv_key(ob, pfx, plen, "ip=", 3);
-	outbuf_append(ob, ip, iplen);
-	if (fa->fa_host != NULL) {
-		/* Validated already; quoted anyway if it ever must. */
+	if (fa->fa_host != NULL && kv_needs_quotes(fa->fa_host, hlen)) {
+		kv_key(ob, pfx, plen, "ip=", 3);
+		outbuf_append(ob, ip, iplen);
 		kv_key(ob, pfx, plen, "host=", 5);
-		fmt_kv_value(ob, fa->fa_host, strlen(fa->fa_host));
+		fmt_kv_value(ob, fa->fa_host, hlen);
+		p = outbuf_reserve(ob, 2 * KV_PAIR(plen) + vlen + 3);
+	} else {
+		p = outbuf_reserve(ob, 4 * KV_PAIR(plen) + iplen + hlen +
+		    vlen + 3);
+		p = kv_put(p, pfx, plen, "ip=", 3, ip, iplen);
+		if (fa->fa_host != NULL)
+			p = kv_put(p, pfx, plen, "host=", 5, fa->fa_host,
+			    hlen);
 	}
-	KV_OWN(ob, pfx, plen, "fcrdns", verdict_name(fa->fa_verdict));
+	p = kv_put(p, pfx, plen, "fcrdns=", 7, v, vlen);
 	if (fa->fa_generic)
-		KV_OWN(ob, pfx, plen, "generic", "yes");
-	if (helo != NULL)
-		KV_OWN(ob, pfx, plen, "helo", helo);
+		p = kv_put(p, pfx, plen, "generic=", 8, "yes", 3);
+	outbuf_commit(ob, p);
+	if (helo != NULL) {
+		kv_key(ob, pfx, plen, "helo=", 5);
+		outbuf_puts(ob, helo);
+	}
 }
 
 void

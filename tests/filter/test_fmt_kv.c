@@ -106,6 +106,32 @@ Test(fmt_kv, values_are_quoted_when_needed)
 	}
 }
 
+/*
+ * Each byte that forces quotes, at every place of a value longer than
+ * the eight bytes the check reads at a time, is found; no other byte
+ * (0x80 and above included) forces them.
+ */
+Test(fmt_kv, every_special_byte_at_every_place_is_quoted)
+{
+	char	v[20];
+	size_t	pos;
+	int	c, special;
+
+	for (c = 0; c < 256; c++) {
+		special = c < 0x21 || c == '"' || c == '=' || c == '\\' ||
+		    c == 0x7f;
+		for (pos = 0; pos < sizeof(v); pos++) {
+			memset(v, 'a', sizeof(v));
+			v[pos] = (char)c;
+			ft_teardown();
+			ft_setup();
+			fmt_kv_value(&ft_ob, v, sizeof(v));
+			cr_assert_eq(ft_ob.ob_buf[0] == '"', special,
+			    "byte 0x%02x at %zu", c, pos);
+		}
+	}
+}
+
 Test(fmt_kv, hostile_host_is_quoted)
 {
 	const char	*line = "192.0.2.3\n";
