@@ -44,7 +44,7 @@ struct lru {
 };
 
 /* The memo has a slot per entry of a small cache, LRU_MEMO_MAX at most. */
-#define LRU_MEMO_MAX	4096
+#define LRU_MEMO_MAX	4096	/* 12 bits of hash */
 
 /* The table starts small and doubles while count exceeds its size. */
 #define LRU_MIN_BUCKETS	64
@@ -56,16 +56,19 @@ lru_bucket_of(const struct lru *lru, const uint8_t *key, size_t keylen)
 	    (lru->lr_nbuckets - 1)];
 }
 
-/* The memo slot of key: its three words mixed by the random multipliers. */
+/*
+ * The memo slot of key: its three words times the random multipliers,
+ * summed; the top bits of a product depend on every bit of its word.
+ */
 static struct lru_entry **
 lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
 {
 	uint64_t	w[3] = { 0, 0, 0 }, h;
 
 	memcpy(w, key, keylen);		/* keylen <= LRU_KEYMAX < 24 */
-	h = w[0] * lru->lr_memo_mul[0] ^ w[1] * lru->lr_memo_mul[1] ^
+	h = w[0] * lru->lr_memo_mul[0] + w[1] * lru->lr_memo_mul[1] +
 	    (w[2] ^ keylen) * lru->lr_memo_mul[2];
-	return &lru->lr_memo[(h ^ h >> 29) & lru->lr_memo_mask];
+	return &lru->lr_memo[(h >> 52) & lru->lr_memo_mask];
 }
 
 static int
