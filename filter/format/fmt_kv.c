@@ -106,7 +106,8 @@ kv_put(char *p, const char *prefix, size_t plen, const char *key,
 
 /*
  * The pairs of one address. Written in place in one stretch, unless the
- * host must be quoted (never, for a valid host name) or there is a helo.
+ * host must be quoted (never, for a valid host name: fa_host_plain says
+ * the cache vouches for it, else it is checked) or there is a helo.
  */
 static void
 kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
@@ -116,10 +117,14 @@ kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
 	const char	*helo = fmt_helo(line, fa);
 	const char	*v = verdict_name(fa->fa_verdict);
 	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
-	size_t		 hlen = fa->fa_host != NULL ? strlen(fa->fa_host) : 0;
-	size_t		 vlen = strlen(v);
+	size_t		 hlen = 0, vlen = strlen(v);
 
-	if (fa->fa_host != NULL && kv_needs_quotes(fa->fa_host, hlen)) {
+	if (fa->fa_host_plain)
+		hlen = fa->fa_host_len;
+	else if (fa->fa_host != NULL)
+		hlen = strlen(fa->fa_host);
+	if (fa->fa_host != NULL && !fa->fa_host_plain &&
+	    kv_needs_quotes(fa->fa_host, hlen)) {
 		kv_key(ob, pfx, plen, "ip=", 3);
 		outbuf_append(ob, ip, iplen);
 		kv_key(ob, pfx, plen, "host=", 5);

@@ -28,6 +28,13 @@ struct fmt_addr {
 	enum ipscan_role	 fa_role;	/* json source/destination */
 	enum verdict		 fa_verdict;	/* the word written */
 	const char		*fa_host;	/* PTR host, or NULL for none */
+	/*
+	 * 1 when fa_host is known to be a valid host name (hostname.h:
+	 * the cache holds no other), so it needs no quoting or escaping
+	 * and fa_host_len is its length; 0 makes formats check it.
+	 */
+	int			 fa_host_plain;
+	size_t			 fa_host_len;
 	int			 fa_generic;	/* host looks generic */
 	size_t			 fa_so;		/* address span in the line */
 	size_t			 fa_eo;

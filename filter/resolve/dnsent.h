@@ -20,6 +20,7 @@ struct dnsent {
 	struct ipaddr		 de_addr;
 	uint8_t			 de_verdict;	/* enum verdict */
 	uint8_t			 de_generic;	/* host looks provider-made */
+	uint8_t			 de_hostlen;	/* strlen(de_host), or 0: unknown */
 	char			*de_host;	/* NULL, or a valid host name */
 };
 

@@ -15,6 +15,7 @@ slot_view(const struct lslot *ls, struct fmt_addr *fa)
 	fa->fa_addr = &ls->ls_addr;
 	fa->fa_role = (enum ipscan_role)ls->ls_role;
 	fa->fa_host = NULL;
+	fa->fa_host_plain = 0;
 	fa->fa_generic = 0;
 	fa->fa_so = ls->ls_so;
 	fa->fa_eo = ls->ls_eo;
@@ -27,6 +28,9 @@ slot_view(const struct lslot *ls, struct fmt_addr *fa)
 	else {
 		fa->fa_verdict = (enum verdict)de->de_verdict;
 		fa->fa_host = de->de_host;
+		/* The cache holds valid host names only (dnsent.h). */
+		fa->fa_host_plain = de->de_hostlen != 0;
+		fa->fa_host_len = de->de_hostlen;
 		fa->fa_generic = de->de_generic;
 	}
 }
