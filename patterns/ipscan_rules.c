@@ -111,7 +111,9 @@ ipscan_strip_port(const char *buf, struct ipscan_tok *t)
 {
 	size_t	i, lc, pc, port = 0;
 
-	for (lc = t->t_eo; lc > t->t_so && buf[lc - 1] != ':'; lc--)
+	/* A port has 5 digits at most: look no further back for its ':'. */
+	for (lc = t->t_eo; lc > t->t_so && t->t_eo - lc <= 5 &&
+	    buf[lc - 1] != ':'; lc--)
 		;
 	if (lc == t->t_so || t->t_eo - lc == 0 || t->t_eo - lc > 5)
 		return;
