@@ -207,6 +207,9 @@ pat_find(const struct gen_pat *gp, const char *host, size_t len)
 	if (gp->gp_len == 0 || gp->gp_len > len)
 		return 0;
 	for (at = 0; at + gp->gp_len <= len; at++) {
+		/* The first byte, unless a separator, rules out most places. */
+		if (gp->gp_text[0] != ':' && host[at] != gp->gp_text[0])
+			continue;
 		end = at + gp->gp_len;
 		if (at > 0 && adjoins(host[at - 1]))
 			continue;
