@@ -44,7 +44,7 @@ struct lru {
 };
 
 /* The memo has a slot per entry of a small cache, LRU_MEMO_MAX at most. */
-#define LRU_MEMO_MAX	4096	/* 12 bits of hash */
+#define LRU_MEMO_MAX	16384	/* 14 bits of hash: 128 KiB */
 
 /* The table starts small and doubles while count exceeds its size. */
 #define LRU_MIN_BUCKETS	64
@@ -68,7 +68,7 @@ lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
 	memcpy(w, key, keylen);		/* keylen <= LRU_KEYMAX < 24 */
 	h = w[0] * lru->lr_memo_mul[0] + w[1] * lru->lr_memo_mul[1] +
 	    (w[2] ^ keylen) * lru->lr_memo_mul[2];
-	return &lru->lr_memo[(h >> 52) & lru->lr_memo_mask];
+	return &lru->lr_memo[(h >> 50) & lru->lr_memo_mask];
 }
 
 static int

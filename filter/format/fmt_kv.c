@@ -88,17 +88,40 @@ kv_key(struct outbuf *ob, const char *prefix, size_t plen, const char *key,
 	outbuf_append(ob, key, klen);
 }
 
+/*
+ * Copy s[0..n) to p, returning the end: pieces of up to 16 bytes with
+ * two fixed-size copies that may overlap (inlined, where a call to
+ * memcpy would cost more than the copy), longer ones with memcpy.
+ */
+static char *
+kv_copy(char *p, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(p, s, 4);
+		memcpy(p + n - 4, s + n - 4, 4);
+	} else if (n > 16)
+		memcpy(p, s, n);
+	else {
+		if (n >= 2)
+			memcpy(p + n - 2, s + n - 2, 2);
+		if (n >= 1)
+			*p = *s;
+	}
+	return p + n;
+}
+
 /* Write " PREFIXkey=" and then val[0..vlen) at p; returns the end. */
 static char *
 kv_put(char *p, const char *prefix, size_t plen, const char *key,
     size_t klen, const char *val, size_t vlen)
 {
 	*p++ = ' ';
-	memcpy(p, prefix, plen);
-	memcpy(p + plen, key, klen);
-	p += plen + klen;
-	memcpy(p, val, vlen);
-	return p + vlen;
+	p = kv_copy(p, prefix, plen);
+	p = kv_copy(p, key, klen);
+	return kv_copy(p, val, vlen);
 }
 
 /* The longest pair kv_put writes, beside its value. */

@@ -62,6 +62,41 @@ Test(fmt_kv, prefix_changes_every_key)
 	    "ptr.fcrdns=fail\n");
 }
 
+/*
+ * Every length of prefix, address text and host, around the sizes at
+ * which the writer copies its pieces differently (0 to 3, 4 to 7, 8 to
+ * 16, longer), gives the pairs spelled out here.
+ */
+Test(fmt_kv, every_piece_length_is_copied_whole)
+{
+	static const char *const ips[] = { "1.2.3.4", "10.20.30.40",
+	    "192.168.100.200", "2001:db8::1", "2001:db8:aaaa:bbbb::cccc:dddd" };
+	static const char	 name[] = "abcdefghijklmnopqrstuvwxyz.example";
+	const char		*line = "x\n";
+	char			 prefix[24], host[sizeof(name)], want[512];
+	struct fmt_addr		 fa;
+	size_t			 pl, hl, i;
+
+	for (pl = 0; pl < sizeof(prefix); pl++)
+		for (hl = 1; hl < sizeof(name); hl++)
+			for (i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+				memset(prefix, 'p', pl);
+				prefix[pl] = '\0';
+				memcpy(host, name + sizeof(name) - 1 - hl, hl);
+				host[hl] = '\0';
+				ft_teardown();
+				ft_setup();
+				ft_cfg.cf_prefix = prefix;
+				ft_addr(&fa, ips[i], 0, VERDICT_PASS, host);
+				ft_run(CFG_FORMAT_KV, line, strlen(line), &fa,
+				    1, 0);
+				snprintf(want, sizeof(want), "x %sip=%s "
+				    "%shost=%s %sfcrdns=pass\n", prefix, ips[i],
+				    prefix, host, prefix);
+				ft_expect(want);
+			}
+}
+
 Test(fmt_kv, line_without_addresses_is_untouched)
 {
 	const char	line[] = "bin\0ary \xff\xfe\r\n";
