@@ -65,7 +65,10 @@ lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
 {
 	uint64_t	w[3] = { 0, 0, 0 }, h;
 
-	memcpy(w, key, keylen);		/* keylen <= LRU_KEYMAX < 24 */
+	if (keylen == 17)		/* IPADDR_KEYLEN: inlined */
+		memcpy(w, key, 17);
+	else
+		memcpy(w, key, keylen);	/* keylen <= LRU_KEYMAX < 24 */
 	h = w[0] * lru->lr_memo_mul[0] + w[1] * lru->lr_memo_mul[1] +
 	    (w[2] ^ keylen) * lru->lr_memo_mul[2];
 	return &lru->lr_memo[(h >> 50) & lru->lr_memo_mask];

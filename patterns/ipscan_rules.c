@@ -222,6 +222,30 @@ ipscan_within4(uint64_t y)
 }
 
 /*
+ * The last n (< 16) bytes of a line into v, zeros after them: fixed-size
+ * copies that may overlap, where a call to memcpy would cost more.
+ */
+static void
+ipscan_load_part(ipscan_v16 *v, const unsigned char *s, size_t n)
+{
+	unsigned char	*d = (unsigned char *)v;
+
+	memset(v, 0, sizeof(*v));
+	if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else {
+		if (n >= 2)
+			memcpy(d + n - 2, s + n - 2, 2);
+		if (n >= 1)
+			d[0] = s[0];
+	}
+}
+
+/*
  * The window at cu->cu_w (a multiple of IPSCAN_OWN) into the cursor's
  * mask: bit i set when byte cu_w + i starts a chain of separators that
  * every address holds. A dotted quad has three dots, each followed by
@@ -246,10 +270,8 @@ ipscan_window(const unsigned char *u, size_t len, struct ipscan_cursor *cu)
 			break;
 		if (len - b >= sizeof(v))
 			memcpy(&v, u + b, sizeof(v));
-		else {
-			memset(&v, 0, sizeof(v));
-			memcpy(&v, u + b, len - b);
-		}
+		else
+			ipscan_load_part(&v, u + b, len - b);
 		dot |= ipscan_movemask(v == '.') << (16 * k);
 		colon |= ipscan_movemask(v == ':') << (16 * k);
 	}

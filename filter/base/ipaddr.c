@@ -293,7 +293,10 @@ ipaddr_key(const struct ipaddr *ia, uint8_t key[IPADDR_KEYLEN])
 {
 	key[0] = ia->ia_family;
 	memset(key + 1, 0, IPADDR_KEYLEN - 1);
-	memcpy(key + 1, ia->ia_bytes, ia->ia_family == AF_INET ? 4 : 16);
+	if (ia->ia_family == AF_INET)
+		memcpy(key + 1, ia->ia_bytes, 4);
+	else
+		memcpy(key + 1, ia->ia_bytes, 16);
 }
 
 /* Clear every bit of ia past the first plen bits. */
