@@ -127,10 +127,61 @@ kv_put(char *p, const char *prefix, size_t plen, const char *key,
 /* The longest pair kv_put writes, beside its value. */
 #define KV_PAIR(plen)	(1 + (plen) + sizeof("fcrdns="))
 
+/* Room the pairs of kv_pairs() take at most, beside their values. */
+#define KV_ROOM(plen)	(4 * KV_PAIR(plen) + 3)
+
 /*
- * The pairs of one address. Written in place in one stretch, unless the
- * host must be quoted (never, for a valid host name: fa_host_plain says
- * the cache vouches for it, else it is checked) or there is a helo.
+ * Write the pairs of fa but helo at p, with room reserved for them:
+ * ip, host (hlen bytes, known not to need quotes), fcrdns, generic.
+ */
+static char *
+kv_pairs(char *p, const char *pfx, size_t plen, const struct fmt_addr *fa,
+    size_t hlen)
+{
+	char		 ip[IPADDR_STRMAX];
+	const char	*v = verdict_name(fa->fa_verdict);
+	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
+
+	p = kv_put(p, pfx, plen, "ip=", 3, ip, iplen);
+	if (fa->fa_host != NULL)
+		p = kv_put(p, pfx, plen, "host=", 5, fa->fa_host, hlen);
+	p = kv_put(p, pfx, plen, "fcrdns=", 7, v, strlen(v));
+	if (fa->fa_generic)
+		p = kv_put(p, pfx, plen, "generic=", 8, "yes", 3);
+	return p;
+}
+
+/* The host's length, or SIZE_MAX when it must be quoted. */
+static size_t
+kv_host_len(const struct fmt_addr *fa)
+{
+	size_t	hlen;
+
+	if (fa->fa_host == NULL)
+		return 0;
+	if (fa->fa_host_plain)
+		return fa->fa_host_len;
+	hlen = strlen(fa->fa_host);
+	return kv_needs_quotes(fa->fa_host, hlen) ? SIZE_MAX : hlen;
+}
+
+size_t
+fmt_kv_pairs(char *buf, size_t size, const char *prefix,
+    const struct fmt_addr *fa)
+{
+	size_t	plen = strlen(prefix), hlen = kv_host_len(fa);
+
+	if (hlen == SIZE_MAX || size < KV_ROOM(plen) + IPADDR_STRMAX + hlen +
+	    strlen(verdict_name(fa->fa_verdict)))
+		return 0;
+	return (size_t)(kv_pairs(buf, prefix, plen, fa, hlen) - buf);
+}
+
+/*
+ * The pairs of one address: those the caller kept (fa_kv), or written in
+ * place in one stretch, unless the host must be quoted (never, for a
+ * valid host name: fa_host_plain says the cache vouches for it, else it
+ * is checked); then helo.
  */
 static void
 kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
@@ -139,32 +190,26 @@ kv_addr(struct outbuf *ob, const char *pfx, size_t plen, const char *line,
 	char		 ip[IPADDR_STRMAX], *p;
 	const char	*helo = fmt_helo(line, fa);
 	const char	*v = verdict_name(fa->fa_verdict);
-	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
-	size_t		 hlen = 0, vlen = strlen(v);
+	size_t		 hlen;
 
-	if (fa->fa_host_plain)
-		hlen = fa->fa_host_len;
-	else if (fa->fa_host != NULL)
-		hlen = strlen(fa->fa_host);
-	if (fa->fa_host != NULL && !fa->fa_host_plain &&
-	    kv_needs_quotes(fa->fa_host, hlen)) {
-		kv_key(ob, pfx, plen, "ip=", 3);
-		outbuf_append(ob, ip, iplen);
-		kv_key(ob, pfx, plen, "host=", 5);
-		fmt_kv_value(ob, fa->fa_host, hlen);
-		p = outbuf_reserve(ob, 2 * KV_PAIR(plen) + vlen + 3);
+	if (fa->fa_kv != NULL)
+		outbuf_append(ob, fa->fa_kv, fa->fa_kv_len);
+	else if ((hlen = kv_host_len(fa)) != SIZE_MAX) {
+		p = outbuf_reserve(ob, KV_ROOM(plen) + IPADDR_STRMAX + hlen +
+		    strlen(v));
+		outbuf_commit(ob, kv_pairs(p, pfx, plen, fa, hlen));
 	} else {
-		p = outbuf_reserve(ob, 4 * KV_PAIR(plen) + iplen + hlen +
-		    vlen + 3);
-		p = kv_put(p, pfx, plen, "ip=", 3, ip, iplen);
-		if (fa->fa_host != NULL)
-			p = kv_put(p, pfx, plen, "host=", 5, fa->fa_host,
-			    hlen);
+		kv_key(ob, pfx, plen, "ip=", 3);
+		outbuf_append(ob, ip, ipaddr_ntop(fa->fa_addr, ip,
+		    sizeof(ip)));
+		kv_key(ob, pfx, plen, "host=", 5);
+		fmt_kv_value(ob, fa->fa_host, strlen(fa->fa_host));
+		p = outbuf_reserve(ob, 2 * KV_PAIR(plen) + strlen(v) + 3);
+		p = kv_put(p, pfx, plen, "fcrdns=", 7, v, strlen(v));
+		if (fa->fa_generic)
+			p = kv_put(p, pfx, plen, "generic=", 8, "yes", 3);
+		outbuf_commit(ob, p);
 	}
-	p = kv_put(p, pfx, plen, "fcrdns=", 7, v, vlen);
-	if (fa->fa_generic)
-		p = kv_put(p, pfx, plen, "generic=", 8, "yes", 3);
-	outbuf_commit(ob, p);
 	if (helo != NULL) {
 		kv_key(ob, pfx, plen, "helo=", 5);
 		outbuf_puts(ob, helo);

@@ -46,5 +46,6 @@ dnsent_drop(struct lru_entry *le, void *arg)
 
 	(void)arg;
 	free(de->de_host);
+	free(de->de_note);
 	free(de);
 }
