@@ -293,8 +293,11 @@ token_lookup(const char *word, size_t n)
 {
 	size_t	i;
 
+	if (n == 0)
+		return GEN_NONE;
 	for (i = 0; i < sizeof(gen_tokens) / sizeof(gen_tokens[0]); i++) {
-		if (strncmp(gen_tokens[i].gt_word, word, n) == 0 &&
+		if (gen_tokens[i].gt_word[0] == word[0] &&
+		    strncmp(gen_tokens[i].gt_word, word, n) == 0 &&
 		    gen_tokens[i].gt_word[n] == '\0')
 			return gen_tokens[i].gt_strength;
 	}
