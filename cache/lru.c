@@ -236,6 +236,13 @@ lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 	return le;
 }
 
+void
+lru_prefetch(const struct lru *lru, const void *key, size_t keylen)
+{
+	if (keylen <= LRU_KEYMAX)
+		__builtin_prefetch(*lru_memo_slot(lru, key, keylen));
+}
+
 int
 lru_insert(struct lru *lru, struct lru_entry *le, const void *key,
     size_t keylen)

@@ -117,16 +117,23 @@ drain(struct loop_state *s, uint64_t now)
 	}
 }
 
-/* Not --exclude'd, and inside --only when it is given (ptrtag(1)). */
+/*
+ * Not --exclude'd, and inside --only when it is given (ptrtag(1)). A
+ * wanted address is looked up once the line is scanned: its cache entry
+ * starts loading now, while the scan goes on.
+ */
 static int
 wanted(const struct ipaddr *ia, const void *arg)
 {
-	const struct config	*cfg = arg;
+	const struct loop_ctx	*lc = arg;
+	const struct config	*cfg = lc->lc_cfg;
 
 	if (ipaddr_set_match(&cfg->cf_exclude, ia))
 		return 0;
-	return cfg->cf_only.is_count == 0 ||
-	    ipaddr_set_match(&cfg->cf_only, ia);
+	if (cfg->cf_only.is_count != 0 && !ipaddr_set_match(&cfg->cf_only, ia))
+		return 0;
+	rsv_prefetch(lc->lc_rsv, ia);
+	return 1;
 }
 
 /* Find the line's addresses: distinct, wanted, at most max_ips. */
@@ -139,7 +146,7 @@ scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 
 	if (max > LINE_ADDRS_MAX)
 		max = LINE_ADDRS_MAX;
-	n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted, lc->lc_cfg);
+	n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted, lc);
 	/* Scanned by the built-in scanner instead (ptrtag.1, -p). */
 	if (ipscan_limited(lc->lc_scan))
 		lc->lc_stats->st_pattern_limit++;
