@@ -39,6 +39,8 @@
 /* At a stop, read for at most this long and this many bytes. */
 #define LOOP_STOP_READ_MS	500
 #define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
+/* Write output as it reaches this much, a pipe's default capacity. */
+#define LOOP_FLUSH_BYTES	65536
 
 /* Everything the loop owns besides the caller's context. */
 struct loop_state {
@@ -236,7 +238,12 @@ may_take(const struct loop_state *s)
 	    !rsv_saturated(s->ls_ctx->lc_rsv);
 }
 
-/* Step 5b: consume buffered input while the window has room. */
+/*
+ * Step 5b: consume buffered input while the window has room. Output is
+ * written every LOOP_FLUSH_BYTES as it grows, while the bytes are still
+ * in the processor's cache, rather than all at the end of the turn; a
+ * write that fails stops the taking, and step 2 then ends the loop.
+ */
 static void
 take_input(struct loop_state *s, uint64_t now)
 {
@@ -244,8 +251,12 @@ take_input(struct loop_state *s, uint64_t now)
 	size_t		 len;
 	int		 raw;
 
-	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw))
+	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw)) {
 		take_line(s, p, len, raw, now);
+		if (outbuf_pending(&s->ls_out) >= LOOP_FLUSH_BYTES &&
+		    output_flush(&s->ls_o) == -1)
+			break;
+	}
 }
 
 /*
