@@ -27,6 +27,7 @@ Files written to OUT (see main()):
     trickle.log                TRICKLE_LINES lines (uniform over the pool)
     hot.log                    HOT_LINES lines (all addresses of the pool)
     hot.ndjson                 the same lines as ECS objects (--input json)
+    auth.log                   AUTH_LINES sshd lines of auth.log (the pool)
     drop.names                 reverse names dnsdist never answers (variant)
     lame.zones                 reverse zones dnsdist never answers (variant)
     lame.log                   TRICKLE_LINES lines, LAME_SHARE of them from
@@ -357,6 +358,51 @@ def ecs_line(rnd, ip, seq):
         'message': text}, separators=(',', ':')) + '\n'
 
 
+USERS = ('root', 'admin', 'ubuntu', 'oracle', 'test', 'git', 'postgres',
+         'deploy', 'alice', 'bob', 'ftpuser', 'pi', 'user', 'support')
+HOSTS = ('bastion', 'web1', 'db2', 'mx')
+
+
+def auth_line(rnd, ip, seq):
+    """An sshd line of a Debian auth.log (syslog timestamp, host,
+    sshd[pid]), one of the usual outcomes of a login attempt; the address
+    is wherever sshd puts it."""
+    sec = seq // 60
+    ts = '%s %2d %02d:%02d:%02d' % (MONTHS[10], 1 + sec // 86400 % 28,
+                                     sec // 3600 % 24, sec // 60 % 60,
+                                     sec % 60)
+    user = rnd.choice(USERS)
+    port = rnd.randrange(1024, 65536)
+    k = rnd.random()
+    if k < 0.30:
+        msg = 'Failed password for %s from %s port %d ssh2' % (
+            user if rnd.random() < 0.5 else 'invalid user ' + user, ip, port)
+    elif k < 0.45:
+        msg = 'Invalid user %s from %s port %d' % (user, ip, port)
+    elif k < 0.60:
+        msg = 'Disconnected from %s %s port %d%s' % (
+            rnd.choice(('invalid user ' + user, 'authenticating user ' + user,
+                        'user ' + user)), ip, port,
+            rnd.choice((' [preauth]', '')))
+    elif k < 0.75:
+        msg = 'Connection closed by %s%s port %d [preauth]' % (
+            rnd.choice(('', 'invalid user %s ' % user,
+                        'authenticating user %s ' % user)), ip, port)
+    elif k < 0.85:
+        msg = 'Received disconnect from %s port %d:11: Bye Bye [preauth]' % (
+            ip, port)
+    elif k < 0.95:
+        msg = 'Accepted %s for %s from %s port %d ssh2%s' % (
+            rnd.choice(('password', 'publickey')), user, ip, port,
+            rnd.choice(('', ': ED25519 SHA256:' + ''.join(rnd.choice(
+                'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+                '0123456789+/') for _ in range(43)))))
+    else:
+        msg = 'Connection reset by %s port %d [preauth]' % (ip, port)
+    return '%s %s sshd[%d]: %s\n' % (ts, rnd.choice(HOSTS),
+                                      rnd.randrange(1000, 4000000), msg)
+
+
 def zipf_lines(rnd, addrs, nlines):
     """nlines addresses: every address once, the rest skewed (Zipf s=1),
     shuffled so first appearances spread over the stream."""
@@ -369,10 +415,10 @@ def zipf_lines(rnd, addrs, nlines):
     return picks[:nlines]
 
 
-def write_lines(rnd, path, addrs):
+def write_lines(rnd, path, addrs, line=log_line):
     with open(path, 'w') as f:
         for seq, ip in enumerate(addrs):
-            f.write(log_line(rnd, ip, seq))
+            f.write(line(rnd, ip, seq))
 
 
 def main():
@@ -384,6 +430,7 @@ def main():
     ap.add_argument('--main-lines', type=int, default=100000)
     ap.add_argument('--trickle-lines', type=int, default=1500)
     ap.add_argument('--hot-lines', type=int, default=1000000)
+    ap.add_argument('--auth-lines', type=int, default=1000000)
     ap.add_argument('--mem', type=int, nargs='*', default=[100000, 200000,
                                                             400000])
     ap.add_argument('--cold', type=int, default=20000)
@@ -451,6 +498,12 @@ def main():
     cold = [ip for ip, _ in mp[-a.cold:]]
     rnd.shuffle(cold)
     write_lines(rnd, os.path.join(a.out, 'cold.log'), cold)
+    # the hot path again with sshd's lines (every address of the pool,
+    # skewed), from a generator of its own so the files above stay as
+    # they were
+    arnd = random.Random(a.seed + 1)
+    write_lines(arnd, os.path.join(a.out, 'auth.log'),
+                zipf_lines(arnd, addrs, a.auth_lines), auth_line)
     counts = {}
     for ip, cls in pool:
         counts[cls] = counts.get(cls, 0) + 1

@@ -7,6 +7,14 @@
  * the head. lr_count is the length of
  * both and never exceeds lr_capacity. The cache never allocates per
  * entry: the links live in the struct lru_entry the caller embeds.
+ *
+ * In front of the table sits a memo, a direct-mapped array lr_memo of
+ * entries recently found, indexed by a cheap keyed hash: a log line's
+ * address is usually one seen lately, and a memo hit costs a few
+ * multiplications and one key comparison instead of SipHash and a chain.
+ * A slot holds a live entry or NULL: an entry leaving the table leaves
+ * the memo too (lru_unlink). Keys that collide in the memo only fall
+ * back to the table, so an attacker gains nothing by choosing them.
  */
 
 #include <sys/queue.h>
@@ -30,7 +38,13 @@ struct lru {
 	uint64_t			 lr_evictions;
 	lru_drop_fn			 lr_drop;
 	void				*lr_arg;
+	struct lru_entry		**lr_memo;	/* lr_memo_mask + 1 */
+	size_t				 lr_memo_mask;
+	uint64_t			 lr_memo_mul[3];	/* odd, random */
 };
+
+/* The memo has a slot per entry of a small cache, LRU_MEMO_MAX at most. */
+#define LRU_MEMO_MAX	16384	/* 14 bits of hash: 128 KiB */
 
 /* The table starts small and doubles while count exceeds its size. */
 #define LRU_MIN_BUCKETS	64
@@ -40,6 +54,24 @@ lru_bucket_of(const struct lru *lru, const uint8_t *key, size_t keylen)
 {
 	return &lru->lr_buckets[siphash13(lru->lr_key, key, keylen) &
 	    (lru->lr_nbuckets - 1)];
+}
+
+/*
+ * The memo slot of key: its three words times the random multipliers,
+ * summed; the top bits of a product depend on every bit of its word.
+ */
+static struct lru_entry **
+lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
+{
+	uint64_t	w[3] = { 0, 0, 0 }, h;
+
+	if (keylen == 17)		/* IPADDR_KEYLEN: inlined */
+		memcpy(w, key, 17);
+	else
+		memcpy(w, key, keylen);	/* keylen <= LRU_KEYMAX < 24 */
+	h = w[0] * lru->lr_memo_mul[0] + w[1] * lru->lr_memo_mul[1] +
+	    (w[2] ^ keylen) * lru->lr_memo_mul[2];
+	return &lru->lr_memo[(h >> 50) & lru->lr_memo_mask];
 }
 
 static int
@@ -88,6 +120,11 @@ lru_grow(struct lru *lru)
 static void
 lru_unlink(struct lru *lru, struct lru_entry *le)
 {
+	struct lru_entry	**slot;
+
+	slot = lru_memo_slot(lru, le->le_key, le->le_keylen);
+	if (*slot == le)
+		*slot = NULL;
 	LIST_REMOVE(le, le_hash);
 	TAILQ_REMOVE(&lru->lr_recency, le, le_recency);
 	lru->lr_count--;
@@ -140,6 +177,19 @@ lru_create(size_t capacity, lru_drop_fn drop, void *arg)
 	}
 	for (size_t i = 0; i < lru->lr_nbuckets; i++)
 		LIST_INIT(&lru->lr_buckets[i]);
+	for (lru->lr_memo_mask = 1; lru->lr_memo_mask < capacity &&
+	    lru->lr_memo_mask < LRU_MEMO_MAX; lru->lr_memo_mask *= 2)
+		;
+	if ((lru->lr_memo = calloc(lru->lr_memo_mask,
+	    sizeof(*lru->lr_memo))) == NULL) {
+		free(lru->lr_buckets);
+		free(lru);
+		return NULL;
+	}
+	lru->lr_memo_mask--;
+	arc4random_buf(lru->lr_memo_mul, sizeof(lru->lr_memo_mul));
+	for (size_t i = 0; i < 3; i++)
+		lru->lr_memo_mul[i] |= 1;
 	arc4random_buf(lru->lr_key, sizeof(lru->lr_key));
 	TAILQ_INIT(&lru->lr_recency);
 	lru->lr_capacity = capacity;
@@ -157,6 +207,7 @@ lru_destroy(struct lru *lru)
 		return;
 	while ((le = TAILQ_FIRST(&lru->lr_recency)) != NULL)
 		lru_drop(lru, le);
+	free(lru->lr_memo);
 	free(lru->lr_buckets);
 	free(lru);
 }
@@ -164,12 +215,16 @@ lru_destroy(struct lru *lru)
 struct lru_entry *
 lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 {
-	struct lru_entry	*le;
+	struct lru_entry	*le, **slot;
 
 	if (keylen > LRU_KEYMAX)
 		return NULL;
-	if ((le = lru_find(lru, key, keylen)) == NULL)
-		return NULL;
+	slot = lru_memo_slot(lru, key, keylen);
+	if ((le = *slot) == NULL || !lru_same_key(le, key, keylen)) {
+		if ((le = lru_find(lru, key, keylen)) == NULL)
+			return NULL;
+		*slot = le;
+	}
 	if (now_ms >= le->le_expires_ms && le->le_pins == 0) {
 		lru_drop(lru, le);
 		return NULL;
@@ -179,6 +234,13 @@ lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 		TAILQ_INSERT_HEAD(&lru->lr_recency, le, le_recency);
 	}
 	return le;
+}
+
+void
+lru_prefetch(const struct lru *lru, const void *key, size_t keylen)
+{
+	if (keylen <= LRU_KEYMAX)
+		__builtin_prefetch(*lru_memo_slot(lru, key, keylen));
 }
 
 int

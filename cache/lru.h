@@ -59,6 +59,14 @@ struct lru_entry *lru_lookup(struct lru *lru, const void *key, size_t keylen,
 int		 lru_insert(struct lru *lru, struct lru_entry *le,
 		    const void *key, size_t keylen);
 
+/*
+ * A hint that key is about to be looked up: starts loading the entry
+ * the memo holds for it into the processor's cache, so that the lookup
+ * finds it there. Changes nothing.
+ */
+void		 lru_prefetch(const struct lru *lru, const void *key,
+		    size_t keylen);
+
 /* Unlink le without calling drop; the caller owns it again. */
 void		 lru_remove(struct lru *lru, struct lru_entry *le);
 

@@ -57,6 +57,9 @@ struct ipscan {
 	pcre2_code		*sc_code;
 	pcre2_match_data	*sc_md;
 	int			 sc_jit;	/* JIT compile succeeded */
+	int			 sc_plain;	/* no ipscan_skip (tests) */
+	struct ipscan_cursor	 sc_cu;		/* ipscan_skip's window */
+	size_t			 sc_cuoff;	/* *off it last handed back */
 	char			 sc_err[128];	/* last error text */
 	struct patset		*sc_ps;		/* NULL: built-in only */
 	int			 sc_any;	/* sets merged with built-in */
@@ -193,6 +196,12 @@ ipscan_create_patterns(const char *const *specs, size_t nspecs,
 	return sc;
 }
 
+void
+ipscan_set_plain(struct ipscan *sc, int plain)
+{
+	sc->sc_plain = plain;
+}
+
 int
 ipscan_limited(const struct ipscan *sc)
 {
@@ -246,22 +255,30 @@ ipscan_any_next(struct ipscan *sc, const char *buf, size_t len, size_t *off,
 	size_t	so, eo, ze, resume;
 	int	rc;
 
-	if (*off == 0 && !ipscan_maybe(buf, len))
-		*off = len;
-	while ((*off = ipscan_skip(buf, len, *off)) < len) {
+	/* The window classified is reused only by the same walk. */
+	if (*off == 0 || *off != sc->sc_cuoff)
+		sc->sc_cu.cu_buf = NULL;
+	for (;;) {
+		if (!sc->sc_plain)
+			*off = ipscan_skip(buf, len, *off, &sc->sc_cu);
+		if (*off >= len) {
+			rc = 0;
+			break;
+		}
 		rc = ipscan_match(sc, buf, len, *off, &so, &eo, &ze);
 		if (rc <= 0) {
 			if (rc == 0)
 				*off = len;
-			return rc;
+			break;
 		}
 		rc = ipscan_judge(buf, len, so, eo, ze, m, &resume);
 		/* Every candidate is non-empty, so this always advances. */
 		*off = resume > *off ? resume : *off + 1;
 		if (rc == 1)
-			return 1;
+			break;
 	}
-	return 0;
+	sc->sc_cuoff = *off;
+	return rc;
 }
 
 /*

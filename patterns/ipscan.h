@@ -81,6 +81,15 @@ int		 ipscan_line_keep(struct ipscan *sc, const char *buf,
  */
 int		 ipscan_limited(const struct ipscan *sc);
 
+/*
+ * With plain 1, the built-in pattern runs from every place a walk
+ * reaches, without the prefilter of ipscan_skip (ipscan_rules.h) that
+ * passes over runs that cannot hold an address: slower, and for tests,
+ * which check that both walks find the same. 0 (the default) restores
+ * the prefilter.
+ */
+void		 ipscan_set_plain(struct ipscan *sc, int plain);
+
 /* Text of the last error, for diagnostics. */
 const char	*ipscan_error(const struct ipscan *sc);
 

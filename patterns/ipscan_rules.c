@@ -4,7 +4,12 @@
  * trim them, ipaddr_parse decides). Each rule walks a run a bounded
  * number of times, so a line costs time linear in its length.
  */
+#include <stdint.h>
 #include <string.h>
+
+#if defined(__SSE2__) && !defined(IPSCAN_PORTABLE)
+#include <emmintrin.h>
+#endif
 
 #include "ipscan_rules.h"
 
@@ -106,7 +111,9 @@ ipscan_strip_port(const char *buf, struct ipscan_tok *t)
 {
 	size_t	i, lc, pc, port = 0;
 
-	for (lc = t->t_eo; lc > t->t_so && buf[lc - 1] != ':'; lc--)
+	/* A port has 5 digits at most: look no further back for its ':'. */
+	for (lc = t->t_eo; lc > t->t_so && t->t_eo - lc <= 5 &&
+	    buf[lc - 1] != ':'; lc--)
 		;
 	if (lc == t->t_so || t->t_eo - lc == 0 || t->t_eo - lc > 5)
 		return;
@@ -158,49 +165,199 @@ ipscan_judge(const char *buf, size_t len, size_t so, size_t eo, size_t ze,
 	return 1;
 }
 
-/* 1 for the separators '.' and ':', which every address holds. */
-static const unsigned char ipscan_sep[256] = {
-	['.'] = 1, [':'] = 1,
+/*
+ * Bytes that can stand in address text (the pattern's [0-9A-Fa-f:.]):
+ * IPSCAN_HEX for a hex digit, IPSCAN_SEP for '.' and ':'.
+ */
+#define IPSCAN_HEX	1
+#define IPSCAN_SEP	2
+#define IPSCAN_H10(c)	[c] = IPSCAN_HEX, [c + 1] = IPSCAN_HEX,		\
+	[c + 2] = IPSCAN_HEX, [c + 3] = IPSCAN_HEX, [c + 4] = IPSCAN_HEX
+static const unsigned char ipscan_class[256] = {
+	IPSCAN_H10('0'), IPSCAN_H10('5'),
+	['a'] = IPSCAN_HEX, ['b'] = IPSCAN_HEX, ['c'] = IPSCAN_HEX,
+	['d'] = IPSCAN_HEX, ['e'] = IPSCAN_HEX, ['f'] = IPSCAN_HEX,
+	['A'] = IPSCAN_HEX, ['B'] = IPSCAN_HEX, ['C'] = IPSCAN_HEX,
+	['D'] = IPSCAN_HEX, ['E'] = IPSCAN_HEX, ['F'] = IPSCAN_HEX,
+	['.'] = IPSCAN_SEP, [':'] = IPSCAN_SEP,
 };
 
-/* Bytes that can stand in address text: hex digits, '.' and ':'. */
-static int
-ipscan_is_addr_byte(unsigned char c)
+/*
+ * The prefilter's windows: 64 bytes classified, of which the first
+ * IPSCAN_OWN are searched and the rest only looked ahead into, which is
+ * enough to see a whole chain of separators (ipscan_window) that starts
+ * in the first part.
+ */
+#define IPSCAN_WIN	64
+#define IPSCAN_OWN	48
+
+/* 16 bytes at once, with the vector extensions of GCC and Clang. */
+typedef unsigned char	ipscan_v16 __attribute__((vector_size(16)));
+typedef signed char	ipscan_m16 __attribute__((vector_size(16)));
+
+/* Bit i set when lane i of m (0 or -1) is set. */
+static uint64_t
+ipscan_movemask(ipscan_m16 m)
 {
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' &&
-	    (c | 0x20) <= 'f') || c == '.' || c == ':';
+#if defined(__SSE2__) && !defined(IPSCAN_PORTABLE)
+	return (uint64_t)(uint32_t)_mm_movemask_epi8((__m128i)m);
+#else
+	uint64_t	r = 0;
+	int		i;
+
+	for (i = 0; i < 16; i++)
+		r |= (uint64_t)(m[i] & 1) << i;
+	return r;
+#endif
+}
+
+/* Bit i set when y has a bit among i + 1 .. i + 4. */
+static uint64_t
+ipscan_within4(uint64_t y)
+{
+	uint64_t	t = y >> 1;
+
+	t |= t >> 1;
+	return t | t >> 2;
 }
 
 /*
- * Where the pattern should start looking, at or after off. Every address
- * holds a '.' or ':' with an address byte beside it, so jump to the next
- * such separator and back up over the hex digits before it: the start of
- * the token (the pattern's lookbehind still sees the byte before it).
- * Matches this skips are lone separators, which are never addresses.
- * Without this, PCRE2 would try a match at nearly every byte of a line
- * (the pattern's leading hex run may be empty). Returns len when no
- * separator is left.
+ * The last n (< 16) bytes of a line into v, zeros after them: fixed-size
+ * copies that may overlap, where a call to memcpy would cost more.
+ */
+static void
+ipscan_load_part(ipscan_v16 *v, const unsigned char *s, size_t n)
+{
+	unsigned char	*d = (unsigned char *)v;
+
+	memset(v, 0, sizeof(*v));
+	if (n >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + n - 8, s + n - 8, 8);
+	} else if (n >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + n - 4, s + n - 4, 4);
+	} else {
+		if (n >= 2)
+			memcpy(d + n - 2, s + n - 2, 2);
+		if (n >= 1)
+			d[0] = s[0];
+	}
+}
+
+/*
+ * The window at cu->cu_w (a multiple of IPSCAN_OWN) into the cursor's
+ * mask: bit i set when byte cu_w + i starts a chain of separators that
+ * every address holds. A dotted quad has three dots, each followed by
+ * the next within 4 bytes (1 to 3 digits between); IPv6 text has "::"
+ * or six colons and more, each followed by the next within 5 bytes (1 to
+ * 4 hex digits between: inet_pton's limits); a chain of four such
+ * colons suffices here. Such a chain spans at most 16 bytes, so the
+ * window's first IPSCAN_OWN bits see the whole of theirs. Bytes at or
+ * past len count as neither separator, and are never read.
+ */
+static void
+ipscan_window(const unsigned char *u, size_t len, struct ipscan_cursor *cu)
+{
+	ipscan_v16	v;
+	uint64_t	dot = 0, colon = 0, d, c;
+	size_t		b;
+	int		k;
+
+	for (k = 0; k < IPSCAN_WIN / 16; k++) {
+		b = cu->cu_w + 16 * (size_t)k;
+		if (b >= len)
+			break;
+		if (len - b >= sizeof(v))
+			memcpy(&v, u + b, sizeof(v));
+		else
+			ipscan_load_part(&v, u + b, len - b);
+		dot |= ipscan_movemask(v == '.') << (16 * k);
+		colon |= ipscan_movemask(v == ':') << (16 * k);
+	}
+	d = dot & ipscan_within4(dot & ipscan_within4(dot));
+	c = colon & (ipscan_within4(colon) | colon >> 5);
+	c = colon & (ipscan_within4(c) | c >> 5);
+	c = colon & (ipscan_within4(c) | c >> 5);
+	cu->cu_chain = (d | (colon & colon >> 1) | c) &
+	    ((UINT64_C(1) << IPSCAN_OWN) - 1);
+}
+
+/*
+ * Look for the start of a run worth matching among the chains at or
+ * after pos in the cursor's window: the start of a chain's run of
+ * address bytes, when it is at or after off. Returns it; otherwise len,
+ * with *next where the search goes on (past a run that started before
+ * off, or the next window).
+ */
+static size_t
+ipscan_skip_window(const unsigned char *u, size_t len, size_t off,
+    size_t pos, const struct ipscan_cursor *cu, size_t *next)
+{
+	uint64_t	chain;
+	size_t		w = cu->cu_w, so, eo;
+
+	chain = cu->cu_chain & ~((UINT64_C(1) << (pos - w)) - 1);
+	while (chain != 0) {
+		so = w + (size_t)__builtin_ctzll(chain);
+		while (so > 0 && ipscan_class[u[so - 1]] != 0)
+			so--;
+		if (so >= off)
+			return so;
+		/* A run the walk started inside: pass it whole. */
+		for (eo = w + (size_t)__builtin_ctzll(chain); eo < len &&
+		    ipscan_class[u[eo]] != 0; eo++)
+			;
+		if (eo >= w + IPSCAN_OWN) {
+			*next = eo;
+			return len;
+		}
+		chain &= ~((UINT64_C(1) << (eo - w)) - 1);
+	}
+	*next = w + IPSCAN_OWN;
+	return len;
+}
+
+/*
+ * Where the pattern should start looking, at or after off: the start of
+ * the next maximal run of address bytes that starts at or after off and
+ * holds a chain of separators that every address holds (ipscan_window).
+ * The pattern matches exactly such a run there: its lookbehind holds at
+ * the run's start and nowhere inside it, so a run that starts before
+ * off is never matched. The text ipaddr_parse is finally given lies
+ * inside a run (its zone aside, which holds no ':' and is dropped), so a
+ * run without such a chain never yields an address: the pattern would
+ * match it and the rules reject it, leaving the walk at its end, where
+ * this goes on too. The walk thus finds what the pattern alone would,
+ * calling PCRE2 about once per address instead of once per separator.
+ *
+ * The bytes are classified 64 at a time into bit masks (SIMD), kept in
+ * cu for the rest of the walk, and only from a chain is a run walked
+ * byte by byte. Linear: every byte is looked at a bounded number of
+ * times. Returns len when no run is left.
  */
 size_t
-ipscan_skip(const char *buf, size_t len, size_t off)
+ipscan_skip(const char *buf, size_t len, size_t off,
+    struct ipscan_cursor *cu)
 {
 	const unsigned char	*u = (const unsigned char *)buf;
-	size_t			 p, start;
+	size_t			 so, pos = off;
 
-	for (p = off; p < len; p++) {
-		/* The common byte costs one table load and one branch. */
-		while (p < len && !ipscan_sep[u[p]])
-			p++;
-		if (p == len)
-			break;
-		if ((p > 0 && ipscan_is_addr_byte(u[p - 1])) ||
-		    (p + 1 < len && ipscan_is_addr_byte(u[p + 1])))
-			break;
+	if (cu->cu_buf != buf || cu->cu_len != len || off < cu->cu_w ||
+	    off - cu->cu_w >= IPSCAN_OWN) {
+		cu->cu_buf = buf;
+		cu->cu_len = len;
+		cu->cu_w = off - off % IPSCAN_OWN;
+		ipscan_window(u, len, cu);
 	}
-	if (p >= len)
-		return len;
-	for (start = p; start > off && ipscan_is_addr_byte(u[start - 1]) &&
-	    u[start - 1] != '.' && u[start - 1] != ':'; start--)
-		;
-	return start;
+	while (pos < len) {
+		so = ipscan_skip_window(u, len, off, pos, cu, &pos);
+		if (so < len)
+			return so;
+		if (pos >= len)
+			break;
+		cu->cu_w = pos - pos % IPSCAN_OWN;
+		ipscan_window(u, len, cu);
+	}
+	return len;
 }

@@ -11,8 +11,17 @@
 #define IPSCAN_RULES_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ipmatch.h"
+
+/* ipscan_skip's classified window, one bit a byte (cu_w + i for bit i). */
+struct ipscan_cursor {
+	const char	*cu_buf;	/* NULL: nothing classified */
+	size_t		 cu_len;
+	size_t		 cu_w;		/* a multiple of 48 */
+	uint64_t	 cu_chain;	/* where address-like chains start */
+};
 
 /*
  * 1 when buf[0..len) may hold an address: it has a ':' or a digit.
@@ -22,10 +31,16 @@ int	ipscan_maybe(const char *buf, size_t len);
 
 /*
  * Where the pattern should start looking, at or after off: the start of
- * the next token holding a separator ('.' or ':') beside an address
- * byte. Returns len when no such separator is left.
+ * the next run of address bytes that starts there or later and may hold
+ * an address: it holds a chain of separators as close together as in
+ * any address (three dots, "::", four colons). Runs
+ * passed over are those the pattern would match and the rules reject.
+ * Returns len when no such run is left. cu keeps the bytes classified
+ * for the next call of the same walk: clear it (cu_buf NULL) before a
+ * walk of another line, or of the same bytes changed.
  */
-size_t	ipscan_skip(const char *buf, size_t len, size_t off);
+size_t	ipscan_skip(const char *buf, size_t len, size_t off,
+	    struct ipscan_cursor *cu);
 
 /*
  * Judge one candidate: run [so, eo) with an optional zone ending at ze

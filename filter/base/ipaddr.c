@@ -32,23 +32,30 @@ static const uint8_t ipaddr_mapped_prefix[12] = {
 static int
 ipaddr_pton4(const char *s, size_t len, uint8_t out[4])
 {
-	unsigned int	v;
-	size_t		i = 0, start;
-	int		part;
+	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
+	unsigned int		 v, d;
+	int			 part;
 
-	for (part = 0; part < 4; part++) {
-		if (part > 0 && (i >= len || s[i++] != '.'))
+	for (part = 0;; part++) {
+		if (p == end || (v = (unsigned int)*p++ - '0') > 9)
 			return -1;
-		start = i;
-		for (v = 0; i < len && s[i] >= '0' && s[i] <= '9' &&
-		    i - start < 4; i++)
-			v = v * 10 + (unsigned int)(s[i] - '0');
-		if (i == start || i - start > 3 || v > 255 ||
-		    (s[start] == '0' && i - start > 1))
+		if (p < end && (d = (unsigned int)*p - '0') <= 9) {
+			if (v == 0)
+				return -1;	/* a leading zero */
+			v = v * 10 + d;
+			if (++p < end && (d = (unsigned int)*p - '0') <= 9) {
+				v = v * 10 + d;
+				p++;
+			}
+		}
+		if (v > 255)
 			return -1;
 		out[part] = (uint8_t)v;
+		if (part == 3)
+			return p == end ? 0 : -1;
+		if (p == end || *p++ != '.')
+			return -1;
 	}
-	return i == len ? 0 : -1;
 }
 
 /*
@@ -65,6 +72,14 @@ ipaddr_pton(const char *text, size_t len, struct ipaddr *ia)
 
 	if (len == 0 || len >= sizeof(buf))
 		return -1;
+	memset(ia, 0, sizeof(*ia));
+	/* Without a ':' only a dotted quad is left (and it has no NUL). */
+	if (memchr(text, ':', len) == NULL) {
+		if (ipaddr_pton4(text, len, ia->ia_bytes) == -1)
+			return -1;
+		ia->ia_family = AF_INET;
+		return 0;
+	}
 	for (i = 0; i < len; i++) {
 		if (text[i] == '\0')
 			return -1;
@@ -78,15 +93,8 @@ ipaddr_pton(const char *text, size_t len, struct ipaddr *ia)
 	 * IPv6 text without "::" spells out 8 groups: 7 colons, or 6 before
 	 * a dotted IPv4 tail. Reject times like 12:34:56 without inet_pton.
 	 */
-	if (colon > 0 && !dcolon && colon < 6)
+	if (!dcolon && colon < 6)
 		return -1;
-	memset(ia, 0, sizeof(*ia));
-	if (!colon) {
-		if (ipaddr_pton4(text, len, ia->ia_bytes) == -1)
-			return -1;
-		ia->ia_family = AF_INET;
-		return 0;
-	}
 	memcpy(buf, text, len);
 	buf[len] = '\0';
 	if (inet_pton(AF_INET6, buf, ia->ia_bytes) != 1)
@@ -285,7 +293,10 @@ ipaddr_key(const struct ipaddr *ia, uint8_t key[IPADDR_KEYLEN])
 {
 	key[0] = ia->ia_family;
 	memset(key + 1, 0, IPADDR_KEYLEN - 1);
-	memcpy(key + 1, ia->ia_bytes, ia->ia_family == AF_INET ? 4 : 16);
+	if (ia->ia_family == AF_INET)
+		memcpy(key + 1, ia->ia_bytes, 4);
+	else
+		memcpy(key + 1, ia->ia_bytes, 16);
 }
 
 /* Clear every bit of ia past the first plen bits. */

@@ -26,12 +26,10 @@ outbuf_free(struct outbuf *ob)
 }
 
 void
-outbuf_append_slow(struct outbuf *ob, const void *p, size_t len)
+outbuf_grow(struct outbuf *ob, size_t len)
 {
 	size_t	ncap;
 
-	if (len == 0)
-		return;
 	if (ob->ob_off > 0 && ob->ob_len + len > ob->ob_cap) {
 		/* Slide the unwritten bytes down before growing. */
 		memmove(ob->ob_buf, ob->ob_buf + ob->ob_off,
@@ -46,6 +44,14 @@ outbuf_append_slow(struct outbuf *ob, const void *p, size_t len)
 		ob->ob_buf = xreallocarray(ob->ob_buf, ncap, 1);
 		ob->ob_cap = ncap;
 	}
+}
+
+void
+outbuf_append_slow(struct outbuf *ob, const void *p, size_t len)
+{
+	if (len == 0)
+		return;
+	outbuf_grow(ob, len);
 	memcpy(ob->ob_buf + ob->ob_len, p, len);
 	ob->ob_len += len;
 }

@@ -45,6 +45,29 @@ outbuf_append(struct outbuf *ob, const void *p, size_t len)
 		outbuf_append_slow(ob, p, len);
 }
 void	outbuf_putc(struct outbuf *ob, char c);
+
+/* Make room for n more bytes, growing the buffer (err(1) on ENOMEM). */
+void	outbuf_grow(struct outbuf *ob, size_t n);
+
+/*
+ * Write in place: outbuf_reserve() returns where the next byte goes,
+ * with room for n bytes; outbuf_commit() then keeps the bytes written up
+ * to end. For a writer of many small pieces, which then costs no bounds
+ * check or call per piece.
+ */
+static inline char *
+outbuf_reserve(struct outbuf *ob, size_t n)
+{
+	if (ob->ob_cap - ob->ob_len < n)
+		outbuf_grow(ob, n);
+	return ob->ob_buf + ob->ob_len;
+}
+
+static inline void
+outbuf_commit(struct outbuf *ob, const char *end)
+{
+	ob->ob_len = (size_t)(end - ob->ob_buf);
+}
 void	outbuf_puts(struct outbuf *ob, const char *s);
 
 /* Bytes not yet written, and whether they exceed the high-water mark. */

@@ -207,6 +207,9 @@ pat_find(const struct gen_pat *gp, const char *host, size_t len)
 	if (gp->gp_len == 0 || gp->gp_len > len)
 		return 0;
 	for (at = 0; at + gp->gp_len <= len; at++) {
+		/* The first byte, unless a separator, rules out most places. */
+		if (gp->gp_text[0] != ':' && host[at] != gp->gp_text[0])
+			continue;
 		end = at + gp->gp_len;
 		if (at > 0 && adjoins(host[at - 1]))
 			continue;
@@ -290,8 +293,11 @@ token_lookup(const char *word, size_t n)
 {
 	size_t	i;
 
+	if (n == 0)
+		return GEN_NONE;
 	for (i = 0; i < sizeof(gen_tokens) / sizeof(gen_tokens[0]); i++) {
-		if (strncmp(gen_tokens[i].gt_word, word, n) == 0 &&
+		if (gen_tokens[i].gt_word[0] == word[0] &&
+		    strncmp(gen_tokens[i].gt_word, word, n) == 0 &&
 		    gen_tokens[i].gt_word[n] == '\0')
 			return gen_tokens[i].gt_strength;
 	}

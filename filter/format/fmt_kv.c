@@ -15,6 +15,7 @@
  * (" PFXn=0 PFXoverlong=true"): the end of every line whose text could
  * pass for a block is ptrtag's.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,15 +35,31 @@ static const unsigned char kv_special[256] = {
 	['\\'] = 1, [0x7f] = 1,
 };
 
+/* Every byte of a word equal to b. */
+#define KV_BYTES(b)	(UINT64_C(0x0101010101010101) * (b))
+
+/* Nonzero when a byte of w is zero; when one is below b (b <= 0x80). */
+#define KV_ZERO(w)	(((w) - KV_BYTES(1)) & ~(w) & KV_BYTES(0x80))
+#define KV_BELOW(w, b)	(((w) - KV_BYTES(b)) & ~(w) & KV_BYTES(0x80))
+
+/* The bytes of kv_special, eight at a time: a host name has none. */
 static int
 kv_needs_quotes(const char *s, size_t len)
 {
 	const unsigned char	*u = (const unsigned char *)s;
-	size_t			 i;
+	uint64_t		 w;
+	size_t			 i = 0;
 
 	if (len == 0)
 		return 1;
-	for (i = 0; i < len; i++)
+	for (; i + sizeof(w) <= len; i += sizeof(w)) {
+		memcpy(&w, u + i, sizeof(w));
+		if (KV_BELOW(w, 0x21) | KV_ZERO(w ^ KV_BYTES('"')) |
+		    KV_ZERO(w ^ KV_BYTES('=')) | KV_ZERO(w ^ KV_BYTES('\\')) |
+		    KV_ZERO(w ^ KV_BYTES(0x7f)))
+			return 1;
+	}
+	for (; i < len; i++)
 		if (kv_special[u[i]])
 			return 1;
 	return 0;
@@ -110,27 +127,137 @@ kv_any_helo(const struct fmt_line *fl)
 	return 0;
 }
 
-/* The group of one address; helo: the line's groups carry helo. */
+/*
+ * Copy s[0..n) to p, returning the end: pieces of up to 16 bytes with
+ * two fixed-size copies that may overlap (inlined, where a call to
+ * memcpy would cost more than the copy), longer ones with memcpy.
+ */
+static char *
+kv_copy(char *p, const char *s, size_t n)
+{
+	if (n >= 8 && n <= 16) {
+		memcpy(p, s, 8);
+		memcpy(p + n - 8, s + n - 8, 8);
+	} else if (n >= 4 && n < 8) {
+		memcpy(p, s, 4);
+		memcpy(p + n - 4, s + n - 4, 4);
+	} else if (n > 16)
+		memcpy(p, s, n);
+	else {
+		if (n >= 2)
+			memcpy(p + n - 2, s + n - 2, 2);
+		if (n >= 1)
+			*p = *s;
+	}
+	return p + n;
+}
+
+/* Write " PREFIXkey=" and then val[0..vlen) at p; returns the end. */
+static char *
+kv_put(char *p, const char *prefix, size_t plen, const char *key,
+    size_t klen, const char *val, size_t vlen)
+{
+	*p++ = ' ';
+	p = kv_copy(p, prefix, plen);
+	p = kv_copy(p, key, klen);
+	return kv_copy(p, val, vlen);
+}
+
+/* The longest " PREFIXkey=" kv_put writes ("generic="). */
+#define KV_PAIR(plen)	(1 + (plen) + sizeof("generic=") - 1)
+
+/* Room kv_pairs() takes at most, beside the address, host and verdict. */
+#define KV_ROOM(plen)	(4 * KV_PAIR(plen) + sizeof("false") + 1)
+
+/*
+ * Write the pairs of fa but helo at p, with room reserved for them: ip,
+ * host (hlen bytes, known not to need quotes; "-" when none), fcrdns,
+ * generic.
+ */
+static char *
+kv_pairs(char *p, const char *pfx, size_t plen, const struct fmt_addr *fa,
+    size_t hlen)
+{
+	char		 ip[IPADDR_STRMAX];
+	const char	*v = verdict_name(fa->fa_verdict);
+	size_t		 iplen = ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
+
+	p = kv_put(p, pfx, plen, "ip=", 3, ip, iplen);
+	if (fa->fa_host != NULL)
+		p = kv_put(p, pfx, plen, "host=", 5, fa->fa_host, hlen);
+	else
+		p = kv_put(p, pfx, plen, "host=", 5, "-", 1);
+	p = kv_put(p, pfx, plen, "fcrdns=", 7, v, strlen(v));
+	if (fa->fa_generic)
+		return kv_put(p, pfx, plen, "generic=", 8, "true", 4);
+	return kv_put(p, pfx, plen, "generic=", 8, "false", 5);
+}
+
+/*
+ * The host's length, or SIZE_MAX when kv_pairs() may not write it as it
+ * is: it must be quoted, or it is "-", which would read as none.
+ */
+static size_t
+kv_host_len(const struct fmt_addr *fa)
+{
+	size_t	hlen;
+
+	if (fa->fa_host == NULL)
+		return 0;
+	hlen = fa->fa_host_plain ? fa->fa_host_len : strlen(fa->fa_host);
+	/* "-" is a valid host name (hostname.h) that kv writes quoted. */
+	if (hlen == 1 && fa->fa_host[0] == '-')
+		return SIZE_MAX;
+	if (!fa->fa_host_plain && kv_needs_quotes(fa->fa_host, hlen))
+		return SIZE_MAX;
+	return hlen;
+}
+
+size_t
+fmt_kv_pairs(char *buf, size_t size, const char *prefix,
+    const struct fmt_addr *fa)
+{
+	size_t	plen = strlen(prefix), hlen = kv_host_len(fa);
+
+	if (hlen == SIZE_MAX || size < KV_ROOM(plen) + IPADDR_STRMAX + hlen +
+	    strlen(verdict_name(fa->fa_verdict)))
+		return 0;
+	return (size_t)(kv_pairs(buf, prefix, plen, fa, hlen) - buf);
+}
+
+/*
+ * The group of one address: the pairs the caller kept (fa_kv), or
+ * written in place in one stretch unless the host must be quoted (never,
+ * for a valid host name: fa_host_plain says the cache vouches for it,
+ * else it is checked); then helo when the line's groups carry it.
+ */
 static void
 kv_addr(const struct kv_out *k, const char *line, const struct fmt_addr *fa,
     int helo)
 {
-	char		 ip[IPADDR_STRMAX];
-	const char	*claim;
+	char		 ip[IPADDR_STRMAX], *p;
+	const char	*claim, *v = verdict_name(fa->fa_verdict);
+	size_t		 hlen;
 
-	(void)ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
-	kv_own(k, "ip=", ip);
-	kv_key(k, "host=");
-	if (fa->fa_host == NULL)
-		outbuf_putc(k->ko_ob, '-');
-	else if (strcmp(fa->fa_host, "-") == 0)
-		/* Never a valid host name; quoted so as not to read as none. */
-		outbuf_puts(k->ko_ob, "\"-\"");
-	else
-		/* Validated already; quoted anyway if it ever must. */
-		fmt_kv_value(k->ko_ob, fa->fa_host, strlen(fa->fa_host));
-	kv_own(k, "fcrdns=", verdict_name(fa->fa_verdict));
-	kv_own(k, "generic=", fa->fa_generic ? "true" : "false");
+	if (fa->fa_kv != NULL)
+		outbuf_append(k->ko_ob, fa->fa_kv, fa->fa_kv_len);
+	else if ((hlen = kv_host_len(fa)) != SIZE_MAX) {
+		p = outbuf_reserve(k->ko_ob, KV_ROOM(k->ko_plen) +
+		    IPADDR_STRMAX + hlen + strlen(v));
+		outbuf_commit(k->ko_ob, kv_pairs(p, k->ko_pfx, k->ko_plen, fa,
+		    hlen));
+	} else {
+		(void)ipaddr_ntop(fa->fa_addr, ip, sizeof(ip));
+		kv_own(k, "ip=", ip);
+		kv_key(k, "host=");
+		if (strcmp(fa->fa_host, "-") == 0)
+			/* Never a valid host name; quoted not to read as none. */
+			outbuf_puts(k->ko_ob, "\"-\"");
+		else
+			fmt_kv_value(k->ko_ob, fa->fa_host, strlen(fa->fa_host));
+		kv_own(k, "fcrdns=", v);
+		kv_own(k, "generic=", fa->fa_generic ? "true" : "false");
+	}
 	if (helo) {
 		claim = fmt_helo(line, fa);
 		kv_own(k, "helo=", claim != NULL ? claim : "-");

@@ -31,6 +31,19 @@ struct fmt_addr {
 	enum ipscan_role	 fa_role;	/* json source/destination */
 	enum verdict		 fa_verdict;	/* the word written */
 	const char		*fa_host;	/* PTR host, or NULL for none */
+	/*
+	 * 1 when fa_host is known to be a valid host name (hostname.h:
+	 * the cache holds no other), so it needs no quoting or escaping
+	 * and fa_host_len is its length; 0 makes formats check it.
+	 */
+	int			 fa_host_plain;
+	size_t			 fa_host_len;
+	/*
+	 * kv: the address's pairs as fmt_kv_pairs() wrote them, kept by
+	 * the caller for this very answer; NULL to have them written.
+	 */
+	const char		*fa_kv;
+	size_t			 fa_kv_len;
 	int			 fa_generic;	/* host looks generic */
 	size_t			 fa_so;		/* address span in the line */
 	size_t			 fa_eo;
@@ -82,5 +95,14 @@ int	fmt_jsonin_accepts(const struct jsonin *j);
  * '\\' or control byte, else double-quoted with \" \\ and \xHH escapes.
  */
 void	fmt_kv_value(struct outbuf *ob, const char *s, size_t len);
+
+/*
+ * The kv pairs of fa that depend on its answer alone (ip, host, fcrdns,
+ * generic: all but helo) with keys starting with prefix, into buf.
+ * Returns their length, or 0 when they do not fit in size. A caller may
+ * keep them and hand them back in fa_kv for the same answer.
+ */
+size_t	fmt_kv_pairs(char *buf, size_t size, const char *prefix,
+	    const struct fmt_addr *fa);
 
 #endif /* FORMAT_H */

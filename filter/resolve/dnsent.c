@@ -2,6 +2,7 @@
  * dnsent: see dnsent.h.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "dnsent.h"
 #include "util.h"
@@ -25,9 +26,14 @@ void
 dnsent_settle(struct dnsent *de, enum verdict v, const char *host,
     int generic, uint64_t expires_ms)
 {
+	size_t	len;
+
 	de->de_verdict = (uint8_t)v;
 	if (host != NULL) {
 		de->de_host = xstrdup(host);
+		/* A valid host name is at most 254 bytes; else 0: unknown. */
+		len = strlen(host);
+		de->de_hostlen = len <= UINT8_MAX ? (uint8_t)len : 0;
 		de->de_generic = (uint8_t)generic;
 	}
 	lru_set_expiry(&de->de_lru, expires_ms);
@@ -50,5 +56,6 @@ dnsent_drop(struct lru_entry *le, void *arg)
 
 	(void)arg;
 	free(de->de_host);
+	free(de->de_note);
 	free(de);
 }

@@ -21,8 +21,17 @@ struct dnsent {
 	struct ipaddr		 de_addr;
 	uint8_t			 de_verdict;	/* enum verdict */
 	uint8_t			 de_generic;	/* host looks provider-made */
+	uint8_t			 de_hostlen;	/* strlen(de_host), or 0: unknown */
+	uint8_t			 de_uses;	/* the stream's, for de_note */
+	uint16_t		 de_notelen;
 	uint32_t		 de_seq;	/* pending: see fanout.h */
 	char			*de_host;	/* NULL, or a valid host name */
+	/*
+	 * Text the stream layer keeps with a settled entry (emit.c: the
+	 * entry's kv pairs), de_notelen bytes; freed with the entry. NULL
+	 * until then. Nothing here reads it.
+	 */
+	char			*de_note;
 	uint64_t		 de_sent_ms;	/* pending: see fanout.h */
 };
 

@@ -161,6 +161,15 @@ rsv_peek(struct rsv *rsv, const struct ipaddr *ia, uint64_t now)
 }
 
 void
+rsv_prefetch(const struct rsv *rsv, const struct ipaddr *ia)
+{
+	uint8_t	key[IPADDR_KEYLEN];
+
+	ipaddr_key(ia, key);
+	lru_prefetch(rsv->rs_cache, key, IPADDR_KEYLEN);
+}
+
+void
 rsv_release(struct rsv *rsv, struct dnsent *de)
 {
 	(void)rsv;

@@ -52,6 +52,13 @@ struct dnsent	*rsv_acquire(struct rsv *rsv, const struct ipaddr *ia,
 struct dnsent	*rsv_peek(struct rsv *rsv, const struct ipaddr *ia,
 		    uint64_t now_ms);
 
+/*
+ * A hint that ia is about to be acquired: its cache entry, if the cache
+ * has it at hand, starts loading into the processor's cache. Changes
+ * nothing.
+ */
+void		 rsv_prefetch(const struct rsv *rsv, const struct ipaddr *ia);
+
 /* Drop the caller's pin on de (from rsv_acquire or rsv_peek). */
 void		 rsv_release(struct rsv *rsv, struct dnsent *de);
 

@@ -1,22 +1,57 @@
 /*
  * emit: see emit.h.
+ *
+ * In the kv format the pairs of an address depend on its answer alone
+ * (the helo pair aside), and a settled cache entry never changes: an
+ * entry answering its second line keeps them (de_note, written by
+ * fmt_kv_pairs), and later lines copy them. An entry used once, as most
+ * are in a stream of new addresses, keeps nothing.
  */
+#include <stdlib.h>
+#include <string.h>
+
 #include "bounds.h"
 #include "emit.h"
 #include "format.h"
 #include "jsonscan.h"
 #include "line.h"
 #include "resolver.h"
+#include "util.h"
+
+/* The longest kv pairs an entry keeps; longer ones are written anew. */
+#define EMIT_NOTE_MAX	512
+
+/* The kv pairs de keeps, made on its second use; fa->fa_kv set to them. */
+static void
+slot_note(const struct config *cfg, struct dnsent *de, struct fmt_addr *fa)
+{
+	char	buf[EMIT_NOTE_MAX];
+	size_t	n;
+
+	if (de->de_note == NULL && de->de_uses++ > 0 &&
+	    (n = fmt_kv_pairs(buf, sizeof(buf), cfg->cf_prefix, fa)) > 0) {
+		de->de_note = xreallocarray(NULL, n, 1);
+		memcpy(de->de_note, buf, n);
+		de->de_notelen = (uint16_t)n;
+	}
+	if (de->de_note != NULL) {
+		fa->fa_kv = de->de_note;
+		fa->fa_kv_len = de->de_notelen;
+	}
+}
 
 /* What the output says about one slot, read from its pinned entry. */
 static void
-slot_view(const struct lslot *ls, struct fmt_addr *fa)
+slot_view(const struct config *cfg, const struct lslot *ls,
+    struct fmt_addr *fa)
 {
-	const struct dnsent	*de = ls->ls_ent;
+	struct dnsent	*de = ls->ls_ent;
 
 	fa->fa_addr = &ls->ls_addr;
 	fa->fa_role = (enum ipscan_role)ls->ls_role;
 	fa->fa_host = NULL;
+	fa->fa_host_plain = 0;
+	fa->fa_kv = NULL;
 	fa->fa_generic = 0;
 	fa->fa_so = ls->ls_so;
 	fa->fa_eo = ls->ls_eo;
@@ -29,7 +64,12 @@ slot_view(const struct lslot *ls, struct fmt_addr *fa)
 	else {
 		fa->fa_verdict = (enum verdict)de->de_verdict;
 		fa->fa_host = de->de_host;
+		/* The cache holds valid host names only (dnsent.h). */
+		fa->fa_host_plain = de->de_hostlen != 0;
+		fa->fa_host_len = de->de_hostlen;
 		fa->fa_generic = de->de_generic;
+		if (cfg->cf_format == CFG_FORMAT_KV)
+			slot_note(cfg, de, fa);
 	}
 }
 
@@ -46,7 +86,7 @@ emit_line(struct outbuf *ob, const struct config *cfg, const char *buf,
 	if (n > LINE_ADDRS_MAX)
 		n = LINE_ADDRS_MAX;
 	for (i = 0; i < n; i++)
-		slot_view(&slots[i], &fa[i]);
+		slot_view(cfg, &slots[i], &fa[i]);
 	fl.fl_buf = buf;
 	fl.fl_len = len;
 	fl.fl_raw = raw;

@@ -28,6 +28,7 @@
 #include "cachefile.h"
 #include "emit.h"
 #include "lineq.h"
+#include "linescan.h"
 #include "loop.h"
 #include "loopsig.h"
 #include "nbio.h"
@@ -39,6 +40,8 @@
 /* At a stop, read for at most this long and this many bytes. */
 #define LOOP_STOP_READ_MS	500
 #define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
+/* Write output as it reaches this much, a pipe's default capacity. */
+#define LOOP_FLUSH_BYTES	65536
 
 /* Everything the loop owns besides the caller's context. */
 struct loop_state {
@@ -59,16 +62,6 @@ count_done(struct loop_state *s, const char *buf, size_t len, int raw)
 	output_line_done(&s->ls_o, buf, len, raw);
 }
 
-static void
-release_slots(struct rsv *rsv, struct lslot *slots, size_t n)
-{
-	size_t	i;
-
-	for (i = 0; i < n; i++)
-		if (slots[i].ls_ent != NULL)
-			rsv_release(rsv, slots[i].ls_ent);
-}
-
 /* Annotate ln into the output buffer and drop it from the window. */
 static void
 emit(struct loop_state *s, struct line *ln, uint64_t now)
@@ -85,7 +78,7 @@ emit(struct loop_state *s, struct line *ln, uint64_t now)
 	    ln->ln_slots, ln->ln_nslots, ln->ln_raw, ln->ln_read_ms,
 	    lc->lc_json, lc->lc_stats);
 	count_done(s, ln->ln_buf, ln->ln_len, ln->ln_raw);
-	release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
+	linescan_release(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 	lineq_remove(&s->ls_q, ln);
 }
 
@@ -111,69 +104,6 @@ drain(struct loop_state *s, uint64_t now)
 	}
 }
 
-/* Not --exclude'd, and inside --only when it is given (ptrtag(1)). */
-static int
-wanted(const struct ipaddr *ia, const void *arg)
-{
-	const struct config	*cfg = arg;
-
-	if (ipaddr_set_match(&cfg->cf_exclude, ia))
-		return 0;
-	return cfg->cf_only.is_count == 0 ||
-	    ipaddr_set_match(&cfg->cf_only, ia);
-}
-
-/* Find the line's addresses: distinct, wanted, at most max_ips. */
-static size_t
-scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
-{
-	struct ipmatch	m[LINE_ADDRS_MAX];
-	size_t		max = lc->lc_cfg->cf_max_ips, i;
-	int		n;
-
-	if (max > LINE_ADDRS_MAX)
-		max = LINE_ADDRS_MAX;
-	if (lc->lc_cfg->cf_input == CFG_INPUT_JSON)	/* jsonscan.h */
-		n = (int)jsonscan_line(&lc->lc_json, lc->lc_scan, lc->lc_cfg,
-		    p, len, m, max, wanted, lc->lc_cfg, lc->lc_stats);
-	else if (n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted,
-	    lc->lc_cfg), ipscan_limited(lc->lc_scan))
-		lc->lc_stats->st_pattern_limit++;	/* ptrtag.1, -p */
-	if (n == -1) {
-		lc->lc_stats->st_scan_errors++;
-		return 0;
-	}
-	for (i = 0; i < (size_t)n; i++) {
-		memset(&slots[i], 0, sizeof(slots[i]));
-		slots[i].ls_addr = m[i].im_addr;
-		slots[i].ls_role = (uint8_t)m[i].im_role;
-		slots[i].ls_so = m[i].im_so;
-		slots[i].ls_eo = m[i].im_eo;
-		slots[i].ls_helo_so = m[i].im_helo_so;
-		slots[i].ls_helo_eo = m[i].im_helo_eo;
-	}
-	return (size_t)n;
-}
-
-/*
- * Lines taken after a stop signal start no lookup: each address gets its
- * cache entry if there is one (a pending one is written as timeout) and
- * no annotation otherwise. Keeps the found slots first; returns their
- * number.
- */
-static size_t
-peek_slots(struct loop_ctx *lc, struct lslot *slots, size_t n, uint64_t now)
-{
-	size_t	i, kept = 0;
-
-	for (i = 0; i < n; i++) {
-		slots[i].ls_ent = rsv_peek(lc->lc_rsv, &slots[i].ls_addr, now);
-		if (slots[i].ls_ent != NULL)
-			slots[kept++] = slots[i];
-	}
-	return kept;
-}
-
 /*
  * Take one input line: scan it, start its lookups, queue or write it.
  * Its read time is that of the last input read, the one that brought
@@ -186,32 +116,18 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	struct loop_ctx	*lc = s->ls_ctx;
 	struct lslot	 slots[LINE_ADDRS_MAX];
 	struct line	*ln;
-	enum verdict	 shed;
-	size_t		 n = 0, i;
+	size_t		 n;
 	int		 settled = 1;
 
 	lc->lc_stats->st_lines_in++;
-	if (!raw)
-		n = scan_line(lc, p, len, slots);
-	if (s->ls_stopping)
-		n = peek_slots(lc, slots, n, now);
-	for (i = 0; i < n; i++) {
-		if (!s->ls_stopping) {
-			shed = VERDICT_SKIPPED;
-			slots[i].ls_ent = rsv_acquire(lc->lc_rsv,
-			    &slots[i].ls_addr, now, &shed);
-			slots[i].ls_verdict = (uint8_t)shed;
-		}
-		if (slots[i].ls_ent != NULL &&
-		    slots[i].ls_ent->de_verdict == VERDICT_PENDING)
-			settled = 0;
-	}
+	n = raw ? 0 : linescan_take(lc, p, len, s->ls_stopping, now, slots,
+	    &settled);
 	if (settled && lineq_empty(&s->ls_q)) {
 		/* Fast path: nothing to wait for, nothing queued before. */
 		emit_line(&s->ls_out, lc->lc_cfg, p, len, slots, n, raw,
 		    s->ls_read_ms, lc->lc_json, lc->lc_stats);
 		count_done(s, p, len, raw);
-		release_slots(lc->lc_rsv, slots, n);
+		linescan_release(lc->lc_rsv, slots, n);
 		return;
 	}
 	ln = lineq_push(&s->ls_q, p, len, slots, n, raw,
@@ -231,7 +147,12 @@ may_take(const struct loop_state *s)
 	    !rsv_saturated(s->ls_ctx->lc_rsv);
 }
 
-/* Step 5b: consume buffered input while the window has room. */
+/*
+ * Step 5b: consume buffered input while the window has room. Output is
+ * written every LOOP_FLUSH_BYTES as it grows, while the bytes are still
+ * in the processor's cache, rather than all at the end of the turn; a
+ * write that fails stops the taking, and step 2 then ends the loop.
+ */
 static void
 take_input(struct loop_state *s, uint64_t now)
 {
@@ -239,8 +160,12 @@ take_input(struct loop_state *s, uint64_t now)
 	size_t		 len;
 	int		 raw;
 
-	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw))
+	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw)) {
 		take_line(s, p, len, raw, now);
+		if (outbuf_pending(&s->ls_out) >= LOOP_FLUSH_BYTES &&
+		    output_flush(&s->ls_o) == -1)
+			break;
+	}
 }
 
 /*
@@ -461,7 +386,7 @@ finish(struct loop_state *s)
 		(void)output_flush(&s->ls_o);
 	}
 	while ((ln = lineq_head(&s->ls_q)) != NULL) {
-		release_slots(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
+		linescan_release(lc->lc_rsv, ln->ln_slots, ln->ln_nslots);
 		lineq_remove(&s->ls_q, ln);
 	}
 }

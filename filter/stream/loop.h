@@ -8,29 +8,8 @@
 #ifndef LOOP_H
 #define LOOP_H
 
-#include "config.h"
-#include "follow.h"
-#include "input.h"
-#include "jsonscan.h"
-#include "ipscan.h"
+#include "loopctx.h"
 #include "loopsig.h"	/* loop_signals() */
-#include "metricsfile.h"
-#include "progress.h"
-#include "resolver.h"
-#include "stats.h"
-
-struct loop_ctx {
-	const struct config	*lc_cfg;
-	struct stats		*lc_stats;
-	struct input		*lc_in;
-	struct ipscan		*lc_scan;
-	struct rsv		*lc_rsv;
-	int			 lc_outfd;
-	struct progress		*lc_progress;	/* NULL: none */
-	struct metricsfile	*lc_metrics;	/* NULL: no --metrics-file */
-	struct jsonscan		*lc_json;	/* loop_run()'s (jsonscan.h) */
-	struct follow		*lc_follow;	/* --follow, or NULL */
-};
 
 /*
  * Run until input ends and every line is written, or a stop signal's

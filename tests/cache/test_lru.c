@@ -262,6 +262,32 @@ Test(lru, remove_does_not_drop)
 	cr_expect_eq(total_drops, 3);
 }
 
+/*
+ * An entry found recently (so held by the memo in front of the table)
+ * and then removed or evicted is not found again; the one that took
+ * its place is.
+ */
+Test(lru, found_then_gone_is_not_found)
+{
+	struct lru	*lru = lru_create(3, drop_cb, recs);
+	int		 i;
+
+	for (i = 1; i <= 3; i++)
+		put(lru, i);
+	for (i = 1; i <= 3; i++)
+		cr_expect_eq(get(lru, i, 0), &recs[i]);
+	lru_remove(lru, &recs[2].r_le);
+	recs[2].r_in_cache = 0;
+	cr_expect_null(get(lru, 2, 0));
+	put(lru, 4);
+	put(lru, 5);			/* evicts 1 */
+	cr_expect_eq(recs[1].r_drops, 1);
+	cr_expect_null(get(lru, 1, 0));
+	cr_expect_eq(get(lru, 3, 0), &recs[3]);
+	cr_expect_eq(get(lru, 5, 0), &recs[5]);
+	lru_destroy(lru);
+}
+
 Test(lru, destroy_drops_each_entry_once)
 {
 	struct lru	*lru = lru_create(8, drop_cb, recs);

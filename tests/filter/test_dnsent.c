@@ -100,6 +100,7 @@ Test(dnsent, settle_copies_host)
 	cr_assert_not_null(de->de_host);
 	cr_expect_neq(de->de_host, host, "the caller's buffer kept");
 	cr_expect_str_eq(de->de_host, "mail.example.com");
+	cr_expect_eq(de->de_hostlen, strlen("mail.example.com"));
 	cr_expect_eq(de->de_generic, 1);
 	cr_expect_eq(lru_expiry(&de->de_lru), 123456);
 }
@@ -112,6 +113,7 @@ Test(dnsent, generic_only_with_a_host)
 	dnsent_settle(de, VERDICT_TEMPERROR, NULL, 1, 5000);
 	cr_expect_eq(de->de_verdict, VERDICT_TEMPERROR);
 	cr_expect_null(de->de_host);
+	cr_expect_eq(de->de_hostlen, 0);
 	cr_expect_eq(de->de_generic, 0);
 	cr_expect_eq(lru_expiry(&de->de_lru), 5000);
 }

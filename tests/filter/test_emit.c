@@ -5,6 +5,8 @@
  * entry.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "emit.h"
@@ -101,4 +103,51 @@ Test(emit, counts_every_line_even_an_unanswered_piece)
 	ft_expect("{}\n");
 	cr_expect_eq(st.st_lines_out, 2);
 	cr_expect_eq(st.st_addrs, 0);
+}
+
+/*
+ * kv: an entry answering its second line keeps its pairs (de_note), and
+ * lines after that, with a helo pair after them or none, read as the
+ * first did; an entry used once keeps nothing.
+ */
+Test(emit, kv_pairs_kept_from_the_second_use)
+{
+	const char	*line = "192.0.2.7\n";
+	const char	*hline = "helo=mx.example 192.0.2.7\n";
+	const char	*pairs = " rdns_ip=192.0.2.7 rdns_host=mx.example "
+	    "rdns_fcrdns=pass rdns_generic=true";
+	char		 host[] = "mx.example", want[256];
+	struct dnsent	 de;
+	struct lslot	 ls;
+	int		 i;
+
+	entry(&de, VERDICT_PASS, host);
+	de.de_generic = 1;
+	de.de_hostlen = (uint8_t)strlen(host);
+	slot(&ls, "192.0.2.7", &de, 0);
+	snprintf(want, sizeof(want), "192.0.2.7 rdns_n=1%s\n", pairs);
+	for (i = 0; i < 3; i++) {
+		ft_teardown();
+		ft_setup();
+		emit_line(&ft_ob, &ft_cfg, line, strlen(line), &ls, 1, 0, 0,
+		    NULL, &st);
+		ft_expect(want);
+		if (i == 0)
+			cr_expect_null(de.de_note, "kept after one use");
+	}
+	cr_assert_not_null(de.de_note);
+	cr_expect_eq(de.de_notelen, strlen(pairs));
+	cr_expect_eq(memcmp(de.de_note, pairs, strlen(pairs)), 0);
+	ft_teardown();
+	ft_setup();
+	slot(&ls, "192.0.2.7", &de, 16);
+	ls.ls_helo_so = 5;
+	ls.ls_helo_eo = 15;
+	emit_line(&ft_ob, &ft_cfg, hline, strlen(hline), &ls, 1, 0, 0, NULL,
+	    &st);
+	snprintf(want, sizeof(want), "helo=mx.example 192.0.2.7 rdns_n=1%s "
+	    "rdns_helo=match\n", pairs);
+	ft_expect(want);
+	cr_expect_eq(st.st_verdicts[VERDICT_PASS], 4);
+	free(de.de_note);
 }

@@ -67,6 +67,43 @@ Test(fmt_kv, prefix_changes_every_key)
 	    "ptr.host=h.example ptr.fcrdns=fail ptr.generic=false\n");
 }
 
+/*
+ * Every length of prefix, address text and host, around the sizes at
+ * which the writer copies its pieces differently (0 to 3, 4 to 7, 8 to
+ * 16, longer), gives the pairs spelled out here.
+ */
+Test(fmt_kv, every_piece_length_is_copied_whole)
+{
+	static const char *const ips[] = { "1.2.3.4", "10.20.30.40",
+	    "192.168.100.200", "2001:db8::1", "2001:db8:aaaa:bbbb::cccc:dddd" };
+	static const char	 name[] = "abcdefghijklmnopqrstuvwxyz.example";
+	const char		*line = "x\n";
+	char			 prefix[24], host[sizeof(name)], want[512];
+	struct fmt_addr		 fa;
+	size_t			 pl, hl, i;
+
+	for (pl = 0; pl < sizeof(prefix); pl++)
+		for (hl = 1; hl < sizeof(name); hl++)
+			for (i = 0; i < sizeof(ips) / sizeof(ips[0]); i++) {
+				memset(prefix, 'p', pl);
+				prefix[pl] = '\0';
+				memcpy(host, name + sizeof(name) - 1 - hl, hl);
+				host[hl] = '\0';
+				ft_teardown();
+				ft_setup();
+				ft_cfg.cf_prefix = prefix;
+				ft_addr(&fa, ips[i], 0, VERDICT_PASS, host);
+				ft_run(CFG_FORMAT_KV, line, strlen(line), &fa,
+				    1, 0);
+				/* An empty prefix is in every line: forged. */
+				snprintf(want, sizeof(want), "x %sn=1%s %sip=%s "
+				    "%shost=%s %sfcrdns=pass %sgeneric=false\n",
+				    prefix, pl == 0 ? " forged=true" : "", prefix,
+				    ips[i], prefix, host, prefix, prefix);
+				ft_expect(want);
+			}
+}
+
 Test(fmt_kv, line_without_addresses_is_untouched)
 {
 	const char	line[] = "bin\0ary \xff\xfe\r\n";
@@ -108,6 +145,32 @@ Test(fmt_kv, values_are_quoted_when_needed)
 		ft_setup();
 		fmt_kv_value(&ft_ob, cases[i].in, strlen(cases[i].in));
 		ft_expect(cases[i].out);
+	}
+}
+
+/*
+ * Each byte that forces quotes, at every place of a value longer than
+ * the eight bytes the check reads at a time, is found; no other byte
+ * (0x80 and above included) forces them.
+ */
+Test(fmt_kv, every_special_byte_at_every_place_is_quoted)
+{
+	char	v[20];
+	size_t	pos;
+	int	c, special;
+
+	for (c = 0; c < 256; c++) {
+		special = c < 0x21 || c == '"' || c == '=' || c == '\\' ||
+		    c == 0x7f;
+		for (pos = 0; pos < sizeof(v); pos++) {
+			memset(v, 'a', sizeof(v));
+			v[pos] = (char)c;
+			ft_teardown();
+			ft_setup();
+			fmt_kv_value(&ft_ob, v, sizeof(v));
+			cr_assert_eq(ft_ob.ob_buf[0] == '"', special,
+			    "byte 0x%02x at %zu", c, pos);
+		}
 	}
 }
 

@@ -10,8 +10,10 @@
  * text of each span parses to the reported address, which is already
  * unmapped; its canonical text is RFC 5952's (against a model written
  * here), parses back to the same address and is a fixed point; a
- * smaller max gives a prefix of the same list; and the list equals what
- * ipscan_next yields with duplicates dropped.
+ * smaller max gives a prefix of the same list; the list equals what
+ * ipscan_next yields with duplicates dropped; and the built-in scanner's
+ * walk is the same, match for match and offset for offset, with its
+ * prefilter off (ipscan_set_plain), the pattern alone deciding.
  */
 #include <sys/socket.h>
 
@@ -31,6 +33,7 @@
 #define FZ_NSCAN	3
 
 static struct ipscan	*fz_scan[FZ_NSCAN];
+static struct ipscan	*fz_plain;	/* built-in, prefilter off */
 
 static void
 scanners(void)
@@ -47,10 +50,12 @@ scanners(void)
 	    (fz_scan[1] = ipscan_create_patterns(sets, nsets - 1, dirs, 1,
 	    errbuf, sizeof(errbuf))) == NULL ||
 	    (fz_scan[2] = ipscan_create_patterns(sets, nsets, dirs, 1,
-	    errbuf, sizeof(errbuf))) == NULL) {
+	    errbuf, sizeof(errbuf))) == NULL ||
+	    (fz_plain = ipscan_create(errbuf, sizeof(errbuf))) == NULL) {
 		fprintf(stderr, "scanner: %s\n", errbuf);
 		abort();
 	}
+	ipscan_set_plain(fz_plain, 1);
 }
 
 static int
@@ -231,6 +236,23 @@ check_scanner(struct ipscan *sc, int builtin, const char *buf, size_t len)
 	check_next(sc, builtin, buf, len, out, n);
 }
 
+/* The built-in walk with and without the prefilter: the same steps. */
+static void
+check_plain(const char *buf, size_t len)
+{
+	struct ipmatch	a, b;
+	size_t		oa = 0, ob = 0;
+	int		ra, rb;
+
+	do {
+		ra = ipscan_next(fz_scan[0], buf, len, &oa, &a);
+		rb = ipscan_next(fz_plain, buf, len, &ob, &b);
+		FZ_CHECK(ra == rb && oa == ob);
+		if (ra == 1)
+			FZ_CHECK(match_eq(&a, &b));
+	} while (ra == 1);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -241,6 +263,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	copy = fz_copy(data, size);
 	for (i = 0; i < FZ_NSCAN; i++)
 		check_scanner(fz_scan[i], i == 0, copy, size);
+	check_plain(copy, size);
 	free(copy);
 	return 0;
 }

@@ -437,3 +437,73 @@ Test(ipscan, many_distinct_addresses_stop_at_the_cap, .timeout = 20)
 	cr_expect_eq(m[7].im_addr.ia_bytes[3], 7);
 	free(buf);
 }
+
+/*
+ * The prefilter of ipscan_skip passes over runs that cannot hold an
+ * address; with it off (ipscan_set_plain) the pattern runs from every
+ * place the walk reaches. Both walks must yield the same matches and
+ * leave *off at the same places, on lines made of address bytes, their
+ * neighbours and decorations, at every length around the 64-byte windows
+ * the prefilter classifies.
+ */
+#define WALK_LINES	20000
+#define WALK_MAXLEN	300
+
+/* One walk of line[0..len) into out; returns the count and the offs. */
+static size_t
+walk(struct ipscan *s, const char *line, size_t len, struct ipmatch *out,
+    size_t *offs, size_t max)
+{
+	size_t	off = 0, n = 0;
+
+	while (n < max && ipscan_next(s, line, len, &off, &out[n]) == 1)
+		offs[n++] = off;
+	cr_assert_eq(off <= len, 1);
+	return n;
+}
+
+/* Pieces a line is made of: addresses and what makes them fail. */
+static const char *const walk_pieces[] = {
+	"192.0.2.1", "10.1.2.3", "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4",
+	"2001:db8::1", "::", "::1", "fe80::1%eth0", "%25en0", "::ffff:1.2.3.4",
+	"1:2:3:4:5:6:7:8", "1:2:3:4:5:6:1.2.3.4", "12:34:56", "00:00:00.123",
+	"IPv6:", "en0:", "a", "x", "_", " ", "[", "]", ".", ":", "..", "::",
+	"%", "-", "9", "f", "F", ":80", ":65536", ":12345", "\t", "port", "0",
+};
+
+Test(ipscan, prefilter_walks_as_the_pattern_alone, .timeout = 60)
+{
+	struct ipscan	*plain;
+	struct ipmatch	 a[MAXOUT], b[MAXOUT];
+	size_t		 oa[MAXOUT], ob[MAXOUT], len, na, nb, i, k;
+	char		 line[WALK_MAXLEN + 32], err[256], *copy;
+	unsigned int	 seed = 1;
+	const char	*piece;
+
+	plain = ipscan_create(err, sizeof(err));
+	cr_assert_not_null(plain, "%s", err);
+	ipscan_set_plain(plain, 1);
+	for (k = 0; k < WALK_LINES; k++) {
+		len = 0;
+		while (len < (size_t)rand_r(&seed) % WALK_MAXLEN) {
+			piece = walk_pieces[(size_t)rand_r(&seed) %
+			    NELEM(walk_pieces)];
+			memcpy(line + len, piece, strlen(piece));
+			len += strlen(piece);
+		}
+		copy = fitted_copy(line, len);
+		na = walk(sc, copy, len, a, oa, MAXOUT);
+		nb = walk(plain, copy, len, b, ob, MAXOUT);
+		cr_assert_eq(na, nb, "line \"%.*s\": %zu and %zu addresses",
+		    (int)len, line, na, nb);
+		for (i = 0; i < na; i++) {
+			cr_assert(a[i].im_so == b[i].im_so &&
+			    a[i].im_eo == b[i].im_eo && oa[i] == ob[i] &&
+			    ipaddr_cmp(&a[i].im_addr, &b[i].im_addr) == 0,
+			    "line \"%.*s\": match %zu differs", (int)len,
+			    line, i);
+		}
+		free(copy);
+	}
+	ipscan_free(plain);
+}
