@@ -21,6 +21,7 @@ killed on the way out.
 """
 
 import argparse
+import ipaddress
 import json
 import math
 import os
@@ -890,6 +891,40 @@ def udp_counters():
     return out
 
 
+def server_ticks():
+    """CPU clock ticks (user + system) of every thread of the servers
+    (dnsdist, nsd), keyed by (name, tid): what the servers spent while a
+    run went, and whether one of their threads was the limit."""
+    out = {}
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            name = open('/proc/%s/comm' % pid).read().strip()
+            if name not in ('dnsdist', 'nsd'):
+                continue
+            for tid in os.listdir('/proc/%s/task' % pid):
+                f = open('/proc/%s/task/%s/stat' % (pid, tid)).read()
+                f = f[f.rindex(')') + 2:].split()
+                out[(name, tid)] = int(f[11]) + int(f[12])
+        except (OSError, ValueError, IndexError):
+            continue
+    return out
+
+
+def server_cpu(t0, t1, wall):
+    """From two server_ticks(): per server, its CPU over the wall time
+    (1.0 = one core) and its busiest thread's share of a core."""
+    hz = os.sysconf('SC_CLK_TCK')
+    out = {}
+    for (name, tid), v in t1.items():
+        d = (v - t0.get((name, tid), 0)) / hz / wall
+        o = out.setdefault(name, {'cpu': 0.0, 'busiest_thread': 0.0})
+        o['cpu'] += d
+        o['busiest_thread'] = max(o['busiest_thread'], d)
+    return out
+
+
 def socket_buffers():
     """Receive buffers (bytes, as the kernel counts them) of the servers'
     sockets, from ss: dnsdist's front (port 53), its sockets towards NSD
@@ -919,6 +954,54 @@ def socket_buffers():
     return out
 
 
+def dnsperf_queries(outfile, qfile):
+    """The queries ptrtag made in a cold run, from its output: per
+    address its PTR, then the forward query for the name it found."""
+    n = 0
+    with open(qfile, 'w') as f:
+        for line in open(outfile, 'rb'):
+            k = KV.search(line)
+            if not k or k.group(2) == b'-':
+                continue
+            ip = ipaddress.ip_address(k.group(1).decode())
+            f.write('%s PTR\n%s %s\n' % (
+                ip.reverse_pointer, k.group(2).decode(),
+                'A' if ip.version == 4 else 'AAAA'))
+            n += 1
+    return n
+
+
+def phase_dnsperf(j, qfile, naddr, rtt):
+    """The peer of the cold phase: dnsperf keeping j queries outstanding
+    through the same dnsdist, over the same queries. What it reaches is
+    what this machine's servers give any client at that concurrency;
+    an address costs it two queries, as it costs ptrtag."""
+    c0 = server_ticks()
+    p = subprocess.run(['dnsperf', '-s', DNSDIST, '-d', qfile, '-q', str(j),
+                        '-n', '1', '-t', '5'], capture_output=True,
+                       text=True, timeout=300)
+    out = {'j': j}
+    for key, pat in (('completed', r'Queries completed:\s+(\d+)'),
+                     ('lost', r'Queries lost:\s+(\d+)'),
+                     ('run_s', r'Run time \(s\):\s+([\d.]+)'),
+                     ('qps', r'Queries per second:\s+([\d.]+)'),
+                     ('latency_ms', r'Average Latency \(s\):\s+([\d.]+)')):
+        m = re.search(pat, p.stdout)
+        out[key] = float(m.group(1)) if m else None
+    if out['latency_ms'] is not None:
+        out['latency_ms'] *= 1000
+    if out['qps'] and out['run_s']:
+        out['servers_cpu'] = server_cpu(c0, server_ticks(), out['run_s'])
+        out['addr_rate'] = out['qps'] / 2
+        out['frac'] = out['addr_rate'] / (j / (2 * rtt))
+    log('cold -j %d, dnsperf -q %d: %s queries in %s s = %s/s (%s '
+        'addresses/s, %.0f %% of -j/(2×RTT)), mean latency %s ms, %s lost' % (
+            j, j, out['completed'], out['run_s'], out['qps'],
+            out.get('addr_rate'), 100 * out.get('frac', 0),
+            out['latency_ms'], out['lost']))
+    return out
+
+
 def phase_cold(a, work, res):
     """New addresses only, one per line, all confirming: how fast does
     cold work go through the in-flight slots? The bound is
@@ -936,10 +1019,11 @@ def phase_cold(a, work, res):
         rmem_max = None
     for j in a.cold_j:
         of = os.path.join(work, 'out-cold-%d.log' % j)
-        u0 = udp_counters()
+        u0, c0 = udp_counters(), server_ticks()
         r = run_batch([a.ptrtag, '-s', DNSDIST, '-j', str(j),
                        '--stats=json'], src, of, 300)
-        u1 = udp_counters()
+        u1, c1 = udp_counters(), server_ticks()
+        r['servers_cpu'] = server_cpu(c0, c1, r['wall'])
         drops = {k: u1[k] - u0[k] for k in u0}
         drops['ptrtag'] = drops['rcvbuf_errors'] - drops['dnsdist_front'] - \
             drops['dnsdist_back'] - drops['nsd']
@@ -963,12 +1047,19 @@ def phase_cold(a, work, res):
                  retried=st.get('rtt_retried'), srtt=srtt,
                  sockbuf_capped=st.get('sockbuf_capped'),
                  bound_srtt=j / (2 * srtt / 1000.0) if srtt else None)
+        if shutil.which('dnsperf'):
+            qf = os.path.join(work, 'cold-%d.queries' % j)
+            if dnsperf_queries(of, qf) > 0:
+                r['dnsperf'] = phase_dnsperf(j, qf, n, rtt)
         out.append(r)
         log('cold -j %d: %d addresses, %d looked up in %.2f s = %.0f/s, '
             'bound %.0f/s (%.0f %%) %s; SRTT %s ms, answers after a retry '
-            '%s, UDP drops %s' % (
+            '%s, UDP drops %s; CPU ptrtag %.0f %%, servers %s' % (
                 j, n, done, r['wall'], r['rate'], bound, 100 * r['frac'],
-                verd, srtt, r['retried'], drops))
+                verd, srtt, r['retried'], drops, 100 * r['cpu_util'],
+                ', '.join('%s %.0f %% (busiest thread %.0f %%)' % (
+                    k, 100 * v['cpu'], 100 * v['busiest_thread'])
+                    for k, v in sorted(r['servers_cpu'].items()))))
     res['cold'] = out
 
 
@@ -1207,6 +1298,24 @@ def report_cold(res, L):
                          c['sockbuf_capped'], c['rmem_max'],
                          *(c.get('server_rcvbuf', {}).get(k, '?') for k in
                            ('dnsdist_front', 'dnsdist_back', 'nsd'))))
+        sc = c.get('servers_cpu') or {}
+        if sc:
+            L.append('  - the servers meanwhile: %s (of 1 core each; '
+                     'dnsdist\'s delay thread polls without sleeping while '
+                     'answers wait)' % ', '.join(
+                         '%s %.0f %% CPU, busiest thread %.0f %%' % (
+                             k, 100 * v['cpu'], 100 * v['busiest_thread'])
+                         for k, v in sorted(sc.items())))
+        dp = c.get('dnsperf')
+        if dp and dp.get('frac'):
+            L.append('  - peer, the same queries through the same dnsdist: '
+                     'dnsperf -q %d (%d queries outstanding, no wait between '
+                     'an address\'s two) %.0f queries/s = %.0f addresses/s, '
+                     '%.0f %% of -j/(2×RTT), mean latency %.1f ms, %d lost; '
+                     'ptrtag at %.0f %% of dnsperf' % (
+                         dp['j'], dp['j'], dp['qps'], dp['addr_rate'],
+                         100 * dp['frac'], dp['latency_ms'], dp['lost'],
+                         100 * c['rate'] / dp['addr_rate']))
 
 
 def report_mem(res, L):
@@ -1395,8 +1504,15 @@ def targets(a, res):
                                  p['check']['resolvable_ok'],
                                  p['check']['resolvable_n'])))
     for c in res.get('cold', ()):
+        dp = c.get('dnsperf') or {}
         out.append(('cold work ≥ 90 %% of -j/(2×RTT) at -j %d' % c['j'],
-                    c['frac'] >= 0.9, '%.0f %%' % (100 * c['frac'])))
+                    c['frac'] >= 0.9, '%.0f %%%s' % (
+                        100 * c['frac'],
+                        '; dnsperf -q %d through the same servers: %.0f %%'
+                        ', ptrtag at %.0f %% of it' % (
+                            c['j'], 100 * dp['frac'],
+                            100 * c['rate'] / dp['addr_rate'])
+                        if dp.get('frac') else '')))
     if 'trickle_delay' in res:
         t = res['trickle_delay']['ptrtag']
         lim = 2 * rtt + 10
