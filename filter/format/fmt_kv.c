@@ -271,21 +271,47 @@ static void
 kv_block(const struct kv_out *k, const struct fmt_line *fl, int forged,
     struct fmt_result *fr)
 {
-	char	n[3];
+	char	n[2], *p;
 	size_t	i;
 	int	helo = kv_any_helo(fl);
 
 	/* At most LINE_ADDRS_MAX (64): two digits, without snprintf. */
 	n[0] = (char)('0' + fl->fl_n / 10);
 	n[1] = (char)('0' + fl->fl_n % 10);
-	n[2] = '\0';
-	kv_own(k, "n=", fl->fl_n < 10 ? n + 1 : n);
+	p = outbuf_reserve(k->ko_ob, 2 * KV_PAIR(k->ko_plen) + sizeof("true"));
+	p = kv_put(p, k->ko_pfx, k->ko_plen, "n=", 2, fl->fl_n < 10 ? n + 1 :
+	    n, fl->fl_n < 10 ? 1 : 2);
 	if (forged)
-		kv_own(k, "forged=", "true");
+		p = kv_put(p, k->ko_pfx, k->ko_plen, "forged=", 7, "true", 4);
+	outbuf_commit(k->ko_ob, p);
 	for (i = 0; i < fl->fl_n; i++) {
 		fmt_count(fr, &fl->fl_addrs[i]);
 		kv_addr(k, fl->fl_buf, &fl->fl_addrs[i], helo);
 	}
+}
+
+/*
+ * 1 when text[0..len) holds pfx[0..plen), as memmem() would say, an empty
+ * pfx included. Every line is searched, so the search runs memchr() for
+ * pfx's last byte, which the usual prefixes make rare in log text ("_"
+ * of "rdns_"), and compares the rest only where that byte is.
+ */
+static int
+kv_text_holds(const char *text, size_t len, const char *pfx, size_t plen)
+{
+	const char	*p, *end = text + len;
+
+	if (plen == 0)
+		return 1;
+	if (len < plen)
+		return 0;
+	for (p = text + plen - 1; p < end; p++) {
+		if ((p = memchr(p, pfx[plen - 1], (size_t)(end - p))) == NULL)
+			return 0;
+		if (memcmp(p - (plen - 1), pfx, plen - 1) == 0)
+			return 1;
+	}
+	return 0;
 }
 
 void
@@ -300,7 +326,7 @@ fmt_kv(struct outbuf *ob, const char *prefix, const struct fmt_line *fl,
 	k.ko_pfx = prefix;
 	k.ko_plen = strlen(prefix);
 	if (!fl->fl_raw)
-		forged = memmem(fl->fl_buf, t, prefix, k.ko_plen) != NULL;
+		forged = kv_text_holds(fl->fl_buf, t, prefix, k.ko_plen);
 	if (fl->fl_raw ? !line_ended(fl->fl_buf, fl->fl_len) :
 	    fl->fl_n == 0 && !forged) {
 		/* Most lines: one copy, nothing to insert. */

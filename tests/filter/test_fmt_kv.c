@@ -267,6 +267,44 @@ Test(fmt_kv, text_holding_the_prefix_is_marked_forged)
 	    "rdns_generic=false\n");
 }
 
+/*
+ * The forged check finds the prefix wherever it is, and only the whole
+ * prefix: at the start, at the end, after a partial copy of itself, with
+ * its last byte alone before it, for prefixes of one to seven bytes.
+ */
+Test(fmt_kv, forged_check_finds_the_prefix_anywhere)
+{
+	/* Each text: head, then the prefix when with, then tail. */
+	static const struct { const char *head; int with; const char *tail; }
+	    texts[] = { { "", 1, "" }, { "x", 1, "" }, { "", 1, "x" },
+	    { "rdns", 1, "" }, { "_", 1, "_" }, { "ab_cd_", 1, "_" },
+	    { "__", 0, "" }, { "", 0, "" }, { "r", 0, "" },
+	    { "rdn_s_", 0, "" }, { "rdns", 0, "" }, { "x_y_z", 0, "a_a_a" },
+	    { "a_a_a_", 0, "_a" } };
+	static const char *const prefixes[] = { "rdns_", "_", "r", "ab",
+	    "ptr.", "a_a_a_a" };
+	char		 text[64], line[80];
+	size_t		 i, j, t;
+	int		 holds;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		for (j = 0; j < sizeof(texts) / sizeof(texts[0]); j++) {
+			snprintf(text, sizeof(text), "%s%s%s", texts[j].head,
+			    texts[j].with ? prefixes[i] : "", texts[j].tail);
+			t = strlen(text);
+			holds = memmem(text, t, prefixes[i],
+			    strlen(prefixes[i])) != NULL;
+			snprintf(line, sizeof(line), "%s\n", text);
+			ft_teardown();
+			ft_setup();
+			ft_cfg.cf_prefix = prefixes[i];
+			ft_run(CFG_FORMAT_KV, line, strlen(line), NULL, 0, 0);
+			cr_expect_eq(ft_ob.ob_len > strlen(line), holds,
+			    "prefix '%s' in '%s': %d", prefixes[i], text,
+			    holds);
+		}
+}
+
 Test(fmt_kv, forged_line_without_address_gets_a_block)
 {
 	const char	*line = "user x rdns_n=1 rdns_ip=192.0.2.1 "
