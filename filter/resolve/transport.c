@@ -21,7 +21,7 @@
 #include "xquestion.h"
 #include "xsock.h"
 
-#define XPORT_CHANNELS_MAX	64	/* UDP channels, about 74 KB each */
+#define XPORT_CHANNELS_MAX	256	/* UDP channels, about 74 KB each */
 #define XPORT_BATCH_MIN		4	/* queries per socket, at least */
 #define XPORT_TCP_CHANNELS	4
 /*
@@ -105,18 +105,21 @@ raise_fd_limit(const struct xport *xp)
 }
 
 /*
- * The pool holds twice -j in queries (a channel waits for its slowest
- * query before it takes more): ceil(2j / 4) channels, at least 2, at
- * most XPORT_CHANNELS_MAX, each taking ceil(2j / channels) queries per
- * socket, at least XPORT_BATCH_MIN.
+ * A channel per -j slot (ptrtag(1), DNS TRANSPORT): j channels, at least
+ * 2, at most XPORT_CHANNELS_MAX, each taking ceil(2j / channels) queries
+ * per socket, at least XPORT_BATCH_MIN. A query that never answers keeps
+ * its channel's socket open through all its tries, and the channel takes
+ * nothing more meanwhile; with as many channels as queries in flight,
+ * every such query pins only its own channel and the others keep room
+ * for the rest of -j. Fewer channels, each with a larger batch, let a
+ * few names that never answer hold most of the pool.
  */
 static void
 pool_size(struct xport *xp, unsigned int j)
 {
 	unsigned int	n;
 
-	n = (2 * j + XPORT_BATCH_MIN - 1) / XPORT_BATCH_MIN;
-	n = n < 2 ? 2 : n > XPORT_CHANNELS_MAX ? XPORT_CHANNELS_MAX : n;
+	n = j < 2 ? 2 : j > XPORT_CHANNELS_MAX ? XPORT_CHANNELS_MAX : j;
 	xp->xp_nudp = n;
 	xp->xp_batch = (2 * j + n - 1) / n;
 	if (xp->xp_batch < XPORT_BATCH_MIN)

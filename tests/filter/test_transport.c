@@ -314,15 +314,16 @@ Test(transport, destroy_calls_back_open_queries)
 	cr_expect_eq(r.r_status, ARES_EDESTRUCTION, "status %d", r.r_status);
 }
 
-/* The pool's rule (transport.c): ceil(2j / 4) channels in 2..64. */
+/* The pool's rule (ptrtag(1), DNS TRANSPORT): j channels in 2..256. */
 Test(transport, pool_size)
 {
 	static const struct {
 		uint32_t	j;
 		unsigned int	channels, batch;
 	} cases[] = {
-		{ 1, 2, 4 }, { 4, 2, 4 }, { 5, 3, 4 }, { 64, 32, 4 },
-		{ 128, 64, 4 }, { 256, 64, 8 }, { 65536, 64, 2048 },
+		{ 1, 2, 4 }, { 4, 4, 4 }, { 5, 5, 4 }, { 64, 64, 4 },
+		{ 256, 256, 4 }, { 257, 256, 4 }, { 1024, 256, 8 },
+		{ 65536, 256, 512 },
 	};
 	struct xport	*x;
 	char		 err[256];
@@ -355,8 +356,8 @@ Test(transport, bad_server_refused)
  * Each UDP socket's receive buffer is raised to hold a whole batch of
  * answers (transport.c: 4 KiB each as the kernel counts them), or to what
  * the kernel grants, and xport_sockbuf() says which (ptrtag.1, DNS
- * TRANSPORT). -j 4096: 128 queries per socket, 512 KiB, past the
- * kernel's usual 208 KiB default.
+ * TRANSPORT). -j 16384: 256 channels of 128 queries per socket, 512 KiB,
+ * past the kernel's usual 208 KiB default.
  */
 Test(transport, socket_buffers_sized_from_j)
 {
@@ -367,7 +368,7 @@ Test(transport, socket_buffers_sized_from_j)
 	socklen_t		 len = sizeof(int);
 	int			 n, want, got, capped, rcv = 0;
 
-	cfg.cf_max_inflight = 4096;
+	cfg.cf_max_inflight = 16384;
 	x = xport_create(&cfg, &st, ARES_FLAG_NOCHECKRESP, err, sizeof(err));
 	cr_assert_not_null(x, "xport_create: %s", err);
 	capped = xport_sockbuf(x, &want, &got);
@@ -383,7 +384,7 @@ Test(transport, socket_buffers_sized_from_j)
 	xport_destroy(x);
 }
 
-/* At the default -j a batch is 8 answers: the kernel's default holds it. */
+/* At the default -j a batch is 4 answers: the kernel's default holds it. */
 Test(transport, socket_buffers_default_j_unchanged)
 {
 	int	want, got;

@@ -14,6 +14,9 @@ exact spelling of every query name.
   20 servers     with 20 servers listed (only the last answers) its
                  socket is polled
   -j 1024        a burst at -j 1024 under a 1024-descriptor limit
+  silent names   a batch where one name in ten never answers: every other
+                 name is still answered in time (no channel of the pool
+                 is held up by the silent ones)
 Run time about 25 s, most of it the flood (1.3 million datagrams).
 """
 
@@ -36,7 +39,7 @@ HOST = 'host.example.com'
 
 def pool_rule(j):
     """(channels, queries per socket) for -j j, as ptrtag(1) states it."""
-    n = min(64, max(2, -(-2 * j // 4)))
+    n = min(256, max(2, j))
     return n, max(4, -(-2 * j // n))
 
 
@@ -434,10 +437,52 @@ def case_twenty_servers(tap, ptrtag):
             s.close()
 
 
+def case_silent_names(tap, ptrtag):
+    """2,000 addresses in one batch at the default -j 256, one in ten
+    never answered: a silent query keeps its channel's socket open for
+    its 3 s of tries, and the channel takes nothing else meanwhile. Every
+    answered address must still come out with its answer within -d 1500,
+    not as timeout behind channels held by silent names (with a channel
+    per -j slot the silent ones hold only their own)."""
+    count = 2000
+
+    def handler(qname, qtype, msg):
+        if qtype == 'PTR' and int(qname.split('.')[0]) % 10 == 0:
+            return None
+        return dnstest.nxdomain(msg, 'in-addr.arpa')
+
+    lines = b''.join(b'conn from 198.19.%d.%d\n' % (i // 250, i % 250)
+                     for i in range(count))
+    t0 = time.monotonic()
+    with dnstest.Responder(handler) as r:
+        rc, out, err = dnstest.run(ptrtag, ['-s', r.server, '-d', '1500'],
+                                   lines, timeout=60)
+    secs = time.monotonic() - t0
+    got = verdicts(out)
+    every = ['198.19.%d.%d' % (i // 250, i % 250) for i in range(count)]
+    silent = [ip for ip in every if int(ip.split('.')[3]) % 10 == 0]
+    answered = [ip for ip in every if int(ip.split('.')[3]) % 10 != 0]
+    late = [ip for ip in answered if got.get(ip, ('missing',))[0] != 'none']
+    tap.diag('%d addresses (%d silent) in %.1f s' % (count, len(silent),
+                                                     secs))
+    tap.ok(rc == 0 and len(dnstest.split_lines(out)) == count,
+           'silent names: every line out, exit 0',
+           'rc %s; stderr: %s' % (rc, dnstest.short(err)))
+    tap.ok(not late, 'silent names: all %d answered addresses written '
+           'with their answer (none), none as timeout' % len(answered),
+           '%d not: %s' % (len(late), ', '.join('%s %s' % (
+               ip, got.get(ip, ('missing',))[0]) for ip in late[:5])))
+    tap.ok(all(got.get(ip, ('',))[0] == 'timeout' for ip in silent),
+           'silent names: the silent ones written as timeout',
+           str([got.get(ip) for ip in silent
+                if got.get(ip, ('',))[0] != 'timeout'][:5]))
+
+
 def main():
     dnstest.run_tests(
         (None, [case_tcp_isolation, case_ports_and_case, case_burst_j1024,
-                case_poisoning, case_port_known, case_twenty_servers]))
+                case_poisoning, case_port_known, case_twenty_servers,
+                case_silent_names]))
 
 
 if __name__ == '__main__':
