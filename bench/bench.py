@@ -760,13 +760,17 @@ def profile_hot(a, work, cf, hot, name):
             'no profile')
         return None
     data = os.path.join(work, 'perf.data')
-    rec = subprocess.run([perf, 'record', '-q', '-F', '4999', '-o',
-                          data, '--', a.ptrtag, '-s',
-                          '%s:%d' % (LOOP, NSD_PORT), '--cache-file', cf],
-                         stdin=open(hot, 'rb'),
-                         stdout=open(os.path.join(work, 'out-perf.log'), 'wb'),
+    if os.path.exists(data):      # sh reports cat's status, not perf's
+        os.unlink(data)
+    # output through a pipe, as in the timed runs: into a file, the page
+    # cache's copy would dominate the profile
+    q = shlex.quote
+    rec = subprocess.run(['sh', '-c', '%s record -q -F 4999 -o %s -- %s -s '
+                          '%s:%d --cache-file %s < %s | cat > /dev/null' % (
+                              q(perf), q(data), q(a.ptrtag), LOOP, NSD_PORT,
+                              q(cf), q(hot))],
                          stderr=subprocess.PIPE, timeout=300)
-    if rec.returncode != 0:
+    if rec.returncode != 0 or not os.path.exists(data):
         log('hot: perf record failed: %s' % rec.stderr.decode()[-300:])
         return None
     flat = subprocess.run([perf, 'report', '-i', data, '--stdio',
@@ -789,7 +793,8 @@ def profile_hot(a, work, cf, hot, name):
         rows[(dso, sym)] = rows.get((dso, sym), 0.0) + float(m.group(1))
     ranked = sorted(rows.items(), key=lambda kv: -kv[1])
     top = ['%5.1f %%  %-22s %s' % (v, k[0], k[1]) for k, v in ranked[:10]]
-    text = ('# ptrtag all-cached hot path: perf record -F 4999, %s\n'
+    text = ('# ptrtag all-cached hot path: perf record -F 4999, %s, '
+            'output | cat >/dev/null\n'
             '# (release build, no frame pointers: self time only)\n\n'
             '# top symbols, JIT code summed\n%s\n\n# by object\n%s\n'
             '# by symbol\n%s' % (os.path.basename(hot),
