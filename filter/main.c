@@ -263,7 +263,11 @@ open_metrics(const struct config *cfg, const struct stats *st,
 	return mf;
 }
 
-/* Never O_NONBLOCK on a shared description: see nbio.h. */
+/*
+ * Never O_NONBLOCK on a shared description: see nbio.h. An output pipe
+ * is grown (ptrtag.1, OUTPUT, Output pipe), except with --state, which
+ * counts the bytes a pipe holds as written.
+ */
 static void
 setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
 {
@@ -272,6 +276,8 @@ setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
 	for (i = 0; i < nfds; i++)
 		(void)nbio_setup(fds[i], fds[i] != STDIN_FILENO);
 	(void)nbio_setup(outfd, outfd != STDOUT_FILENO);
+	if (cfg->cf_state == NULL)
+		(void)fd_grow_pipe(outfd, CFG_OUT_PIPE);
 	if (cfg->cf_omprog)
 		(void)nbio_setup(STDOUT_FILENO, 0);
 }
@@ -349,6 +355,7 @@ main(int argc, char **argv)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
 		check_outputs(&cfg, STDOUT_FILENO, fds, nfds);
+		(void)fd_grow_pipe(STDOUT_FILENO, CFG_OUT_PIPE);
 		signal(SIGPIPE, SIG_IGN);
 		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);

@@ -71,6 +71,12 @@
 #define CFG_WINDOW_BYTES	(16u << 20)
 /* Stop reading input while this much output waits for the reader. */
 #define CFG_OUT_HIGH		(1u << 20)
+/*
+ * An output pipe is grown to this capacity at start (ptrtag.1, OUTPUT,
+ * Output pipe): a reader then wakes once per quarter of it rather than
+ * once per 64 KiB, and the writes are that large.
+ */
+#define CFG_OUT_PIPE		(1 << 20)
 
 /*
  * --input (ptrtag.1, STRUCTURED INPUT): text lines, or one JSON object

@@ -1,6 +1,8 @@
 /*
  * util: small helpers shared by the filter modules.
  */
+#include <sys/stat.h>
+
 #include <err.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -49,6 +51,20 @@ fd_set_nonblock(int fd)
 	if (flags & O_NONBLOCK)
 		return 0;
 	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
+int
+fd_grow_pipe(int fd, int size)
+{
+	struct stat	sb;
+	int		cap;
+
+	if (fstat(fd, &sb) == -1 || !S_ISFIFO(sb.st_mode) ||
+	    (cap = fcntl(fd, F_GETPIPE_SZ)) == -1)
+		return -1;
+	if (cap < size && fcntl(fd, F_SETPIPE_SZ, size) != -1)
+		cap = fcntl(fd, F_GETPIPE_SZ);
+	return cap;
 }
 
 int

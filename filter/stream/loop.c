@@ -40,8 +40,8 @@
 /* At a stop, read for at most this long and this many bytes. */
 #define LOOP_STOP_READ_MS	500
 #define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
-/* Write output as it reaches this much, a pipe's default capacity. */
-#define LOOP_FLUSH_BYTES	65536
+/* Write output as it reaches this much: a quarter of CFG_OUT_PIPE. */
+#define LOOP_FLUSH_BYTES	(CFG_OUT_PIPE / 4)
 
 /* Everything the loop owns besides the caller's context. */
 struct loop_state {

@@ -8,10 +8,11 @@ stdin open and read its output with deadlines, so a program that buffers
 its output until EOF or until a buffer fills fails them.
 
 Also the file arguments of ptrtag.1 (FILEs read in order, '-' for stdin,
--o FILE appending) and the signals of ptrtag.1 (SIGTERM flushes the queue
+-o FILE appending), the output pipe's size, and the signals of ptrtag.1 (SIGTERM flushes the queue
 within a second; a closed output ends ptrtag quietly).
 """
 
+import fcntl
 import os
 import signal
 import sys
@@ -164,12 +165,63 @@ def check_closed_output(tap, ptrtag, r):
            'itself, not by SIGPIPE', 'exit status %s' % rc)
     tap.equal(err, b'', 'closed output: nothing on stderr')
 
+OUT_PIPE = 1 << 20      # ptrtag.1, OUTPUT, Output pipe
+
+
+def new_pipe_size():
+    r, w = os.pipe()
+    try:
+        return fcntl.fcntl(r, fcntl.F_GETPIPE_SZ)
+    finally:
+        os.close(r)
+        os.close(w)
+
+
+def pipe_size_wanted():
+    """1 MiB where this user may grow a pipe that far, else the size a
+    new pipe has (the refusal leaves it as it was)."""
+    with open('/proc/sys/fs/pipe-max-size') as f:
+        most = int(f.read())
+    return OUT_PIPE if os.geteuid() == 0 or most >= OUT_PIPE else \
+        new_pipe_size()
+
+
+def check_output_pipe(tap, ptrtag, r):
+    """ptrtag.1, OUTPUT, Output pipe: a pipe on stdout is grown to 1 MiB
+    at start (--extract too), and left as it is with --state."""
+    line = b'sshd[7]: Connection from 203.0.113.45 port 7\n'
+    want = pipe_size_wanted()
+    with dnstest.Stream([ptrtag, '-s', r.server] + ARGS) as s:
+        s.write(line)
+        got = s.read_line(3)
+        size = fcntl.fcntl(s.proc.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    tap.equal(got, annotate(line, PASS), 'output pipe: the line written')
+    tap.equal(size, want, 'output pipe: grown at start')
+    with dnstest.Stream([ptrtag, '--extract']) as s:
+        s.write(line)
+        got = s.read_line(3)
+        size = fcntl.fcntl(s.proc.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    tap.equal((got, size), (PASS_IP.encode() + b'\n', want),
+              'output pipe: grown with --extract too')
+    with tempfile.TemporaryDirectory(prefix='ptrtag-stream-') as tmp:
+        log = write_file(tmp, 'auth.log', line)
+        state = os.path.join(tmp, 'state')
+        before = new_pipe_size()
+        with dnstest.Stream([ptrtag, '-s', r.server] + ARGS +
+                            ['--state', state, '--follow', log]) as s:
+            got = s.read_line(3)
+            size = fcntl.fcntl(s.proc.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    tap.equal(got, annotate(line, PASS), 'output pipe, --state: the line '
+              'written')
+    tap.equal(size, before, 'output pipe, --state: left as it was (what '
+              'it holds counts as written)')
+
 
 def main():
     dnstest.run_tests(
         (dnstest.Responder(make_handler()),
          [check_interactive, check_files, check_sigterm,
-          check_closed_output]))
+          check_closed_output, check_output_pipe]))
 
 
 if __name__ == '__main__':
