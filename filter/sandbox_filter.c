@@ -32,7 +32,8 @@ static const char *const plain_calls[] = {
 	"connect", "bind", "sendto", "sendmsg", "recvfrom", "recvmsg",
 	"getsockopt", "setsockopt", "getsockname", "getpeername",
 	/* waiting, time */
-	"ppoll", "poll", "restart_syscall", "clock_gettime", "clock_getres",
+	"ppoll", "poll", "epoll_ctl", "epoll_wait", "epoll_pwait",
+	"restart_syscall", "clock_gettime", "clock_getres",
 	"gettimeofday", "time", "nanosleep", "clock_nanosleep",
 	/* memory: mmap(2) and mprotect(2) are checked below */
 	"brk", "munmap", "mremap", "madvise",

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <arpa/nameser.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -167,6 +168,11 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 	TAILQ_INIT(&xp->xp_wait_udp);
 	TAILQ_INIT(&xp->xp_wait_tcp);
 	pool_size(xp, cfg->cf_max_inflight);
+	if (xpoll_open(xp) == -1) {
+		snprintf(err, errlen, "epoll: %s", strerror(errno));
+		free(xp);
+		return NULL;
+	}
 	xp->xp_udpmax = ares_flags & ARES_FLAG_EDNS ? 1280 : PACKETSZ;
 	xp->xp_chans = xcalloc(xp->xp_nchans, sizeof(*xp->xp_chans));
 	for (i = 0; i < xp->xp_nchans; i++) {
@@ -205,8 +211,8 @@ xport_destroy(struct xport *xp)
 		xpool_finish(q, ARES_EDESTRUCTION, 0, NULL, 0);
 	}
 	free(xp->xp_chans);
+	xpoll_close(xp);
 	free(xp->xp_socks);
-	free(xp->xp_active);
 	free(xp);
 }
 
@@ -240,7 +246,7 @@ xport_query(struct xport *xp, const char *name, int type, xport_cb *cb,
 int
 xport_npollfds(const struct xport *xp)
 {
-	return (int)xp->xp_nactive;
+	return xp->xp_nactive > 0 ? 1 : 0;
 }
 
 int

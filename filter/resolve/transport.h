@@ -55,7 +55,10 @@ void		 xport_query(struct xport *xp, const char *name, int type,
 /* How many poll entries xport_pollfds() may fill at most right now. */
 int		 xport_npollfds(const struct xport *xp);
 
-/* Fill at most max entries of pfd with the sockets to poll; returns n. */
+/*
+ * Fill at most max entries of pfd with what to poll: one, the epoll set
+ * of the sockets with events, or none. Returns n.
+ */
 int		 xport_pollfds(struct xport *xp, struct pollfd *pfd, int max);
 
 /* Milliseconds until a timer is due, or -1 when nothing is in flight. */

@@ -3,7 +3,8 @@
  * Every socket c-ares opens is entered here with its channel; the events
  * to poll it for follow c-ares' socket-state callback, so the poll set
  * holds exactly the sockets with events, with no fixed cap (ptrtag(1),
- * DNS TRANSPORT).
+ * DNS TRANSPORT). The set is an epoll instance, which the loop's poll
+ * set holds as one descriptor.
  */
 #ifndef XPOLL_H
 #define XPOLL_H
@@ -14,6 +15,12 @@
 #include <ares.h>
 
 #include "xport_impl.h"
+
+/* Make the empty epoll set; 0, or -1 with errno. Before the sandbox. */
+int		 xpoll_open(struct xport *xp);
+
+/* Close it (after every socket is closed). */
+void		 xpoll_close(struct xport *xp);
 
 /* The entry of fd while it is a c-ares socket of xp, else NULL. */
 struct xsock	*xpoll_get(struct xport *xp, int fd);
@@ -29,13 +36,17 @@ void		 xpoll_remove(struct xport *xp, int fd);
 void		 xpoll_state(void *arg, ares_socket_t fd, int readable,
 		    int writable);
 
-/* Fill at most max entries of pfd with the sockets to poll; returns n. */
+/*
+ * Fill pfd[0] with the epoll set when a socket has events (max >= 1);
+ * returns 1, or 0 when none has.
+ */
 int		 xpoll_fill(struct xport *xp, struct pollfd *pfd, int max);
 
 /*
- * Hand c-ares the entries of pfd[0..n) poll marked, skipping descriptors
- * reopened since xpoll_fill(), then advance the timers of every other
- * busy channel. Query callbacks run here.
+ * When poll marked pfd[0] (n is what xpoll_fill() returned), hand c-ares
+ * the sockets the epoll set reports ready, skipping descriptors reopened
+ * since; then advance the timers of every other busy channel whose timer
+ * is due. Query callbacks run here.
  */
 void		 xpoll_run(struct xport *xp, const struct pollfd *pfd, int n);
 

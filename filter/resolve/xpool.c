@@ -72,6 +72,7 @@ query_done(void *arg, int status, int timeouts, unsigned char *abuf,
 
 	TAILQ_REMOVE(&ch->ch_queries, q, xq_entry);
 	ch->ch_busy--;
+	ch->ch_due_ms = 0;
 	q->xq_ch = NULL;
 	if (status == ARES_EDESTRUCTION || status == ARES_ECANCELLED ||
 	    abuf == NULL || alen < HFIXEDSZ) {
@@ -103,6 +104,7 @@ chan_send(struct xchan *ch, struct xquery *q)
 	q->xq_idset = 0;
 	ch->ch_busy++;
 	ch->ch_epoch++;
+	ch->ch_due_ms = 0;	/* the new query's timer may come first */
 	TAILQ_INSERT_TAIL(&ch->ch_queries, q, xq_entry);
 	ares_query(ch->ch_ares, q->xq_name, C_IN, q->xq_type, query_done, q);
 }
