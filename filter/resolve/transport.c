@@ -80,6 +80,30 @@ chan_init(struct xport *xp, struct xchan *ch, const struct config *cfg,
 }
 
 /*
+ * Channel ch as a copy of model: the same options, flags and servers,
+ * with its own query ID key. c-ares reads the resolver's configuration
+ * (resolv.conf, nsswitch.conf) for the model alone, so every channel of
+ * the pool has the same servers even when resolv.conf is rewritten while
+ * the pool starts.
+ */
+static int
+chan_copy(struct xport *xp, struct xchan *ch, const struct xchan *model,
+    char *err, size_t errlen)
+{
+	int	rc;
+
+	ch->ch_xp = xp;
+	TAILQ_INIT(&ch->ch_queries);
+	if ((rc = ares_dup(&ch->ch_ares, model->ch_ares)) != ARES_SUCCESS) {
+		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+		ch->ch_ares = NULL;
+		return -1;
+	}
+	ares_set_socket_functions(ch->ch_ares, &xsock_funcs, ch);
+	return 0;
+}
+
+/*
  * Room for every socket the pool may open (one per server per channel):
  * raise the soft descriptor limit towards the hard one if need be. Best
  * effort: a limit left low shows later as a failed query, not here.
@@ -162,6 +186,7 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 	struct xport	*xp;
 	struct xchan	*ch;
 	unsigned int	 i;
+	int		 rc;
 
 	xp = xcalloc(1, sizeof(*xp));
 	xp->xp_stats = st;
@@ -178,8 +203,14 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 	for (i = 0; i < xp->xp_nchans; i++) {
 		ch = &xp->xp_chans[i];
 		ch->ch_tcp = i >= xp->xp_nudp;
-		if (chan_init(xp, ch, cfg, ares_flags | (ch->ch_tcp ?
-		    ARES_FLAG_USEVC : ARES_FLAG_IGNTC), err, errlen) == -1) {
+		/* The first channel of each kind is the model of the others. */
+		if (i != 0 && i != xp->xp_nudp)
+			rc = chan_copy(xp, ch, &xp->xp_chans[ch->ch_tcp ?
+			    xp->xp_nudp : 0], err, errlen);
+		else
+			rc = chan_init(xp, ch, cfg, ares_flags | (ch->ch_tcp ?
+			    ARES_FLAG_USEVC : ARES_FLAG_IGNTC), err, errlen);
+		if (rc == -1) {
 			xp->xp_nchans = ch->ch_ares != NULL ? i + 1 : i;
 			xport_destroy(xp);
 			return NULL;
