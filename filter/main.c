@@ -277,7 +277,7 @@ setup_fds(const struct config *cfg, const int *fds, size_t nfds, int outfd)
 		(void)nbio_setup(fds[i], fds[i] != STDIN_FILENO);
 	(void)nbio_setup(outfd, outfd != STDOUT_FILENO);
 	if (cfg->cf_state == NULL)
-		(void)fd_grow_pipe(outfd, CFG_OUT_PIPE);
+		fd_grow_pipe(outfd, CFG_OUT_PIPE);
 	if (cfg->cf_omprog)
 		(void)nbio_setup(STDOUT_FILENO, 0);
 }
@@ -355,7 +355,7 @@ main(int argc, char **argv)
 		errx(2, "%s", errbuf);
 	if (cfg.cf_extract) {
 		check_outputs(&cfg, STDOUT_FILENO, fds, nfds);
-		(void)fd_grow_pipe(STDOUT_FILENO, CFG_OUT_PIPE);
+		fd_grow_pipe(STDOUT_FILENO, CFG_OUT_PIPE);
 		signal(SIGPIPE, SIG_IGN);
 		confine(&sp);
 		rc = run_extract(&cfg, sc, fds, nfds);

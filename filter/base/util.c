@@ -53,18 +53,15 @@ fd_set_nonblock(int fd)
 	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
-int
+void
 fd_grow_pipe(int fd, int size)
 {
 	struct stat	sb;
 	int		cap;
 
-	if (fstat(fd, &sb) == -1 || !S_ISFIFO(sb.st_mode) ||
-	    (cap = fcntl(fd, F_GETPIPE_SZ)) == -1)
-		return -1;
-	if (cap < size && fcntl(fd, F_SETPIPE_SZ, size) != -1)
-		cap = fcntl(fd, F_GETPIPE_SZ);
-	return cap;
+	if (fstat(fd, &sb) == 0 && S_ISFIFO(sb.st_mode) &&
+	    (cap = fcntl(fd, F_GETPIPE_SZ)) != -1 && cap < size)
+		(void)fcntl(fd, F_SETPIPE_SZ, size);
 }
 
 int

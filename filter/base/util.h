@@ -32,10 +32,9 @@ int		 fd_set_nonblock(int fd);
 /*
  * When fd is a pipe or FIFO smaller than size bytes, ask the kernel to
  * grow it to size (F_SETPIPE_SZ); a refusal (fs.pipe-max-size, the
- * user's pipe quota) leaves it as it was. Returns its capacity then, or
- * -1 when fd is no pipe.
+ * user's pipe quota) leaves it as it was.
  */
-int		 fd_grow_pipe(int fd, int size);
+void		 fd_grow_pipe(int fd, int size);
 
 /*
  * Point fd at /dev/null (this process's descriptor only; the description

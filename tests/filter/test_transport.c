@@ -353,13 +353,6 @@ Test(transport, bad_server_refused)
 }
 
 /*
- * Each UDP socket's receive buffer is raised to hold a whole batch of
- * answers (transport.c: 4 KiB each as the kernel counts them), or to what
- * the kernel grants, and xport_sockbuf() says which (ptrtag.1, DNS
- * TRANSPORT). -j 16384: 256 channels of 128 queries per socket, 512 KiB,
- * past the kernel's usual 208 KiB default.
- */
-/*
  * The sockets c-ares opened for queries: the connected UDP ones (the
  * responder's own socket is not connected). Fills fds; returns how many.
  */
@@ -382,6 +375,13 @@ query_sockets(int *fds, int max)
 	return n;
 }
 
+/*
+ * Each UDP socket's receive buffer is raised to hold a whole batch of
+ * answers (transport.c: 4 KiB each as the kernel counts them), or to what
+ * the kernel grants, and xport_sockbuf() says which (ptrtag.1, DNS
+ * TRANSPORT). -j 16384: 256 channels of 128 queries per socket, 512 KiB,
+ * past the kernel's usual 208 KiB default.
+ */
 Test(transport, socket_buffers_sized_from_j)
 {
 	static struct result	 r;

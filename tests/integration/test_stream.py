@@ -8,8 +8,9 @@ stdin open and read its output with deadlines, so a program that buffers
 its output until EOF or until a buffer fills fails them.
 
 Also the file arguments of ptrtag.1 (FILEs read in order, '-' for stdin,
--o FILE appending), the output pipe's size, and the signals of ptrtag.1 (SIGTERM flushes the queue
-within a second; a closed output ends ptrtag quietly).
+-o FILE appending), the output pipe's size, and the signals of ptrtag.1
+(SIGTERM flushes the queue within a second; a closed output ends ptrtag
+quietly).
 """
 
 import fcntl
@@ -164,6 +165,7 @@ def check_closed_output(tap, ptrtag, r):
     tap.ok(rc is not None and rc >= 0, 'closed output: ptrtag exits by '
            'itself, not by SIGPIPE', 'exit status %s' % rc)
     tap.equal(err, b'', 'closed output: nothing on stderr')
+
 
 OUT_PIPE = 1 << 20      # ptrtag.1, OUTPUT, Output pipe
 
