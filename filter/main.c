@@ -167,6 +167,24 @@ make_scanner(const struct config *cfg, char *errbuf, size_t errlen)
 }
 
 /*
+ * The scan-ahead thread's own scanner (ptrtag(1), THREADS), made now,
+ * while the pattern sets can still be read; NULL with --no-scan-thread,
+ * and with --input json, whose lines are scanned field by field.
+ */
+static struct ipscan *
+scan_ahead_scanner(const struct config *cfg)
+{
+	struct ipscan	*sc;
+	char		 errbuf[256];
+
+	if (cfg->cf_input != CFG_INPUT_TEXT || cfg->cf_no_scan_thread)
+		return NULL;
+	if ((sc = make_scanner(cfg, errbuf, sizeof(errbuf))) == NULL)
+		errx(2, "%s", errbuf);
+	return sc;
+}
+
+/*
  * --extract: the inputs in turn, through the filter's framing. Exits 1
  * when an input failed on the way (input.h).
  */
@@ -374,6 +392,7 @@ main(int argc, char **argv)
 	lc.lc_stats = &st;
 	lc.lc_in = &in;
 	lc.lc_scan = sc;
+	lc.lc_scan_ahead = scan_ahead_scanner(&cfg);
 	lc.lc_rsv = rsv;
 	/* --mmexternal: stderr is rsyslog's after start-up (ptrtag(1)). */
 	if (cfg.cf_format == CFG_FORMAT_MMEXTERNAL)

@@ -22,7 +22,7 @@ static const struct {
 	    "max-names exclude only cache-size min-ttl max-ttl neg-ttl "
 	    "err-ttl cache-file format prefix output unordered omprog "
 	    "mmexternal stats metrics-file metrics-interval progress input "
-	    "field scan ",
+	    "field scan no-scan-thread ",
 	    "--extract prints the addresses of each line, on the standard "
 	    "output, without DNS" },
 	{ "mmexternal", " format prefix output omprog unordered stats "

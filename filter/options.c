@@ -26,6 +26,7 @@ enum {
 	OPT_OMPROG, OPT_MMEXTERNAL, OPT_STATS, OPT_PROGRESS, OPT_USER,
 	OPT_NO_SANDBOX, OPT_METRICS_FILE, OPT_METRICS_INTERVAL, OPT_MIN_WAIT,
 	OPT_INPUT, OPT_FIELD, OPT_SCAN, OPT_FOLLOW, OPT_STATE,
+	OPT_NO_SCAN_THREAD,
 };
 
 static const struct option longopts[] = {
@@ -64,6 +65,7 @@ static const struct option longopts[] = {
 	{ "progress",	optional_argument, NULL, OPT_PROGRESS },
 	{ "user",	required_argument, NULL, OPT_USER },
 	{ "no-sandbox",	no_argument,	   NULL, OPT_NO_SANDBOX },
+	{ "no-scan-thread", no_argument,   NULL, OPT_NO_SCAN_THREAD },
 	{ "follow",	no_argument,	   NULL, OPT_FOLLOW },
 	{ "state",	required_argument, NULL, OPT_STATE },
 	{ "help",	no_argument,	   NULL, 'h' },
@@ -283,6 +285,7 @@ static const struct {
 	{ OPT_OMPROG,	  offsetof(struct config, cf_omprog) },
 	{ OPT_NO_SANDBOX, offsetof(struct config, cf_no_sandbox) },
 	{ OPT_FOLLOW,	  offsetof(struct config, cf_follow) },
+	{ OPT_NO_SCAN_THREAD, offsetof(struct config, cf_no_scan_thread) },
 };
 
 /* The options that keep their argument as it is. */

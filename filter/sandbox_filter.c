@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -40,17 +41,21 @@ static const char *const plain_calls[] = {
 	/* signals, process */
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
 	"getpid", "gettid", "getrandom", "futex", "exit", "exit_group",
+	/* the scan-ahead thread: clone(2) itself is checked below */
+	"set_robust_list", "rseq",
 };
 
 /*
  * Sanitizer builds only: the leak checker's stop-the-world tracer
  * (clone, ptrace, wait4, prctl, kill, sched_yield), its walk of
- * /proc/PID/task (open, getdents), and abort_on_error's signal.
+ * /proc/PID/task (open, getdents), abort_on_error's signal, and the
+ * stack bounds it reads for each new thread (sched_getaffinity, through
+ * pthread_getattr_np(3)).
  */
 static const char *const sanitizer_calls[] = {
 	"clone", "ptrace", "prctl", "wait4", "sched_yield", "getdents",
 	"getdents64", "open", "readlink", "readlinkat", "getppid", "kill",
-	"tgkill",
+	"tgkill", "sched_getaffinity",
 };
 
 static int
@@ -95,7 +100,9 @@ allow_if(scmp_filter_ctx ctx, int call, unsigned int arg, scmp_datum_t mask,
  * Calls allowed with some arguments only: sockets of the two Internet
  * families; no executable memory (PCRE2's JIT code is made at start);
  * the descriptor flags fcntl(2) calls of c-ares and the loop; isatty(3);
- * abort(3) signalling itself.
+ * abort(3) signalling itself; clone(2) making a thread, never a process
+ * (clone3(2), whose flags a filter cannot see, fails with ENOSYS, and
+ * pthread_create(3) then calls clone(2)).
  */
 static int
 allow_checked(scmp_filter_ctx ctx)
@@ -111,7 +118,10 @@ allow_checked(scmp_filter_ctx ctx)
 	    allow_if(ctx, SCMP_SYS(mprotect), 2, PROT_EXEC, 0) < 0 ||
 	    allow_if(ctx, SCMP_SYS(ioctl), 1, ALL, TCGETS) < 0 ||
 	    allow_if(ctx, SCMP_SYS(tgkill), 0, ALL,
-	    (scmp_datum_t)getpid()) < 0)
+	    (scmp_datum_t)getpid()) < 0 ||
+	    allow_if(ctx, SCMP_SYS(clone), 0, CLONE_THREAD, CLONE_THREAD) < 0 ||
+	    seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3),
+	    0) < 0)
 		return -1;
 	for (i = 0; i < sizeof(fcntl_cmds) / sizeof(fcntl_cmds[0]); i++)
 		if (allow_if(ctx, SCMP_SYS(fcntl), 1, ALL, fcntl_cmds[i]) < 0)

@@ -48,7 +48,7 @@ usage(void)
 "usage: ptrtag [options] [FILE ...]\n"
 "Append reverse DNS and forward-confirmed reverse DNS (FCrDNS) verdicts\n"
 "for every IPv4/IPv6 address in each log line of each FILE (or stdin;\n"
-"gzip data is decompressed). Defaults in parentheses.\n"
+"gzip data is decompressed). Defaults in parentheses; details in ptrtag(1).\n"
 "\n"
 "Resolution:\n"
 "  -s, --server ADDR[:PORT],...  DNS servers (default: resolv.conf)\n"
@@ -79,7 +79,8 @@ usage(void)
 "                          nginx, apache, iptables, haproxy); repeatable\n"
 "      --max-ips N         addresses annotated per line (%u; %u..%u)\n"
 "      --max-line BYTES    longer lines pass untouched (%u)\n"
-"      --extract           print extracted addresses only; no DNS\n",
+"      --extract           print extracted addresses only; no DNS\n"
+"      --no-scan-thread    scan every line on one thread (see THREADS)\n",
 	    CFG_CACHE_SIZE, CFG_CACHE_SIZE_LO, CFG_CACHE_SIZE_HI,
 	    CFG_MIN_TTL, CFG_MAX_TTL, CFG_NEG_TTL, CFG_ERR_TTL,
 	    CFG_MAX_IPS, CFG_MAX_IPS_LO, CFG_MAX_IPS_HI, CFG_MAX_LINE);
@@ -102,7 +103,6 @@ usage(void)
 "  -h, --help / -V, --version\n", CFG_PREFIX, CFG_METRICS_INTERVAL,
 	    CFG_METRICS_INTERVAL_LO, CFG_METRICS_INTERVAL_HI);
 	usage_verdicts();
-	printf("See ptrtag(1) for details.\n");
 }
 
 void

@@ -171,6 +171,7 @@ struct config {
 	enum cfg_progress	 cf_progress;
 	const char		*cf_user;	/* --user: NULL keeps it */
 	int			 cf_no_sandbox;	/* --no-sandbox */
+	int			 cf_no_scan_thread; /* --no-scan-thread */
 	int			 cf_follow;	/* --follow */
 	const char		*cf_state;	/* --state, or NULL */
 	char			**cf_files;	/* NULL-terminated; none: stdin */

@@ -120,6 +120,8 @@ static const struct stats_def defs[] = {
 	COUNTER("json_passed_through", "json_passed_through_lines",
 	    st_json_passed, "--input json lines written unchanged: not an "
 	    "object to enrich."),
+	COUNTER("lines_scanned_ahead", "lines_scanned_ahead", st_scanned_ahead,
+	    "Lines whose addresses the scan-ahead thread found."),
 	VERDICTS(VERDICT_DEF)
 };
 

@@ -66,6 +66,7 @@ struct stats {
 	uint64_t	st_tcp_retries;		/* truncated, asked over TCP */
 	uint64_t	st_sockbuf_capped;	/* UDP buffers held below want */
 	uint64_t	st_json_passed;		/* --input json: not enriched */
+	uint64_t	st_scanned_ahead;	/* by the scan-ahead thread */
 	uint64_t	st_verdicts[VERDICT_COUNT];
 	/* The lookup latency histogram: counts, their number and sum. */
 	uint64_t	st_latency[STATS_LAT_BUCKETS];
@@ -128,7 +129,7 @@ struct stats_item {
 };
 
 /* The number of items stats_items() returns. */
-#define STATS_ITEMS	(31 + STATS_RCODE_COUNT + VERDICT_COUNT - VERDICT_FIRST)
+#define STATS_ITEMS	(32 + STATS_RCODE_COUNT + VERDICT_COUNT - VERDICT_FIRST)
 
 /*
  * Fill items[0 .. STATS_ITEMS) with the counters and gauges, in the

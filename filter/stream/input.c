@@ -29,7 +29,9 @@
 #include "nbio.h"
 #include "util.h"
 
-#define INPUT_CHUNK	(256u * 1024)
+#define INPUT_CHUNK	(256u * 1024)	/* the most one read takes */
+#define INPUT_AHEAD	4		/* chunks a watched buffer holds */
+#define INPUT_BULK	(32u * 1024)	/* a read this large: more is there */
 
 void
 input_init(struct input *in, int *fds, size_t nfds, size_t max_line)
@@ -210,11 +212,41 @@ sniff(struct input *in, void *buf, size_t len)
 	return (ssize_t)in->in_nmagic;
 }
 
+void
+input_set_watch(struct input *in, const struct input_watch *w)
+{
+	in->in_watch = *w;
+	/* Room to read ahead: INPUT_AHEAD chunks before a compaction. */
+	if (w->iw_arg != NULL && in->in_end == 0 &&
+	    in->in_cap < in->in_max_line + 2 + INPUT_AHEAD * INPUT_CHUNK) {
+		in->in_cap = in->in_max_line + 2 + INPUT_AHEAD * INPUT_CHUNK;
+		in->in_buf = xreallocarray(in->in_buf, in->in_cap, 1);
+	}
+}
+
+/* Bytes before in_end are about to move or be overwritten. */
+void
+input_fence(struct input *in)
+{
+	if (in->in_watch.iw_arg != NULL)
+		in->in_watch.iw_fence(in->in_watch.iw_arg);
+}
+
+/* in_end grew: tell the watcher. */
+static void
+offer(struct input *in)
+{
+	if (in->in_watch.iw_arg != NULL)
+		in->in_watch.iw_offer(in->in_watch.iw_arg,
+		    in->in_buf + in->in_start, in->in_end - in->in_start);
+}
+
 /* Move the bytes not yet handed out to the front of the buffer. */
 static void
 compact(struct input *in)
 {
 	if (in->in_start > 0) {
+		input_fence(in);
 		memmove(in->in_buf, in->in_buf + in->in_start,
 		    in->in_end - in->in_start);
 		in->in_end -= in->in_start;
@@ -237,25 +269,33 @@ read_source(struct input *in, void *buf, size_t len)
 	return read_plain(in, buf, len);
 }
 
-int
-input_read(struct input *in)
+/*
+ * One read(2) (or decompression) into the free space after in_end, at
+ * most INPUT_CHUNK bytes: input_read() after its compaction, or
+ * input_read_ahead() without one.
+ */
+static int
+read_tail(struct input *in)
 {
 	ssize_t	n;
+	size_t	room;
 
 	if (in->in_eof || in->in_file_eof)
 		return INPUT_EOF;
-	if (in->in_idle || in->in_fds[in->in_cur] == -1)
+	if (in->in_idle || in->in_fds[in->in_cur] == -1 ||
+	    in->in_end == in->in_cap)
 		return INPUT_AGAIN;
-	compact(in);
-	if (in->in_end == in->in_cap)
-		return INPUT_AGAIN;
+	room = in->in_cap - in->in_end;
+	if (room > INPUT_CHUNK)
+		room = INPUT_CHUNK;
 	for (;;) {
-		n = read_source(in, in->in_buf + in->in_end,
-		    in->in_cap - in->in_end);
+		n = read_source(in, in->in_buf + in->in_end, room);
+		in->in_last = n > 0 ? (size_t)n : 0;
 		if (n > 0) {
 			in->in_end += (size_t)n;
 			in->in_bytes += (uint64_t)n;
 			in->in_off += (uint64_t)n;
+			offer(in);
 			return INPUT_DATA;
 		}
 		if (n == -1 && errno == EINTR)
@@ -272,6 +312,27 @@ input_read(struct input *in)
 		in->in_file_eof = 1;
 		return INPUT_EOF;
 	}
+}
+
+int
+input_read(struct input *in)
+{
+	if (in->in_eof || in->in_file_eof)
+		return INPUT_EOF;
+	if (in->in_idle || in->in_fds[in->in_cur] == -1)
+		return INPUT_AGAIN;
+	compact(in);
+	return read_tail(in);
+}
+
+int
+input_read_ahead(struct input *in)
+{
+	if (in->in_watch.iw_arg == NULL || in->in_last < INPUT_BULK ||
+	    in->in_end - in->in_start >= INPUT_CHUNK / 2 ||
+	    in->in_cap - in->in_end < INPUT_CHUNK)
+		return INPUT_AGAIN;
+	return read_tail(in);
 }
 
 /* Hand out in_buf[in_start..in_start+len) and advance. */
@@ -347,6 +408,7 @@ refill(struct input *in)
 	if (n > 0) {
 		in->in_end += (size_t)n;
 		in->in_bytes += (uint64_t)n;
+		offer(in);
 		return 1;
 	}
 	if (in->in_failed != failed) {

@@ -40,6 +40,19 @@ enum input_reader {
 
 struct ledger;
 
+/*
+ * One who reads the buffer beside the caller (prescan.h): offer(arg, p,
+ * len) is told the bytes not yet handed out, p[0..len), after a read or
+ * a decompression added to them; fence(arg) is called before any byte
+ * so told moves or is overwritten, and must return only once arg reads
+ * none of them.
+ */
+struct input_watch {
+	void	(*iw_offer)(void *, const char *, size_t);
+	void	(*iw_fence)(void *);
+	void	 *iw_arg;
+};
+
 struct input {
 	int	*in_fds;	/* owned; read in order */
 	size_t	 in_nfds;
@@ -68,6 +81,8 @@ struct input {
 	uint64_t in_off;	/* file offset of in_buf[in_end] */
 	const char *in_fname;	/* the attached file, for messages */
 	struct ledger *in_ledger;
+	struct input_watch in_watch;	/* iw_arg NULL: none */
+	size_t	 in_last;	/* bytes the last read brought, 0: none */
 };
 
 /* Outcome of input_read(). */
@@ -90,6 +105,16 @@ void	input_free(struct input *in);
  * Call before the first input_read().
  */
 void	input_files(struct input *in, char *const *names, int gunzip);
+
+/*
+ * Tell w about the buffer from now on (input_watch above; w->iw_arg
+ * NULL: no one). Called before the first read, it also makes the buffer
+ * room for input_read_ahead() (INPUT_AHEAD reads of INPUT_CHUNK).
+ */
+void	input_set_watch(struct input *in, const struct input_watch *w);
+
+/* For input.c and input_follow.c: the buffer's bytes are about to change. */
+void	input_fence(struct input *in);
 
 /* Descriptors that ended in an error (a warning was printed for each). */
 int	input_failed(const struct input *in);
@@ -164,6 +189,16 @@ int	input_drained(const struct input *in);
  * already held without a read(2).
  */
 int	input_read(struct input *in);
+
+/*
+ * With a watcher (input_set_watch), read before the buffer runs out,
+ * while input arrives in bulk (the last read brought 32 KiB or more):
+ * when fewer than half a read's worth of bytes wait to be handed out and
+ * the space after them holds a whole read, one input_read() into that
+ * space without moving the bytes, so the watcher keeps reading them.
+ * Returns as input_read(), or INPUT_AGAIN without reading.
+ */
+int	input_read_ahead(struct input *in);
 
 /*
  * Hand out the next unit: a complete line with its terminator, the final

@@ -39,6 +39,7 @@ input_detach(struct input *in, int *overlong)
 	uint64_t	off = in->in_off - (in->in_end - in->in_start);
 
 	*overlong = in->in_overlong;
+	input_fence(in);	/* the next attach reads over these bytes */
 	in->in_start = in->in_end = 0;
 	in->in_fds[0] = -1;
 	in->in_overlong = in->in_idle = in->in_final = 0;

@@ -5,21 +5,35 @@
 
 #include "bounds.h"
 #include "linescan.h"
+#include "prescan.h"
+
+int
+linescan_keep(const struct ipaddr *ia, const void *arg)
+{
+	const struct config	*cfg = arg;
+
+	if (ipaddr_set_match(&cfg->cf_exclude, ia))
+		return 0;
+	return cfg->cf_only.is_count == 0 ||
+	    ipaddr_set_match(&cfg->cf_only, ia);
+}
+
+void
+linescan_soon(void *rsv, const struct ipaddr *ia)
+{
+	rsv_prefetch(rsv, ia);
+}
 
 /*
- * Not --exclude'd, and inside --only when it is given (ptrtag(1)). A
- * wanted address is looked up once the line is scanned: its cache entry
- * starts loading now, while the scan goes on.
+ * Kept (linescan_keep): a wanted address is looked up once the line is
+ * scanned, so its cache entry starts loading now, while the scan goes on.
  */
 static int
 wanted(const struct ipaddr *ia, const void *arg)
 {
 	const struct loop_ctx	*lc = arg;
-	const struct config	*cfg = lc->lc_cfg;
 
-	if (ipaddr_set_match(&cfg->cf_exclude, ia))
-		return 0;
-	if (cfg->cf_only.is_count != 0 && !ipaddr_set_match(&cfg->cf_only, ia))
+	if (!linescan_keep(ia, lc->lc_cfg))
 		return 0;
 	rsv_prefetch(lc->lc_rsv, ia);
 	return 1;
@@ -31,16 +45,24 @@ scan_line(struct loop_ctx *lc, const char *p, size_t len, struct lslot *slots)
 {
 	struct ipmatch	m[LINE_ADDRS_MAX];
 	size_t		max = lc->lc_cfg->cf_max_ips, i;
-	int		n;
+	int		n, limited;
 
 	if (max > LINE_ADDRS_MAX)
 		max = LINE_ADDRS_MAX;
 	if (lc->lc_cfg->cf_input == CFG_INPUT_JSON)	/* jsonscan.h */
 		n = (int)jsonscan_line(&lc->lc_json, lc->lc_scan, lc->lc_cfg,
 		    p, len, m, max, wanted, lc, lc->lc_stats);
-	else if (n = ipscan_line_keep(lc->lc_scan, p, len, m, max, wanted,
-	    lc), ipscan_limited(lc->lc_scan))
-		lc->lc_stats->st_pattern_limit++;	/* ptrtag.1, -p */
+	else {
+		if (prescan_take(lc->lc_prescan, p, len, m, &n, &limited))
+			lc->lc_stats->st_scanned_ahead++;
+		else {
+			n = ipscan_line_keep(lc->lc_scan, p, len, m, max,
+			    wanted, lc);
+			limited = ipscan_limited(lc->lc_scan);
+		}
+		if (limited)	/* ptrtag.1, -p */
+			lc->lc_stats->st_pattern_limit++;
+	}
 	if (n == -1) {
 		lc->lc_stats->st_scan_errors++;
 		return 0;

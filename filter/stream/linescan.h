@@ -24,6 +24,16 @@
 size_t	linescan_take(struct loop_ctx *lc, const char *p, size_t len,
 	    int stopping, uint64_t now_ms, struct lslot *slots, int *settled);
 
+/*
+ * 1 when ia is wanted: not --exclude'd, and inside --only when it is
+ * given (ptrtag(1)). arg is the struct config; reads nothing else, so
+ * the scan-ahead thread calls it too (prescan.h).
+ */
+int	linescan_keep(const struct ipaddr *ia, const void *arg);
+
+/* ia will be looked up soon in rsv: start loading its cache entry. */
+void	linescan_soon(void *rsv, const struct ipaddr *ia);
+
 /* Unpin the entries of slots[0..n). */
 void	linescan_release(struct rsv *rsv, struct lslot *slots, size_t n);
 

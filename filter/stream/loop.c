@@ -51,6 +51,8 @@ struct loop_state {
 	struct output	 ls_o;
 	int		 ls_stopping;
 	uint64_t	 ls_read_ms;	/* wall clock of the last input read */
+	uint64_t	 ls_ahead_ms;	/* that of a read ahead (read_ahead) */
+	uint64_t	 ls_ahead_at;	/* input_bytes() before it; 0: none */
 	struct pollfd	*ls_pfd;	/* the poll set, grown on demand */
 	size_t		 ls_npfd;
 };
@@ -119,6 +121,12 @@ take_line(struct loop_state *s, const char *p, size_t len, int raw,
 	size_t		 n;
 	int		 settled = 1;
 
+	/* The first line to end in bytes read ahead has their read time. */
+	if (s->ls_ahead_at != 0 && input_bytes(lc->lc_in) -
+	    input_buffered(lc->lc_in) > s->ls_ahead_at) {
+		s->ls_read_ms = s->ls_ahead_ms;
+		s->ls_ahead_at = 0;
+	}
 	lc->lc_stats->st_lines_in++;
 	n = raw ? 0 : linescan_take(lc, p, len, s->ls_stopping, now, slots,
 	    &settled);
@@ -148,6 +156,28 @@ may_take(const struct loop_state *s)
 }
 
 /*
+ * With the scan-ahead thread, read the next chunk before the buffer runs
+ * dry (input_read_ahead), so that the thread has lines to scan while
+ * this one writes. The lines already buffered keep their read time.
+ */
+static void
+read_ahead(struct loop_state *s)
+{
+	struct input	*in = s->ls_ctx->lc_in;
+	uint64_t	 at = input_bytes(in);
+	int		 rc;
+
+	if (s->ls_ahead_at != 0)
+		return;
+	if ((rc = input_read_ahead(in)) == INPUT_ERROR)
+		err(1, "input");
+	if (rc == INPUT_DATA) {
+		s->ls_ahead_ms = wall_ms();
+		s->ls_ahead_at = at;
+	}
+}
+
+/*
  * Step 5b: consume buffered input while the window has room. Output is
  * written every LOOP_FLUSH_BYTES as it grows, while the bytes are still
  * in the processor's cache, rather than all at the end of the turn; a
@@ -162,6 +192,8 @@ take_input(struct loop_state *s, uint64_t now)
 
 	while (may_take(s) && input_next(s->ls_ctx->lc_in, &p, &len, &raw)) {
 		take_line(s, p, len, raw, now);
+		if (s->ls_ctx->lc_prescan != NULL)
+			read_ahead(s);
 		if (outbuf_pending(&s->ls_out) >= LOOP_FLUSH_BYTES &&
 		    output_flush(&s->ls_o) == -1)
 			break;
@@ -194,6 +226,7 @@ take_rest(struct loop_state *s, uint64_t now)
 			break;
 		rc = input_read(in);
 		s->ls_read_ms = wall_ms();
+		s->ls_ahead_at = 0;
 	}
 	if (input_rest(in, &p, &len))
 		take_line(s, p, len, 1, now);
@@ -329,6 +362,7 @@ iterate(struct loop_state *s)
 		if (input_read(lc->lc_in) == INPUT_ERROR)
 			err(1, "input");
 		s->ls_read_ms = wall_ms();
+		s->ls_ahead_at = 0;
 		take_input(s, now);
 	}
 	return 0;
@@ -391,6 +425,49 @@ finish(struct loop_state *s)
 	}
 }
 
+/*
+ * The scan-ahead thread, when main made it a scanner (ptrtag(1),
+ * THREADS); it reads the input's buffer as input.h's watcher.
+ */
+static void
+start_prescan(struct loop_ctx *lc)
+{
+	struct prescan_conf	pc;
+	struct input_watch	w;
+
+	lc->lc_prescan = NULL;
+	if (lc->lc_scan_ahead == NULL)
+		return;
+	pc.pc_scan = lc->lc_scan_ahead;
+	pc.pc_max_ips = lc->lc_cfg->cf_max_ips;
+	pc.pc_max_line = input_max_line(lc->lc_in);
+	pc.pc_keep = linescan_keep;
+	pc.pc_keep_arg = lc->lc_cfg;
+	pc.pc_soon = linescan_soon;
+	pc.pc_soon_arg = lc->lc_rsv;
+	lc->lc_prescan = prescan_start(&pc);
+	lc->lc_scan_ahead = NULL;	/* the thread's now */
+	if (lc->lc_prescan == NULL)
+		return;
+	w.iw_offer = prescan_offer;
+	w.iw_fence = prescan_fence;
+	w.iw_arg = lc->lc_prescan;
+	input_set_watch(lc->lc_in, &w);
+}
+
+static void
+stop_prescan(struct loop_ctx *lc)
+{
+	struct input_watch	w;
+
+	if (lc->lc_prescan == NULL)
+		return;
+	memset(&w, 0, sizeof(w));
+	input_set_watch(lc->lc_in, &w);
+	prescan_stop(lc->lc_prescan);
+	lc->lc_prescan = NULL;
+}
+
 int
 loop_run(struct loop_ctx *lc)
 {
@@ -401,6 +478,7 @@ loop_run(struct loop_ctx *lc)
 	s.ls_ctx = lc;
 	s.ls_read_ms = wall_ms();
 	lc->lc_json = NULL;	/* made by the first --input json line */
+	start_prescan(lc);
 	lineq_init(&s.ls_q, lc->lc_cfg->cf_window_lines,
 	    lc->lc_cfg->cf_window_bytes);
 	outbuf_init(&s.ls_out, CFG_OUT_HIGH);
@@ -416,6 +494,7 @@ loop_run(struct loop_ctx *lc)
 	outbuf_free(&s.ls_out);
 	free(s.ls_pfd);
 	jsonscan_free(lc->lc_json);
+	stop_prescan(lc);
 	report(lc, lc->lc_cfg->cf_stats != CFG_STATS_OFF);
 	return rc;
 }

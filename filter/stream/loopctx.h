@@ -12,6 +12,7 @@
 #include "jsonscan.h"
 #include "ipscan.h"
 #include "metricsfile.h"
+#include "prescan.h"
 #include "progress.h"
 #include "resolver.h"
 #include "stats.h"
@@ -27,6 +28,8 @@ struct loop_ctx {
 	struct metricsfile	*lc_metrics;	/* NULL: no --metrics-file */
 	struct jsonscan		*lc_json;	/* loop_run()'s (jsonscan.h) */
 	struct follow		*lc_follow;	/* --follow, or NULL */
+	struct ipscan		*lc_scan_ahead;	/* the thread's, or NULL */
+	struct prescan		*lc_prescan;	/* loop_run()'s (prescan.h) */
 };
 
 #endif /* LOOPCTX_H */

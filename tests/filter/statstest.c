@@ -65,6 +65,7 @@ stt_numbered(struct stats *st)
 	st->st_zone_probes = v++;
 	st->st_pattern_limit = v++;
 	st->st_json_passed = v++;
+	st->st_scanned_ahead = v++;
 	for (i = VERDICT_FIRST; i < VERDICT_COUNT; i++)
 		st->st_verdicts[i] = v++;
 	/* Not printed: pending verdicts and matcher errors. */

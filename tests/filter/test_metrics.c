@@ -58,6 +58,7 @@ static const struct {
 	{ "zone_probes", "ptrtag_dns_zone_probes_total" },
 	{ "pattern_limit", "ptrtag_pattern_limit_lines_total" },
 	{ "json_passed_through", "ptrtag_json_passed_through_lines_total" },
+	{ "lines_scanned_ahead", "ptrtag_lines_scanned_ahead_total" },
 	{ "verdict_pass", "ptrtag_verdicts_total{verdict=\"pass\"}" },
 	{ "verdict_fail", "ptrtag_verdicts_total{verdict=\"fail\"}" },
 	{ "verdict_none", "ptrtag_verdicts_total{verdict=\"none\"}" },
@@ -210,8 +211,8 @@ Test(metrics, lines_well_formed)
 	cr_expect_eq(state, 2);
 	/* Items, then the histogram's buckets, sum and count. */
 	cr_expect_eq(samples, STATS_ITEMS + STATS_LAT_BUCKETS + 2);
-	/* 30 of one series, rcodes, verdicts, the histogram. */
-	cr_expect_eq(nseen, 30 + 1 + 1 + 1);
+	/* 31 of one series, rcodes, verdicts, the histogram. */
+	cr_expect_eq(nseen, 31 + 1 + 1 + 1);
 }
 
 /* The histogram block, exactly. */

@@ -381,6 +381,7 @@ static const char *const conflicts[][4] = {
 	{ "--extract", "--cache-file", "c" },
 	{ "--extract", "--exclude", "none" },
 	{ "--extract", "--only", "10.0.0.0/8" },
+	{ "--extract", "--no-scan-thread" },
 	{ "-f", "json", "--extract" },
 	{ "--mmexternal", "-f", "json" }, { "-f", "kv", "--mmexternal" },
 	{ "--mmexternal", "--prefix", "x_" },
@@ -422,6 +423,8 @@ Test(options, no_conflict)
 	cr_expect_str_eq(cfg.cf_prefix, "x_");
 	PARSE("--omprog", "-o", "f", "--unordered", "--stats");
 	cr_expect_eq(cfg.cf_omprog, 1);
+	PARSE("--no-scan-thread", "--follow", "f");
+	cr_expect_eq(cfg.cf_no_scan_thread, 1);
 }
 
 Test(options, only_bad_prefix_length, .exit_code = 2)

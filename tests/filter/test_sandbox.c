@@ -2,10 +2,12 @@
  * sandbox: a process that entered the sandbox can still create, write,
  * rename and remove files in the one directory its plan keeps, and is
  * refused everything else tried here: files in another directory or
- * under /etc (Landlock, EACCES), execve(2), AF_UNIX sockets and
- * executable memory (seccomp, EPERM). Each check runs in a child that
- * enters the sandbox and reports the errno of every attempt through a
- * pipe; the parent asserts and cleans up, as it is not confined.
+ * under /etc (Landlock, EACCES), execve(2), fork(2), AF_UNIX sockets and
+ * executable memory (seccomp, EPERM). A thread can still be made (the
+ * scan-ahead thread of ptrtag.1, THREADS), and is confined as well.
+ * Each check runs in a child that enters the sandbox and reports the
+ * errno of every attempt through a pipe; the parent asserts and cleans
+ * up, as it is not confined.
  */
 #include <sys/mman.h>
 #include <sys/prctl.h>
@@ -14,6 +16,7 @@
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +43,9 @@ struct outcome {
 	int	oc_inet;		/* socket(AF_INET, SOCK_DGRAM) */
 	int	oc_mmap_exec;		/* PROT_EXEC mapping */
 	int	oc_nnp;			/* no_new_privs: 1 set, 0 not */
+	int	oc_thread;		/* pthread_create() */
+	int	oc_thread_etc;		/* /etc/passwd, from that thread */
+	int	oc_fork;		/* fork() */
 };
 
 /* One attempt's errno against the one expected, named in a failure. */
@@ -101,6 +107,32 @@ result(int rc)
 	return rc == -1 ? errno : 0;
 }
 
+/* A thread made inside the sandbox: is it confined too? */
+static void *
+thread_reads_etc(void *arg)
+{
+	*(int *)arg = try_open("/etc/passwd", NULL, O_RDONLY);
+	return NULL;
+}
+
+/* A thread can be made (the scan-ahead thread), a process cannot. */
+static void
+attempt_clones(struct outcome *oc)
+{
+	pthread_t	t;
+	pid_t		pid;
+
+	oc->oc_thread_etc = -1;
+	if ((oc->oc_thread = pthread_create(&t, NULL, thread_reads_etc,
+	    &oc->oc_thread_etc)) == 0)
+		pthread_join(t, NULL);
+	if ((pid = fork()) == 0)
+		_exit(0);
+	oc->oc_fork = pid == -1 ? errno : 0;
+	if (pid > 0)
+		(void)waitpid(pid, NULL, 0);
+}
+
 static void
 attempt_all(struct outcome *oc, int off)
 {
@@ -134,6 +166,7 @@ attempt_all(struct outcome *oc, int off)
 	    -1, 0);
 	oc->oc_mmap_exec = p == MAP_FAILED ? errno : 0;
 	oc->oc_nnp = prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+	attempt_clones(oc);
 }
 
 /* Run attempt_all() in a child confined by a plan keeping kept_file. */
@@ -199,6 +232,11 @@ Test(sandbox, forbidden_calls_fail_with_eperm)
 	expect_errno(oc.oc_unix, EPERM, "AF_UNIX socket");
 	expect_errno(oc.oc_mmap_exec, EPERM, "PROT_EXEC mmap");
 	expect_errno(oc.oc_inet, 0, "AF_INET socket (DNS)");
+	expect_errno(oc.oc_thread, 0, "pthread_create");
+	expect_errno(oc.oc_thread_etc, EACCES, "read /etc/passwd (thread)");
+	/* clone(2) of a process is on the list of sanitizer builds only. */
+	if (!SANDBOX_SANITIZED)
+		expect_errno(oc.oc_fork, EPERM, "fork");
 	/* prctl(2) is on the list of sanitizer builds only. */
 	if (SANDBOX_SANITIZED)
 		cr_expect_eq(oc.oc_nnp, 1, "no_new_privs %d", oc.oc_nnp);
@@ -217,6 +255,8 @@ Test(sandbox, off_confines_nothing)
 	expect_errno(oc.oc_create_other, 0, "create elsewhere");
 	expect_errno(oc.oc_read_etc, 0, "read /etc/passwd");
 	expect_errno(oc.oc_unix, 0, "AF_UNIX socket");
+	expect_errno(oc.oc_thread_etc, 0, "read /etc/passwd (thread)");
+	expect_errno(oc.oc_fork, 0, "fork");
 	cr_expect_eq(oc.oc_nnp, 0, "no_new_privs %d", oc.oc_nnp);
 }
 

@@ -29,9 +29,10 @@ Test(stats, kv_line_exact)
 	    "sockbuf_capped=24 lines_late=25 lines_overdue=26 wait_ms=27 "
 	    "srtt_ms=28 rttvar_ms=29 rtt_max_ms=30 rtt_retried=31 "
 	    "tail_probes=32 zones_lame=33 zone_skipped=34 zone_probes=35 "
-	    "pattern_limit=36 json_passed_through=37 verdict_pass=38 "
-	    "verdict_fail=39 verdict_none=40 verdict_temperror=41 "
-	    "verdict_permerror=42 verdict_timeout=43 verdict_skipped=44 "
+	    "pattern_limit=36 json_passed_through=37 lines_scanned_ahead=38 "
+	    "verdict_pass=39 verdict_fail=40 verdict_none=41 "
+	    "verdict_temperror=42 verdict_permerror=43 verdict_timeout=44 "
+	    "verdict_skipped=45 "
 	    "lookups=100 "
 	    "lookup_time_us=1694000 latency_p50_ms_le=4 "
 	    "latency_p99_ms_le=700\n");
@@ -58,10 +59,10 @@ Test(stats, json_object_exact)
 	    "\"rttvar_ms\":29,\"rtt_max_ms\":30,\"rtt_retried\":31,"
 	    "\"tail_probes\":32,\"zones_lame\":33,\"zone_skipped\":34,"
 	    "\"zone_probes\":35,\"pattern_limit\":36,"
-	    "\"json_passed_through\":37,"
-	    "\"verdict_pass\":38,\"verdict_fail\":39,\"verdict_none\":40,"
-	    "\"verdict_temperror\":41,\"verdict_permerror\":42,"
-	    "\"verdict_timeout\":43,\"verdict_skipped\":44,"
+	    "\"json_passed_through\":37,\"lines_scanned_ahead\":38,"
+	    "\"verdict_pass\":39,\"verdict_fail\":40,\"verdict_none\":41,"
+	    "\"verdict_temperror\":42,\"verdict_permerror\":43,"
+	    "\"verdict_timeout\":44,\"verdict_skipped\":45,"
 	    "\"lookups\":100,\"lookup_time_us\":1694000,"
 	    "\"latency_p50_ms_le\":4,\"latency_p99_ms_le\":700}\n");
 }
@@ -112,7 +113,7 @@ Test(stats, kv_and_json_same_pairs)
 	cr_expect_str_eq(j, "}\n");
 	/* The items, then lookups, their time and two quantile bounds. */
 	cr_expect_eq(pairs, (size_t)STATS_ITEMS + 4);
-	cr_expect_eq(pairs, 48);
+	cr_expect_eq(pairs, 49);
 	cr_expect(strstr(kv, " lookups=0 lookup_time_us=0 "
 	    "latency_p50_ms_le=0 latency_p99_ms_le=0\n") != NULL,
 	    "no latencies: both quantile bounds 0");

@@ -929,6 +929,18 @@ def read_bytes(path):
         return b''
 
 
+def demo_zones():
+    """The demo's zones (samples/zones/*.zone) for NSD: {zone: text}."""
+    directory = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                             '..', '..', 'samples', 'zones')
+    zones = {}
+    for name in sorted(os.listdir(directory)):
+        if name.endswith('.zone'):
+            with open(os.path.join(directory, name), 'rb') as f:
+                zones[name[:-len('.zone')]] = f.read().decode('utf-8')
+    return zones
+
+
 def wait_until(predicate, timeout, step=0.01):
     """Poll predicate() every step seconds until it is true or timeout
     has passed; returns its last value."""

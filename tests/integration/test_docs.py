@@ -47,15 +47,6 @@ def text(path):
     return read(path).decode('utf-8')
 
 
-def load_zones():
-    zones = {}
-    directory = os.path.join(SAMPLES, 'zones')
-    for name in sorted(os.listdir(directory)):
-        if name.endswith('.zone'):
-            zones[name[:-len('.zone')]] = text(os.path.join(directory, name))
-    return zones
-
-
 # -------------------------------------------------------------- ptrtag.1
 
 def man_section(man, name):
@@ -286,7 +277,7 @@ def check_stats(tap, ptrtag, nsd):
 
 def main():
     dnstest.run_tests(check_options,
-                      (dnstest.NSD(load_zones()), [check_output,
+                      (dnstest.NSD(dnstest.demo_zones()), [check_output,
                                                    check_stats]))
 
 

@@ -41,16 +41,6 @@ def write(path, data):
     return path
 
 
-def load_zones():
-    zones = {}
-    directory = os.path.join(SAMPLES, 'zones')
-    for name in sorted(os.listdir(directory)):
-        if name.endswith('.zone'):
-            zones[name[:-len('.zone')]] = read(os.path.join(directory,
-                                                            name)).decode()
-    return zones
-
-
 def build_log():
     """auth.log's lines 400 times, numbered so that no two are alike,
     then a final line without a newline."""
@@ -178,7 +168,7 @@ def check_damaged(tap, ptrtag, nsd):
 
 
 def main():
-    dnstest.run_tests((dnstest.NSD(load_zones()),
+    dnstest.run_tests((dnstest.NSD(dnstest.demo_zones()),
                        [check_same, check_damaged]))
 
 

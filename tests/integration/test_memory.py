@@ -41,13 +41,14 @@ V6_ZONE = '8.b.d.0.1.0.0.2.ip6.arpa'
 # expiry, verdict) plus its host name (a 35-byte allocation) and the
 # allocator's overhead: measured about 190 bytes; 300 allowed. Fixed: the
 # window (at most 8 MiB of lines; these short lines fill only its 4096
-# lines), 1 MiB of unwritten output, the input buffer (320 KiB), PCRE2
-# with its JIT code and the C library: 16 MiB. Per c-ares channel of the
-# transport pool, a channel per -j slot up to 256 and 4 for TCP (ptrtag(1),
-# DNS TRANSPORT): its tables (74 KB) and what a channel in use allocates
-# besides, measured about 104 KB in all; 128 KB allowed (with -c 10000
-# the whole peak was 7 MB with 68 channels, 27 MB with the 260 of the
-# default -j 256).
+# lines), 1 MiB of unwritten output, the input buffer (1.1 MiB with the
+# scan-ahead thread, which reads ahead), PCRE2 with its JIT code (twice:
+# the scan-ahead thread has its own) and the C library: 16 MiB. Per
+# c-ares channel of the transport pool, a channel per -j slot up to 256
+# and 4 for TCP (ptrtag(1), DNS TRANSPORT): its tables (74 KB) and what
+# a channel in use allocates besides, measured about 104 KB in all;
+# 128 KB allowed (with -c 10000 the whole peak was 7 MB with 68
+# channels, 27 MB with the 260 of the default -j 256).
 #
 # Not ru_maxrss from os.wait4: Python starts the child with vfork, and
 # Linux keeps the high-water mark of the memory the child had before its

@@ -83,6 +83,7 @@ KEY_SERIES = {
     'zone_probes': 'ptrtag_dns_zone_probes_total',
     'pattern_limit': 'ptrtag_pattern_limit_lines_total',
     'json_passed_through': 'ptrtag_json_passed_through_lines_total',
+    'lines_scanned_ahead': 'ptrtag_lines_scanned_ahead_total',
     'lookups': HIST + '_count',
 }
 for _rc in ('noerror', 'formerr', 'servfail', 'nxdomain', 'notimp',
@@ -321,9 +322,9 @@ def case_promtool(tap, ptrtag, nsd):
                '_total', dnstest.short(q.stdout))
 
 
-# Lines of a whole file: HELP and TYPE of 33 families, 44 series, the
+# Lines of a whole file: HELP and TYPE of 34 families, 45 series, the
 # histogram's 20 buckets, sum and count.
-WHOLE_LINES = 33 * 2 + 44 + 20 + 2
+WHOLE_LINES = 34 * 2 + 45 + 20 + 2
 
 
 class Reader(threading.Thread):
