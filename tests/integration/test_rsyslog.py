@@ -265,14 +265,26 @@ def seq_of(line):
     return int(word[1:])
 
 
+def all_threads_gone(pid):
+    """pid is dead and so is every thread of it: its leader can be a
+    zombie while the scan-ahead thread (ptrtag(1), THREADS) is still
+    exiting, and holds the pipe from rsyslog open until it is gone."""
+    try:
+        tasks = os.listdir('/proc/%d/task' % pid)
+    except OSError:
+        return True
+    return not daemons.alive(pid) and tasks == [str(pid)]
+
+
 def kill_child(tap, rs, label):
-    """SIGKILL the ptrtag child; wait until it is gone. Returns its pid."""
+    """SIGKILL the ptrtag child; wait until it is gone, every thread of
+    it. Returns its pid."""
     pids = rs.children()
     if not tap.ok(len(pids) == 1, '%s: one ptrtag child to kill' % label,
                   'children: %s' % pids):
         return None
     os.kill(pids[0], signal.SIGKILL)
-    daemons.wait_until(lambda: not daemons.alive(pids[0]), 5)
+    daemons.wait_until(lambda: all_threads_gone(pids[0]), 5)
     return pids[0]
 
 
