@@ -167,6 +167,7 @@ sockbuf_test(struct xport *xp)
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1 &&
 	    (fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
 		return;
+	xp->xp_bufs_plain = xsock_plain(xp, fd);
 	(void)xsock_size(xp, fd, &xp->xp_rcvbuf_got);
 	close(fd);
 }

@@ -44,33 +44,48 @@ xpoll_get(struct xport *xp, int fd)
  * Watch fd for events (0: not at all). A socket epoll refuses (ENOMEM,
  * fs.epoll.max_user_watches) stays unwatched: its queries end as their
  * timers say, as when the server never answers.
+ *
+ * No events does not take fd out of the epoll set: c-ares 1.18.1 asks
+ * for none only as it closes the socket, and close(2) takes it out (no
+ * other descriptor shares the socket), which saves a system call per
+ * query (a socket per query: xport_impl.h). So xs_inset may outlive
+ * xs_events; a socket in the set that wants no events and is still open
+ * when epoll reports it is taken out then (xpoll_run).
  */
 static void
 set_events(struct xport *xp, int fd, short events)
 {
 	struct xsock		*xs = &xp->xp_socks[fd];
 	struct epoll_event	 ev;
-	int			 op;
 
 	if (events == xs->xs_events)
 		return;
-	if (events == 0)
-		op = EPOLL_CTL_DEL;
-	else if (xs->xs_events == 0)
-		op = EPOLL_CTL_ADD;
-	else
-		op = EPOLL_CTL_MOD;
+	if (events == 0) {
+		xp->xp_nactive--;
+		xs->xs_events = 0;
+		return;
+	}
 	memset(&ev, 0, sizeof(ev));
 	ev.events = (events & POLLIN ? EPOLLIN : 0) |
 	    (events & POLLOUT ? EPOLLOUT : 0);
 	ev.data.fd = fd;
-	if (epoll_ctl(xp->xp_epfd, op, fd, &ev) == -1 && op != EPOLL_CTL_DEL)
+	if (epoll_ctl(xp->xp_epfd, xs->xs_inset ? EPOLL_CTL_MOD : EPOLL_CTL_ADD,
+	    fd, &ev) == -1)
 		return;
-	if (op == EPOLL_CTL_ADD)
+	if (xs->xs_events == 0)
 		xp->xp_nactive++;
-	else if (op == EPOLL_CTL_DEL)
-		xp->xp_nactive--;
 	xs->xs_events = events;
+	xs->xs_inset = 1;
+}
+
+/* Take fd out of the epoll set at once (it stays open). */
+static void
+leave_set(struct xport *xp, int fd)
+{
+	struct xsock	*xs = &xp->xp_socks[fd];
+
+	(void)epoll_ctl(xp->xp_epfd, EPOLL_CTL_DEL, fd, NULL);
+	xs->xs_inset = 0;
 }
 
 void
@@ -91,6 +106,7 @@ xpoll_add(struct xport *xp, int fd, struct xchan *ch, int udp)
 	xs->xs_ch = ch;
 	xs->xs_gen = ++xp->xp_gen;
 	xs->xs_events = 0;
+	xs->xs_inset = 0;
 	xs->xs_udp = udp;
 	ch->ch_nsock++;
 }
@@ -102,7 +118,8 @@ xpoll_remove(struct xport *xp, int fd)
 
 	if ((xs = xpoll_get(xp, fd)) == NULL)
 		return;
-	set_events(xp, fd, 0);
+	set_events(xp, fd, 0);		/* close(2) empties xs_inset */
+	xs->xs_inset = 0;
 	xs->xs_ch->ch_nsock--;
 	xs->xs_ch = NULL;
 }
@@ -151,6 +168,10 @@ xpoll_run(struct xport *xp, const struct pollfd *pfd, int n)
 		if ((xs = xpoll_get(xp, fd)) == NULL ||
 		    xs->xs_gen > xp->xp_pollgen)
 			continue;
+		if (xs->xs_events == 0) {	/* see set_events() */
+			leave_set(xp, fd);
+			continue;
+		}
 		ch = xs->xs_ch;
 		ch->ch_round = xp->xp_round;
 		rfd = ev[k].events & (EPOLLIN | EPOLLERR | EPOLLHUP) ? fd :

@@ -29,7 +29,10 @@ struct xsock	*xpoll_get(struct xport *xp, int fd);
 void		 xpoll_add(struct xport *xp, int fd, struct xchan *ch,
 		    int udp);
 
-/* Take fd out of the table and the poll set before it is closed. */
+/*
+ * Take fd out of the table before it is closed; the close takes it out
+ * of the poll set.
+ */
 void		 xpoll_remove(struct xport *xp, int fd);
 
 /* c-ares' socket-state callback (arg is the xport): what to poll for. */

@@ -15,6 +15,11 @@
  * - A TCP channel (ARES_FLAG_USEVC) carries one query at a time, so a
  *   reset, closed or never accepted connection, which c-ares handles by
  *   failing over every query on that channel, fails that query alone.
+ * - A socket costs as few system calls as it can, since under light load
+ *   there is one per query: socket(2) makes it non-blocking and
+ *   close-on-exec, its buffers are sized only when the kernel's defaults
+ *   fall short (xsock.c, bufs_known), and its close(2) takes it out of
+ *   the epoll set (xpoll.c, set_events).
  * - A query is on exactly one list: xp_wait_udp, xp_wait_tcp, or its
  *   channel's ch_queries while c-ares holds it.
  * - New queries go into c-ares only from xpool_pump() and the truncation
@@ -74,7 +79,8 @@ struct xchan {
 struct xsock {
 	struct xchan	*xs_ch;		/* NULL: not a c-ares socket */
 	uint64_t	 xs_gen;	/* xp_gen when opened */
-	short		 xs_events;	/* in xp_epfd when not 0 */
+	short		 xs_events;	/* what c-ares polls it for; 0: none */
+	int		 xs_inset;	/* in xp_epfd (see xpoll.c) */
 	int		 xs_udp;
 };
 
@@ -90,6 +96,8 @@ struct xport {
 	int			 xp_rcvbuf;	/* SO_RCVBUF wanted, kernel */
 	int			 xp_sndbuf;	/* SO_SNDBUF wanted, kernel */
 	int			 xp_rcvbuf_got;	/* what a test socket got */
+	int			 xp_bufs_plain;	/* see xsock.c, bufs_known() */
+	unsigned int		 xp_opened;	/* UDP sockets opened */
 	struct xquery_list	 xp_wait_udp;
 	struct xquery_list	 xp_wait_tcp;
 	struct xsock		*xp_socks;	/* indexed by descriptor */

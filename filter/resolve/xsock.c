@@ -10,7 +10,6 @@
 #include <arpa/nameser.h>
 
 #include <errno.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "xpoll.h"
@@ -19,6 +18,7 @@
 #include "xsock.h"
 
 #define XSOCK_DROP_BURST	64	/* datagrams dropped per read call */
+#define XSOCK_RECHECK		64	/* see bufs_known() */
 
 /*
  * Raise fd's buffer opt (SO_RCVBUF, SO_SNDBUF) to want bytes as the
@@ -47,6 +47,40 @@ buf_raise(int fd, int opt, int force, int want)
 	return got;
 }
 
+/* SO_RCVBUF or SO_SNDBUF of fd as the kernel counts it, or -1. */
+static int
+buf_get(int fd, int opt)
+{
+	socklen_t	len = sizeof(int);
+	int		got;
+
+	return getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1 ? -1 : got;
+}
+
+int
+xsock_plain(const struct xport *xp, int fd)
+{
+	return buf_get(fd, SO_RCVBUF) >= xp->xp_rcvbuf &&
+	    buf_get(fd, SO_SNDBUF) >= xp->xp_sndbuf;
+}
+
+/*
+ * A new UDP socket's buffers hold what the pool wants as the kernel made
+ * them: a test socket's did at start (xp_bufs_plain), and every
+ * XSOCK_RECHECK-th socket looks again, in case net.core.rmem_default or
+ * wmem_default was lowered since; from then on every socket is sized.
+ * Saves two system calls per query (a socket per query: xport_impl.h).
+ */
+static int
+bufs_known(struct xport *xp, int fd)
+{
+	if (!xp->xp_bufs_plain)
+		return 0;
+	if (++xp->xp_opened % XSOCK_RECHECK == 0)
+		xp->xp_bufs_plain = xsock_plain(xp, fd);
+	return xp->xp_bufs_plain;
+}
+
 int
 xsock_size(const struct xport *xp, int fd, int *rcvgot)
 {
@@ -62,19 +96,18 @@ static ares_socket_t
 sock_open(int af, int type, int proto, void *arg)
 {
 	struct xchan	*ch = arg;
-	int		 fd, fl, one = 1, rcv;
+	int		 fd, one = 1, rcv;
 
-	if ((fd = socket(af, type, proto)) == -1)
+	if ((fd = socket(af, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    proto)) == -1)
 		return ARES_SOCKET_BAD;
-	if ((fl = fcntl(fd, F_GETFL)) == -1 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) == -1 ||
-	    fcntl(fd, F_SETFD, FD_CLOEXEC) == -1 ||
-	    (type == SOCK_STREAM && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY,
-	    &one, sizeof(one)) == -1)) {
+	if (type == SOCK_STREAM && setsockopt(fd, IPPROTO_TCP, TCP_NODELAY,
+	    &one, sizeof(one)) == -1) {
 		close(fd);
 		return ARES_SOCKET_BAD;
 	}
-	if (type == SOCK_DGRAM && xsock_size(ch->ch_xp, fd, &rcv) == -1)
+	if (type == SOCK_DGRAM && !bufs_known(ch->ch_xp, fd) &&
+	    xsock_size(ch->ch_xp, fd, &rcv) == -1)
 		ch->ch_xp->xp_stats->st_sockbuf_capped++;
 	xpoll_add(ch->ch_xp, fd, ch, type == SOCK_DGRAM);
 	return fd;

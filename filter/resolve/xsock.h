@@ -31,4 +31,7 @@ extern const struct ares_socket_functions xsock_funcs;
  */
 int	xsock_size(const struct xport *xp, int fd, int *rcvgot);
 
+/* 1 when fd's buffers, as they are, already hold what xp wants. */
+int	xsock_plain(const struct xport *xp, int fd);
+
 #endif /* XSOCK_H */

@@ -10,6 +10,7 @@
 
 #include <ares.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <string.h>
@@ -416,4 +417,36 @@ Test(transport, socket_buffers_default_j_unchanged)
 	cr_expect_eq(xport_sockbuf(xp, &want, &got), 0);
 	cr_expect_eq(want, 4 * 4096, "-j 4: batches of 4");
 	cr_expect_geq(got, want);
+}
+
+/*
+ * A query's socket is non-blocking and close-on-exec from socket(2)
+ * itself, and leaves the epoll set by its close(2) alone (xpoll.c,
+ * set_events): once the answer is in, nothing is left to poll, and the
+ * next query, whose socket may reuse the descriptor number, is entered
+ * anew and answered. Fails if a reused number were taken as still in
+ * the set (EPOLL_CTL_MOD on a descriptor epoll no longer holds).
+ */
+Test(transport, socket_per_query_leaves_set_by_close)
+{
+	static struct result	 r1, r2;
+	struct pollfd		 pfd[64];
+	int			 fds[4], first;
+
+	xport_query(xp, "answer.example", DNSMSG_T_A, done, &r1);
+	cr_assert_eq(query_sockets(fds, 4), 1, "one UDP socket for the query");
+	first = fds[0];
+	cr_expect(fcntl(first, F_GETFL) & O_NONBLOCK, "non-blocking");
+	cr_expect(fcntl(first, F_GETFD) & FD_CLOEXEC, "close-on-exec");
+	drive(&r1);
+	expect_answer(&r1, "answer.example", 1);
+	cr_expect_eq(xport_pollfds(xp, pfd, 64), 0, "nothing left to poll");
+	cr_expect_eq(query_sockets(fds, 4), 0, "the socket is closed");
+
+	xport_query(xp, "answer.example", DNSMSG_T_A, done, &r2);
+	cr_assert_eq(query_sockets(fds, 4), 1);
+	cr_expect_eq(fds[0], first, "the descriptor number is reused");
+	drive(&r2);
+	expect_answer(&r2, "answer.example", 1);
+	cr_expect_eq(seen("answer.example", 0), 2);
 }
