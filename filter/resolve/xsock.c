@@ -20,6 +20,16 @@
 #define XSOCK_DROP_BURST	64	/* datagrams dropped per read call */
 #define XSOCK_RECHECK		64	/* see bufs_known() */
 
+/* SO_RCVBUF or SO_SNDBUF of fd as the kernel counts it, or -1. */
+static int
+buf_get(int fd, int opt)
+{
+	socklen_t	len = sizeof(int);
+	int		got;
+
+	return getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1 ? -1 : got;
+}
+
 /*
  * Raise fd's buffer opt (SO_RCVBUF, SO_SNDBUF) to want bytes as the
  * kernel counts them (getsockopt; Linux doubles what setsockopt asks, to
@@ -30,31 +40,16 @@
 static int
 buf_raise(int fd, int opt, int force, int want)
 {
-	socklen_t	len = sizeof(int);
-	int		got, ask = want / 2;
+	int	got, ask = want / 2;
 
-	if (getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
-		return -1;
-	if (got >= want)
+	if ((got = buf_get(fd, opt)) == -1 || got >= want)
 		return got;
 	if (setsockopt(fd, SOL_SOCKET, opt, &ask, sizeof(ask)) == -1 ||
-	    getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
+	    (got = buf_get(fd, opt)) == -1)
 		return -1;
 	if (got < want)
 		(void)setsockopt(fd, SOL_SOCKET, force, &ask, sizeof(ask));
-	if (getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1)
-		return -1;
-	return got;
-}
-
-/* SO_RCVBUF or SO_SNDBUF of fd as the kernel counts it, or -1. */
-static int
-buf_get(int fd, int opt)
-{
-	socklen_t	len = sizeof(int);
-	int		got;
-
-	return getsockopt(fd, SOL_SOCKET, opt, &got, &len) == -1 ? -1 : got;
+	return buf_get(fd, opt);
 }
 
 int
