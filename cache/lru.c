@@ -8,13 +8,16 @@
  * both and never exceeds lr_capacity. The cache never allocates per
  * entry: the links live in the struct lru_entry the caller embeds.
  *
- * In front of the table sits a memo, a direct-mapped array lr_memo of
- * entries recently found, indexed by a cheap keyed hash: a log line's
+ * In front of the table sits a memo, lr_memo: sets of two entries
+ * recently found, the set chosen by a cheap keyed hash. A log line's
  * address is usually one seen lately, and a memo hit costs a few
- * multiplications and one key comparison instead of SipHash and a chain.
- * A slot holds a live entry or NULL: an entry leaving the table leaves
- * the memo too (lru_unlink). Keys that collide in the memo only fall
- * back to the table, so an attacker gains nothing by choosing them.
+ * multiplications and one or two key comparisons instead of SipHash and
+ * a chain. Two ways per set keep two hot keys that share a set from
+ * evicting each other on every line. A way holds a live entry or NULL,
+ * and the two ways of a set never hold the same entry: an entry leaving
+ * the table leaves the memo too (lru_unlink). Keys that collide in the
+ * memo only fall back to the table, so an attacker gains nothing by
+ * choosing them.
  */
 
 #include <sys/queue.h>
@@ -28,6 +31,12 @@
 
 LIST_HEAD(lru_bucket, lru_entry);
 
+/* A memo set: way 0 holds the entry found more recently of the two. */
+#define LRU_MEMO_WAYS	2
+struct lru_memo_set {
+	struct lru_entry	*ms_way[LRU_MEMO_WAYS];
+};
+
 struct lru {
 	struct lru_bucket		*lr_buckets;
 	size_t				 lr_nbuckets;	/* a power of two */
@@ -38,13 +47,16 @@ struct lru {
 	uint64_t			 lr_evictions;
 	lru_drop_fn			 lr_drop;
 	void				*lr_arg;
-	struct lru_entry		**lr_memo;	/* lr_memo_mask + 1 */
+	struct lru_memo_set		*lr_memo;	/* lr_memo_mask + 1 */
 	size_t				 lr_memo_mask;
 	uint64_t			 lr_memo_mul[3];	/* odd, random */
 };
 
-/* The memo has a slot per entry of a small cache, LRU_MEMO_MAX at most. */
-#define LRU_MEMO_MAX	16384	/* 14 bits of hash: 128 KiB */
+/*
+ * The memo has a way per entry of a small cache (one set at least),
+ * LRU_MEMO_MAX ways at most.
+ */
+#define LRU_MEMO_MAX	16384	/* 8,192 sets, 13 bits of hash: 128 KiB */
 
 /* The table starts small and doubles while count exceeds its size. */
 #define LRU_MIN_BUCKETS	64
@@ -57,11 +69,11 @@ lru_bucket_of(const struct lru *lru, const uint8_t *key, size_t keylen)
 }
 
 /*
- * The memo slot of key: its three words times the random multipliers,
+ * The memo set of key: its three words times the random multipliers,
  * summed; the top bits of a product depend on every bit of its word.
  */
-static struct lru_entry **
-lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
+static struct lru_memo_set *
+lru_memo_set_of(const struct lru *lru, const uint8_t *key, size_t keylen)
 {
 	uint64_t	w[3] = { 0, 0, 0 }, h;
 
@@ -74,10 +86,22 @@ lru_memo_slot(const struct lru *lru, const uint8_t *key, size_t keylen)
 	return &lru->lr_memo[(h >> 50) & lru->lr_memo_mask];
 }
 
+/* A full-length key is compared as two words and a byte, not by memcmp. */
+_Static_assert(LRU_KEYMAX == 2 * sizeof(uint64_t) + 1, "LRU_KEYMAX");
+
 static int
 lru_same_key(const struct lru_entry *le, const uint8_t *key, size_t keylen)
 {
-	return le->le_keylen == keylen && memcmp(le->le_key, key, keylen) == 0;
+	uint64_t	a[2], b[2];
+
+	if (le->le_keylen != keylen)
+		return 0;
+	if (keylen != LRU_KEYMAX)
+		return memcmp(le->le_key, key, keylen) == 0;
+	memcpy(a, le->le_key, sizeof(a));
+	memcpy(b, key, sizeof(b));
+	return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0 &&
+	    le->le_key[LRU_KEYMAX - 1] == key[LRU_KEYMAX - 1];
 }
 
 static struct lru_entry *
@@ -120,11 +144,13 @@ lru_grow(struct lru *lru)
 static void
 lru_unlink(struct lru *lru, struct lru_entry *le)
 {
-	struct lru_entry	**slot;
+	struct lru_memo_set	*set;
+	size_t			 w;
 
-	slot = lru_memo_slot(lru, le->le_key, le->le_keylen);
-	if (*slot == le)
-		*slot = NULL;
+	set = lru_memo_set_of(lru, le->le_key, le->le_keylen);
+	for (w = 0; w < LRU_MEMO_WAYS; w++)
+		if (set->ms_way[w] == le)
+			set->ms_way[w] = NULL;
 	LIST_REMOVE(le, le_hash);
 	TAILQ_REMOVE(&lru->lr_recency, le, le_recency);
 	lru->lr_count--;
@@ -162,6 +188,7 @@ struct lru *
 lru_create(size_t capacity, lru_drop_fn drop, void *arg)
 {
 	struct lru	*lru;
+	size_t		 ways;
 
 	if (capacity == 0) {
 		errno = EINVAL;
@@ -177,9 +204,10 @@ lru_create(size_t capacity, lru_drop_fn drop, void *arg)
 	}
 	for (size_t i = 0; i < lru->lr_nbuckets; i++)
 		LIST_INIT(&lru->lr_buckets[i]);
-	for (lru->lr_memo_mask = 1; lru->lr_memo_mask < capacity &&
-	    lru->lr_memo_mask < LRU_MEMO_MAX; lru->lr_memo_mask *= 2)
+	for (ways = LRU_MEMO_WAYS; ways < capacity && ways < LRU_MEMO_MAX;
+	    ways *= 2)
 		;
+	lru->lr_memo_mask = ways / LRU_MEMO_WAYS;
 	if ((lru->lr_memo = calloc(lru->lr_memo_mask,
 	    sizeof(*lru->lr_memo))) == NULL) {
 		free(lru->lr_buckets);
@@ -215,15 +243,22 @@ lru_destroy(struct lru *lru)
 struct lru_entry *
 lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 {
-	struct lru_entry	*le, **slot;
+	struct lru_entry	*le;
+	struct lru_memo_set	*set;
 
 	if (keylen > LRU_KEYMAX)
 		return NULL;
-	slot = lru_memo_slot(lru, key, keylen);
-	if ((le = *slot) == NULL || !lru_same_key(le, key, keylen)) {
-		if ((le = lru_find(lru, key, keylen)) == NULL)
-			return NULL;
-		*slot = le;
+	set = lru_memo_set_of(lru, key, keylen);
+	_Static_assert(LRU_MEMO_WAYS == 2, "the memo's ways are spelt out");
+	if ((le = set->ms_way[0]) == NULL || !lru_same_key(le, key, keylen)) {
+		if ((le = set->ms_way[1]) == NULL ||
+		    !lru_same_key(le, key, keylen)) {
+			if ((le = lru_find(lru, key, keylen)) == NULL)
+				return NULL;
+		}
+		/* le is in neither way, or in way 1: it moves to way 0. */
+		set->ms_way[1] = set->ms_way[0];
+		set->ms_way[0] = le;
 	}
 	if (now_ms >= le->le_expires_ms && le->le_pins == 0) {
 		lru_drop(lru, le);
@@ -239,8 +274,13 @@ lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 void
 lru_prefetch(const struct lru *lru, const void *key, size_t keylen)
 {
-	if (keylen <= LRU_KEYMAX)
-		__builtin_prefetch(*lru_memo_slot(lru, key, keylen));
+	const struct lru_memo_set	*set;
+
+	if (keylen > LRU_KEYMAX)
+		return;
+	set = lru_memo_set_of(lru, key, keylen);
+	__builtin_prefetch(set->ms_way[0]);
+	__builtin_prefetch(set->ms_way[1]);
 }
 
 int

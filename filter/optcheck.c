@@ -147,7 +147,7 @@ static size_t
 add_exclude_defaults(struct config *cfg, int exclude_none)
 {
 	struct ipaddr_set	user = cfg->cf_exclude;
-	size_t			ndefaults;
+	size_t			ndefaults, i;
 
 	if (exclude_none)
 		return 0;
@@ -158,9 +158,8 @@ add_exclude_defaults(struct config *cfg, int exclude_none)
 		errx(2, "--exclude: at most %zu ranges besides the %zu "
 		    "defaults (--exclude none drops them)",
 		    IPADDR_SETMAX - ndefaults, ndefaults);
-	memcpy(cfg->cf_exclude.is_prefix + ndefaults, user.is_prefix,
-	    user.is_count * sizeof(user.is_prefix[0]));
-	cfg->cf_exclude.is_count += user.is_count;
+	for (i = 0; i < user.is_count; i++)
+		(void)ipaddr_set_append(&cfg->cf_exclude, &user.is_prefix[i]);
 	return ndefaults;
 }
 

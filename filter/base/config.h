@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "bounds.h"
-#include "ipaddr.h"
+#include "ipset.h"
 
 /*
  * Each option's default, and for a number its accepted range _LO.._HI

@@ -43,30 +43,22 @@ void	ipaddr_unmap(struct ipaddr *ia);
 /* Write the IPADDR_KEYLEN-byte cache key of ia into key. */
 void	ipaddr_key(const struct ipaddr *ia, uint8_t key[IPADDR_KEYLEN]);
 
-/*
- * CIDR sets for --exclude/--only. A set holds at most IPADDR_SETMAX
- * prefixes; IPv4 prefixes match IPv4 addresses only.
- */
-#define IPADDR_SETMAX	64
-
+/* A CIDR prefix, host bits clear. ipset.h makes sets of them. */
 struct ipaddr_prefix {
 	struct ipaddr	ip_addr;
 	uint8_t		ip_len;		/* prefix length in bits */
 };
 
-struct ipaddr_set {
-	size_t			is_count;
-	struct ipaddr_prefix	is_prefix[IPADDR_SETMAX];
-};
-
 /*
- * Parse "CIDR[,CIDR...]" (an address without /len is a host prefix) and
- * append to set. A prefix with host bits set (10.0.0.1/8) is refused.
- * Returns 0, or -1 with the reason in err (naming the network meant,
- * for host bits) and the set as it was.
+ * Parse one "addr[/len]" (not NUL-terminated; no /len: a host prefix)
+ * into *pfx. An IPv4-mapped prefix of at least 96 bits becomes the IPv4
+ * prefix it covers, because addresses are unmapped before they are
+ * matched. A prefix with host bits set (10.0.0.1/8) is refused. Returns
+ * 0, or -1 with the reason in err (naming the network meant, for host
+ * bits).
  */
-int	ipaddr_set_parse(struct ipaddr_set *set, const char *csv, char *err,
-	    size_t errlen);
+int	ipaddr_prefix_parse(const char *s, size_t len,
+	    struct ipaddr_prefix *pfx, char *err, size_t errlen);
 
 /*
  * Write "ADDR/LEN" into buf, NUL-terminated. Returns its length, or 0
@@ -74,15 +66,5 @@ int	ipaddr_set_parse(struct ipaddr_set *set, const char *csv, char *err,
  */
 size_t	ipaddr_prefix_ntop(const struct ipaddr_prefix *pfx, char *buf,
 	    size_t bufsz);
-
-/* 1 when every address of inner lies in outer, else 0. */
-int	ipaddr_prefix_within(const struct ipaddr_prefix *inner,
-	    const struct ipaddr_prefix *outer);
-
-/* Append --exclude's default (ptrtag.1) never-look-up ranges to set. */
-void	ipaddr_set_add_defaults(struct ipaddr_set *set);
-
-/* Returns 1 when ia falls inside any prefix of set, else 0. */
-int	ipaddr_set_match(const struct ipaddr_set *set, const struct ipaddr *ia);
 
 #endif /* IPADDR_H */

@@ -288,6 +288,65 @@ Test(lru, found_then_gone_is_not_found)
 	lru_destroy(lru);
 }
 
+/*
+ * A cache of two has one memo set: both entries sit in it once found,
+ * one in each way. Removing either (the one found last, then the
+ * other) forgets it alone.
+ */
+Test(lru, memo_set_forgets_either_way)
+{
+	struct lru	*lru = lru_create(2, drop_cb, recs);
+	int		 gone;
+
+	for (gone = 1; gone <= 2; gone++) {
+		put(lru, 1);
+		put(lru, 2);
+		cr_expect_eq(get(lru, 1, 0), &recs[1]);
+		cr_expect_eq(get(lru, 2, 0), &recs[2]);
+		lru_remove(lru, &recs[gone].r_le);
+		recs[gone].r_in_cache = 0;
+		cr_expect_null(get(lru, gone, 0), "removed %d is found", gone);
+		cr_expect_eq(get(lru, 3 - gone, 0), &recs[3 - gone]);
+		lru_remove(lru, &recs[3 - gone].r_le);
+		recs[3 - gone].r_in_cache = 0;
+		cr_expect_null(get(lru, 3 - gone, 0));
+	}
+	lru_destroy(lru);
+	cr_expect_eq(total_drops, 0);
+}
+
+/*
+ * Full-length keys that differ in one byte, whichever, are two keys, even
+ * side by side in the one memo set of a cache of two.
+ */
+Test(lru, full_keys_differ_in_any_byte)
+{
+	struct lru	*lru = lru_create(2, drop_cb, recs);
+	uint8_t		 k[LRU_KEYMAX], other[LRU_KEYMAX];
+	size_t		 i;
+
+	memset(k, 0xa5, sizeof(k));
+	cr_assert_eq(lru_insert(lru, &recs[0].r_le, k, sizeof(k)), 0);
+	recs[0].r_in_cache = 1;
+	for (i = 0; i < LRU_KEYMAX; i++) {
+		memcpy(other, k, sizeof(k));
+		other[i] ^= 0x10;
+		cr_expect_eq(lru_lookup(lru, k, sizeof(k), 0), &recs[0].r_le);
+		cr_expect_null(lru_lookup(lru, other, sizeof(other), 0),
+		    "byte %zu ignored", i);
+		cr_assert_eq(lru_insert(lru, &recs[1].r_le, other,
+		    sizeof(other)), 0);
+		recs[1].r_in_cache = 1;
+		cr_expect_eq(lru_lookup(lru, other, sizeof(other), 0),
+		    &recs[1].r_le, "byte %zu", i);
+		cr_expect_eq(lru_lookup(lru, k, sizeof(k), 0), &recs[0].r_le,
+		    "byte %zu", i);
+		lru_remove(lru, &recs[1].r_le);
+		recs[1].r_in_cache = 0;
+	}
+	lru_destroy(lru);
+}
+
 Test(lru, destroy_drops_each_entry_once)
 {
 	struct lru	*lru = lru_create(8, drop_cb, recs);

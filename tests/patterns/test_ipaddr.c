@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "ipaddr.h"
+#include "ipset.h"
 #include "testutil.h"
 
 /* Parse text (exactly len bytes, no terminator) from a fitted copy. */
@@ -285,6 +286,11 @@ Test(ipaddr, key_is_family_then_bytes)
 	memset(key, 0xaa, sizeof(key));
 	ipaddr_key(&ia, key);
 	cr_expect_arr_eq(key, k4, IPADDR_KEYLEN);
+	/* Whatever an IPv4 address's unused bytes hold stays out of its key. */
+	memset(ia.ia_bytes + 4, 0x5c, sizeof(ia.ia_bytes) - 4);
+	memset(key, 0xaa, sizeof(key));
+	ipaddr_key(&ia, key);
+	cr_expect_arr_eq(key, k4, IPADDR_KEYLEN);
 	cr_assert_eq(parse_exact("2001:db8::5", 11, &ia), 0);
 	ipaddr_key(&ia, key);
 	cr_expect_arr_eq(key, k6, IPADDR_KEYLEN);
@@ -488,6 +494,83 @@ Test(ipaddr_set, capacity_is_bounded)
 	cr_expect_eq(set.is_count, IPADDR_SETMAX);
 	cr_expect_eq(ipaddr_set_parse(&set, "192.0.2.0/24", err, sizeof(err)), -1);
 	cr_expect_str_eq(err, "too many prefixes");
+	cr_expect_eq(set.is_count, IPADDR_SETMAX);
+}
+
+/* Reference for ipaddr_set_match: every prefix walked, no summary. */
+static int
+in_any_prefix(const struct ipaddr_set *set, const struct ipaddr *ia)
+{
+	struct ipaddr_prefix	host = { *ia, ia->ia_family == AF_INET ?
+				    32 : 128 };
+	size_t			i;
+
+	for (i = 0; i < set->is_count; i++)
+		if (ipaddr_prefix_within(&host, &set->is_prefix[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The first-byte summary never refuses an address a prefix holds, and
+ * the match agrees with a walk over every prefix, for every first byte
+ * of either family, in sets built by parsing and by appending.
+ */
+Test(ipaddr_set, summary_agrees_with_every_prefix)
+{
+	static const char	*lists[] = {
+		"10.0.0.0/8,192.0.2.0/24,224.0.0.0/3,64.0.0.0/2,0.0.0.0/32",
+		"2001:db8::/32,fe80::/10,::/128,4000::/3,ff00::/8",
+		"0.0.0.0/0", "::/0", "::ffff:198.51.0.0/112",
+	};
+	struct ipaddr_set	 set, appended;
+	struct ipaddr		 ia;
+	char			 err[128];
+	size_t			 l, i, agree = 0;
+	unsigned int		 b, rest;
+
+	for (l = 0; l < sizeof(lists) / sizeof(lists[0]); l++) {
+		memset(&set, 0, sizeof(set));
+		ipaddr_set_add_defaults(&set);
+		cr_assert_eq(ipaddr_set_parse(&set, lists[l], err,
+		    sizeof(err)), 0, "%s: %s", lists[l], err);
+		memset(&appended, 0, sizeof(appended));
+		for (i = 0; i < set.is_count; i++)
+			cr_assert_eq(ipaddr_set_append(&appended,
+			    &set.is_prefix[i]), 0);
+		for (b = 0; b < 256; b++)
+			for (rest = 0; rest < 4; rest++) {
+				memset(&ia, 0, sizeof(ia));
+				ia.ia_family = rest % 2 ? AF_INET6 : AF_INET;
+				ia.ia_bytes[0] = (uint8_t)b;
+				/* The second byte of 10/8, 192.0.2/24... */
+				ia.ia_bytes[1] = rest < 2 ? 0 : 0x0d;
+				ia.ia_bytes[2] = rest < 2 ? 2 : 0xb8;
+				ia.ia_bytes[3] = 5;
+				cr_expect_eq(ipaddr_set_match(&set, &ia),
+				    in_any_prefix(&set, &ia), "%s: byte %u",
+				    lists[l], b);
+				cr_expect_eq(ipaddr_set_match(&appended, &ia),
+				    in_any_prefix(&set, &ia));
+				agree += (size_t)in_any_prefix(&set, &ia);
+			}
+	}
+	cr_expect_gt(agree, 1000, "the cases hit prefixes (%zu)", agree);
+}
+
+Test(ipaddr_set, append_refuses_past_the_bound)
+{
+	struct ipaddr_set	 set;
+	struct ipaddr_prefix	 pfx;
+	char			 err[128];
+	int			 i;
+
+	memset(&set, 0, sizeof(set));
+	cr_assert_eq(ipaddr_prefix_parse("192.0.2.0/24", 12, &pfx, err,
+	    sizeof(err)), 0);
+	for (i = 0; i < IPADDR_SETMAX; i++)
+		cr_assert_eq(ipaddr_set_append(&set, &pfx), 0);
+	cr_expect_eq(ipaddr_set_append(&set, &pfx), -1);
 	cr_expect_eq(set.is_count, IPADDR_SETMAX);
 }
 
