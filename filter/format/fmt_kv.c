@@ -264,23 +264,32 @@ kv_addr(const struct kv_out *k, const char *line, const struct fmt_addr *fa,
 	}
 }
 
-_Static_assert(LINE_ADDRS_MAX < 100, "kv_block writes n with two digits");
+_Static_assert(LINE_ADDRS_MAX < 100, "kv_put_n writes n with two digits");
+
+/* Write the pair " PFXn=N" at p (n at most LINE_ADDRS_MAX); the end. */
+static char *
+kv_put_n(char *p, const struct kv_out *k, size_t n)
+{
+	char	d[2];
+
+	/* Two digits at most, without snprintf. */
+	d[0] = (char)('0' + n / 10);
+	d[1] = (char)('0' + n % 10);
+	return kv_put(p, k->ko_pfx, k->ko_plen, "n=", 2, n < 10 ? d + 1 : d,
+	    n < 10 ? 1 : 2);
+}
 
 /* The block for the addresses of fl, forged when the text holds PFX. */
 static void
 kv_block(const struct kv_out *k, const struct fmt_line *fl, int forged,
     struct fmt_result *fr)
 {
-	char	n[2], *p;
-	size_t	i;
-	int	helo = kv_any_helo(fl);
+	char	*p;
+	size_t	 i;
+	int	 helo = kv_any_helo(fl);
 
-	/* At most LINE_ADDRS_MAX (64): two digits, without snprintf. */
-	n[0] = (char)('0' + fl->fl_n / 10);
-	n[1] = (char)('0' + fl->fl_n % 10);
 	p = outbuf_reserve(k->ko_ob, 2 * KV_PAIR(k->ko_plen) + sizeof("true"));
-	p = kv_put(p, k->ko_pfx, k->ko_plen, "n=", 2, fl->fl_n < 10 ? n + 1 :
-	    n, fl->fl_n < 10 ? 1 : 2);
+	p = kv_put_n(p, k, fl->fl_n);
 	if (forged)
 		p = kv_put(p, k->ko_pfx, k->ko_plen, "forged=", 7, "true", 4);
 	outbuf_commit(k->ko_ob, p);
@@ -288,6 +297,42 @@ kv_block(const struct kv_out *k, const struct fmt_line *fl, int forged,
 		fmt_count(fr, &fl->fl_addrs[i]);
 		kv_addr(k, fl->fl_buf, &fl->fl_addrs[i], helo);
 	}
+}
+
+/*
+ * The usual line of a stream whose addresses recur: not forged, and
+ * every group kept by its cache entry (fa_kv) with no helo pair. The
+ * text t bytes long, the block, the terminator are written in one
+ * reserved stretch: the same bytes kv_block writes, without a bounds
+ * check per piece. Returns 0, having written nothing, for other lines.
+ */
+static int
+kv_kept_line(const struct kv_out *k, const struct fmt_line *fl, size_t t,
+    struct fmt_result *fr)
+{
+	const struct fmt_addr	*fa;
+	char			*p;
+	size_t			 i, room;
+
+	room = fl->fl_len + KV_PAIR(k->ko_plen) + 2;
+	for (i = 0; i < fl->fl_n; i++) {
+		fa = &fl->fl_addrs[i];
+		if (fa->fa_kv == NULL || fa->fa_helo_eo > fa->fa_helo_so)
+			return 0;
+		room += fa->fa_kv_len;
+	}
+	p = outbuf_reserve(k->ko_ob, room);
+	p = kv_copy(p, fl->fl_buf, t);
+	p = kv_put_n(p, k, fl->fl_n);
+	for (i = 0; i < fl->fl_n; i++) {
+		fa = &fl->fl_addrs[i];
+		fmt_count(fr, fa);
+		p = kv_copy(p, fa->fa_kv, fa->fa_kv_len);
+	}
+	for (i = t; i < fl->fl_len; i++)	/* "\n", "\r\n" or nothing */
+		*p++ = fl->fl_buf[i];
+	outbuf_commit(k->ko_ob, p);
+	return 1;
 }
 
 /*
@@ -333,6 +378,8 @@ fmt_kv(struct outbuf *ob, const char *prefix, const struct fmt_line *fl,
 		outbuf_append(ob, fl->fl_buf, fl->fl_len);
 		return;
 	}
+	if (!fl->fl_raw && !forged && kv_kept_line(&k, fl, t, fr))
+		return;
 	outbuf_append(ob, fl->fl_buf, t);
 	if (fl->fl_raw) {
 		kv_own(&k, "n=", "0");

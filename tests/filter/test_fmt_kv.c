@@ -331,3 +331,72 @@ Test(fmt_kv, overlong_line_ends_with_its_mark)
 	    "rdns_overlong=true\r\n");
 	cr_expect_eq(ft_res.fr_addrs, 0);
 }
+
+/*
+ * One case of kept_pairs_write_what_fresh_pairs_do: count addresses in a
+ * line ending with end, every group but unkept (count: none) kept.
+ */
+static void
+kept_case(const char *end, const char *prefix, size_t count, size_t unkept)
+{
+	struct fmt_addr	 fa[12];
+	char		 line[512], ip[32], kept[12][256], *first;
+	size_t		 i, len, flen, fresh_pass;
+
+	cr_assert_leq(count, 12);
+	ft_teardown();
+	ft_setup();
+	ft_cfg.cf_prefix = prefix;
+	len = (size_t)snprintf(line, sizeof(line), "sshd[7]:");
+	for (i = 0; i < count; i++) {
+		snprintf(ip, sizeof(ip), "192.0.2.%u", (unsigned int)i + 1);
+		line[len++] = ' ';
+		ft_addr(&fa[i], ip, len, i % 3 == 2 ? VERDICT_FAIL :
+		    VERDICT_PASS, i % 3 == 1 ? NULL : "h.example");
+		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
+		    ip);
+	}
+	len += (size_t)snprintf(line + len, sizeof(line) - len, " port 22%s",
+	    end);
+	ft_run(CFG_FORMAT_KV, line, len, fa, count, 0);
+	flen = outbuf_pending(&ft_ob);
+	fresh_pass = ft_res.fr_verdicts[VERDICT_PASS];
+	for (i = 0; i < count; i++) {
+		if (i == unkept)
+			continue;
+		fa[i].fa_kv = kept[i];
+		fa[i].fa_kv_len = fmt_kv_pairs(kept[i], sizeof(kept[i]),
+		    prefix, &fa[i]);
+		cr_assert_gt(fa[i].fa_kv_len, 0);
+	}
+	ft_run(CFG_FORMAT_KV, line, len, fa, count, 0);
+	first = ft_ob.ob_buf + ft_ob.ob_off;
+	cr_assert_eq(outbuf_pending(&ft_ob), 2 * flen, "%zu addresses, "
+	    "prefix %s, %zu not kept", count, prefix, unkept);
+	cr_expect_eq(memcmp(first, first + flen, flen), 0,
+	    "fresh %.*s, kept %.*s", (int)flen, first, (int)flen, first + flen);
+	cr_expect_eq(ft_res.fr_addrs, count);
+	cr_expect_eq(ft_res.fr_verdicts[VERDICT_PASS], fresh_pass);
+}
+
+/*
+ * A line whose every group its cache entry keeps (fa_kv, written by
+ * fmt_kv_pairs) is written in one stretch: the same bytes as the groups
+ * written anew, and the same counts, whatever the terminator, the
+ * prefix, the number of addresses (one or two digits), and with one
+ * group not kept. The second copy lands after the first, in new room.
+ */
+Test(fmt_kv, kept_pairs_write_what_fresh_pairs_do)
+{
+	static const char *const ends[] = { "\n", "\r\n", "" };
+	static const char *const prefixes[] = { "rdns_", "p." };
+	static const size_t	 counts[] = { 1, 2, 12 };
+	size_t			 e, p, c, unkept;
+
+	for (e = 0; e < 3; e++)
+		for (p = 0; p < 2; p++)
+			for (c = 0; c < 3; c++)
+				for (unkept = 0; unkept <= counts[c]; unkept++)
+					kept_case(ends[e], prefixes[p],
+					    counts[c], unkept);
+}
