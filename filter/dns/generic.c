@@ -232,22 +232,32 @@ find_seq(const char *host, size_t len, const unsigned int *v, size_t n,
 	return pat_find(&gp, host, len);
 }
 
-/* How much of the IPv4 address b[0..4) host embeds: GEN_*. */
+/*
+ * How much of the IPv4 address b[0..4) host embeds: GEN_*. Every decimal
+ * form holds a digit, so a name without one (most names that are not
+ * generic) is tried in the two hex forms only: the same answer, in a
+ * fifth of the searches.
+ */
 static int
 v4_evidence(const uint8_t *b, const char *host, size_t len)
 {
 	unsigned int	fwd[4], rev[4];
 	size_t		i, pad;
+	int		digit = 0;
 
 	for (i = 0; i < 4; i++) {
 		fwd[i] = b[i];
 		rev[i] = b[3 - i];
 	}
-	if (find_seq(host, len, fwd, 4, 10, 3, 0) ||
-	    find_seq(host, len, rev, 4, 10, 3, 0) ||
+	for (i = 0; i < len && !digit; i++)
+		digit = gen_isdigit(host[i]);
+	if ((digit && (find_seq(host, len, fwd, 4, 10, 3, 0) ||
+	    find_seq(host, len, rev, 4, 10, 3, 0))) ||
 	    find_seq(host, len, fwd, 4, 16, 2, 0) ||
 	    find_seq(host, len, fwd, 4, 16, 2, 1))
 		return GEN_STRONG;
+	if (!digit)
+		return GEN_NONE;
 	for (pad = 0; pad <= 3; pad += 3) {
 		if (find_seq(host, len, fwd, 4, 10, pad, 1) ||
 		    find_seq(host, len, rev, 4, 10, pad, 1))

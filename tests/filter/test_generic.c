@@ -55,6 +55,14 @@ static const struct row rows[] = {
 	{ B4, "c6336407.example.net", 1 },
 	{ C4, "c000024d.example.net", 1 },
 	{ C4, "c0-00-02-4d.example.org", 1 },
+	/*
+	 * A name without a digit still holds an address in hex (these two
+	 * are outside the documentation ranges: every address of those
+	 * has a digit in hex).
+	 */
+	{ "202.254.186.190", "cafebabe.example.net", 1 },
+	{ "170.187.204.221", "aa-bb-cc-dd.example.org", 1 },
+	{ "170.187.204.221", "mail.example.org", 0 },
 	/* The last two octets and a weak token. */
 	{ A4, "user-113-45.example.com", 1 },
 	{ A4, "home-113-45.example.org", 1 },
