@@ -332,12 +332,20 @@ Test(fmt_kv, overlong_line_ends_with_its_mark)
 	cr_expect_eq(ft_res.fr_addrs, 0);
 }
 
+/* What else kept_case's line holds. */
+enum kept_mark {
+	KEPT_PLAIN,
+	KEPT_FORGED,		/* the prefix, in the text */
+	KEPT_HELO,		/* a HELO name claimed for the first address */
+};
+
 /*
  * One case of kept_pairs_write_what_fresh_pairs_do: count addresses in a
  * line ending with end, every group but unkept (count: none) kept.
  */
 static void
-kept_case(const char *end, const char *prefix, size_t count, size_t unkept)
+kept_case(const char *end, const char *prefix, size_t count, size_t unkept,
+    enum kept_mark mark)
 {
 	struct fmt_addr	 fa[12];
 	char		 line[512], ip[32], kept[12][256], *first;
@@ -355,6 +363,15 @@ kept_case(const char *end, const char *prefix, size_t count, size_t unkept)
 		    VERDICT_PASS, i % 3 == 1 ? NULL : "h.example");
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s",
 		    ip);
+	}
+	if (mark == KEPT_FORGED)
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+		    " %shost=spoofed", prefix);
+	if (mark == KEPT_HELO) {
+		len += (size_t)snprintf(line + len, sizeof(line) - len,
+		    " helo=<h.example>");
+		fa[0].fa_helo_so = len - 10;
+		fa[0].fa_helo_eo = len - 1;
 	}
 	len += (size_t)snprintf(line + len, sizeof(line) - len, " port 22%s",
 	    end);
@@ -398,5 +415,20 @@ Test(fmt_kv, kept_pairs_write_what_fresh_pairs_do)
 			for (c = 0; c < 3; c++)
 				for (unkept = 0; unkept <= counts[c]; unkept++)
 					kept_case(ends[e], prefixes[p],
-					    counts[c], unkept);
+					    counts[c], unkept, KEPT_PLAIN);
+}
+
+/*
+ * Kept groups on a forged line, or beside a claimed HELO name, still get
+ * the forged mark and the helo pairs: the bytes of fresh groups.
+ */
+Test(fmt_kv, kept_pairs_keep_forged_and_helo)
+{
+	static const size_t	counts[] = { 1, 2, 12 };
+	size_t			c;
+
+	for (c = 0; c < 3; c++) {
+		kept_case("\n", "rdns_", counts[c], counts[c], KEPT_FORGED);
+		kept_case("\n", "rdns_", counts[c], counts[c], KEPT_HELO);
+	}
 }
