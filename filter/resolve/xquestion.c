@@ -12,6 +12,33 @@
 
 #include "xquestion.h"
 
+/*
+ * Case bits come from a pool that arc4random_buf() fills a whole at a
+ * time. glibc's arc4random() makes a getrandom(2) call for every word,
+ * which was one system call in seven of each query (a socket per query:
+ * xport_impl.h). Each word is handed out once and cleared as it goes.
+ * Only the main thread sends queries, and ptrtag never forks, so no two
+ * processes or threads draw the same words.
+ */
+#define XQUESTION_POOL	64		/* words per getrandom(2) */
+
+static uint32_t	xq_pool[XQUESTION_POOL];
+static size_t	xq_pool_left;
+
+static uint32_t
+random_word(void)
+{
+	uint32_t	w;
+
+	if (xq_pool_left == 0) {
+		arc4random_buf(xq_pool, sizeof(xq_pool));
+		xq_pool_left = XQUESTION_POOL;
+	}
+	w = xq_pool[--xq_pool_left];
+	xq_pool[xq_pool_left] = 0;
+	return w;
+}
+
 void
 xquestion_case_0x20(char *name)
 {
@@ -23,7 +50,7 @@ xquestion_case_0x20(char *name)
 		    (*name >= 'A' && *name <= 'Z')))
 			continue;
 		if (left == 0) {
-			bits = arc4random();
+			bits = random_word();
 			left = 32;
 		}
 		*name = (char)((*name & ~0x20) | (bits & 1 ? 0 : 0x20));

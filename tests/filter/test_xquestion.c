@@ -57,6 +57,28 @@ Test(xquestion, case_0x20_keeps_the_name_and_moves_every_letter)
 			    "letter %zu never changed case", i);
 }
 
+/*
+ * The case bits come from a pool of 64 words (xquestion.c): draws across
+ * many refills never repeat a name's whole pattern, as a pool handed out
+ * twice, or never refilled, would. 64 letters make two words a name, so
+ * 400 names take 800 words; any repeat among them has odds near 2^-48.
+ */
+Test(xquestion, case_0x20_never_repeats_a_pattern_across_refills)
+{
+	static char	seen[400][80];
+	const char	*name = "abcdefghijklmnopqrstuvwxyzabcdef."
+	    "abcdefghijklmnopqrstuvwxyzabcdef";
+	int		run, k;
+
+	for (run = 0; run < 400; run++) {
+		strlcpy(seen[run], name, sizeof(seen[run]));
+		xquestion_case_0x20(seen[run]);
+		for (k = 0; k < run; k++)
+			cr_assert_str_neq(seen[k], seen[run],
+			    "names %d and %d have one pattern", k, run);
+	}
+}
+
 Test(xquestion, build_writes_the_name_in_its_case)
 {
 	uint8_t	q[XQUESTION_MAX];
