@@ -995,15 +995,16 @@ def dnsperf_queries(outfile, qfile):
     return n
 
 
-def phase_dnsperf(j, qfile, naddr, rtt):
+def phase_dnsperf(j, qfile, naddr, rtt, port=53):
     """The peer of the cold phase: dnsperf keeping j queries outstanding
-    through the same dnsdist, over the same queries. What it reaches is
-    what this machine's servers give any client at that concurrency;
-    an address costs it two queries, as it costs ptrtag."""
+    through the same dnsdist (or, with port NSD_PORT, straight to NSD),
+    over the same queries. What it reaches is what this machine's servers
+    give any client at that concurrency; an address costs it two queries,
+    as it costs ptrtag."""
     c0 = server_ticks()
-    p = subprocess.run(['dnsperf', '-s', DNSDIST, '-d', qfile, '-q', str(j),
-                        '-n', '1', '-t', '5'], capture_output=True,
-                       text=True, timeout=300)
+    p = subprocess.run(['dnsperf', '-s', DNSDIST, '-p', str(port), '-d',
+                        qfile, '-q', str(j), '-n', '1', '-t', '5'],
+                       capture_output=True, text=True, timeout=300)
     out = {'j': j}
     for key, pat in (('completed', r'Queries completed:\s+(\d+)'),
                      ('lost', r'Queries lost:\s+(\d+)'),
@@ -1023,6 +1024,34 @@ def phase_dnsperf(j, qfile, naddr, rtt):
             j, j, out['completed'], out['run_s'], out['qps'],
             out.get('addr_rate'), 100 * out.get('frac', 0),
             out['latency_ms'], out['lost']))
+    return out
+
+
+def cold_direct(a, work, src, n, j, rtt):
+    """The machine's own ceiling at -j: ptrtag and dnsperf straight to
+    NSD, with no delay added, on the same addresses. Whatever a client
+    reaches here bounds what it can reach through any delay on these
+    cores; below 90 % of -j/(2×RTT) here, that target cannot be met on
+    this machine at this -j, whatever the proxy in front."""
+    of = os.path.join(work, 'out-cold-direct-%d.log' % j)
+    r = run_batch([a.ptrtag, '-s', '%s:%d' % (LOOP, NSD_PORT), '-j', str(j),
+                   '--stats=json'], src, of, 300)
+    st = read_stats(of + '.stderr') or {}
+    done = 0
+    for line in open(of, 'rb'):
+        k = KV.search(line)
+        done += bool(k) and k.group(3) != b'skipped'
+    bound = j / (2 * rtt)
+    out = {'wall': r['wall'], 'cpu': r['cpu'], 'looked_up': done,
+           'rate': done / r['wall'], 'frac': done / r['wall'] / bound,
+           'srtt': st.get('srtt_ms'), 'addresses': n}
+    qf = os.path.join(work, 'cold-direct-%d.queries' % j)
+    if shutil.which('dnsperf') and dnsperf_queries(of, qf) > 0:
+        out['dnsperf'] = phase_dnsperf(j, qf, n, rtt, port=NSD_PORT)
+    log('cold -j %d straight to NSD (no delay): %d looked up in %.2f s = '
+        '%.0f/s, %.0f %% of -j/(2×RTT); CPU %.2f s; SRTT %s ms' % (
+            j, done, r['wall'], out['rate'], 100 * out['frac'], r['cpu'],
+            out['srtt']))
     return out
 
 
@@ -1075,6 +1104,8 @@ def phase_cold(a, work, res):
             qf = os.path.join(work, 'cold-%d.queries' % j)
             if dnsperf_queries(of, qf) > 0:
                 r['dnsperf'] = phase_dnsperf(j, qf, n, rtt)
+        if j == max(a.cold_j):
+            r['direct'] = cold_direct(a, work, src, n, j, rtt)
         out.append(r)
         log('cold -j %d: %d addresses, %d looked up in %.2f s = %.0f/s, '
             'bound %.0f/s (%.0f %%) %s; SRTT %s ms, answers after a retry '
@@ -1330,6 +1361,18 @@ def report_cold(res, L):
                          '%s %.0f %% CPU, busiest thread %.0f %%' % (
                              k, 100 * v['cpu'], 100 * v['busiest_thread'])
                          for k, v in sorted(sc.items())))
+        dr = c.get('direct')
+        if dr:
+            dd = dr.get('dnsperf') or {}
+            L.append('  - this machine\'s ceiling at -j %d: straight to NSD, '
+                     'no delay added: ptrtag %d looked up in %.2f s = %.0f/s '
+                     '(%.0f %% of -j/(2×RTT) above), CPU %.2f s, SRTT %s ms; '
+                     'dnsperf -q %d %s addresses/s (%s)' % (
+                         c['j'], dr['looked_up'], dr['wall'], dr['rate'],
+                         100 * dr['frac'], dr['cpu'], dr['srtt'], c['j'],
+                         '%.0f' % dd['addr_rate'] if dd.get('addr_rate')
+                         else '?', '%.0f %%' % (100 * dd['frac'])
+                         if dd.get('frac') else '?'))
         dp = c.get('dnsperf')
         if dp and dp.get('frac'):
             L.append('  - peer, the same queries through the same dnsdist: '
@@ -1547,7 +1590,10 @@ def targets(a, res):
                         ', ptrtag at %.0f %% of it' % (
                             c['j'], 100 * dp['frac'],
                             100 * c['rate'] / dp['addr_rate'])
-                        if dp.get('frac') else '')))
+                        if dp.get('frac') else '') + (
+                        '; straight to NSD with no delay: ptrtag %.0f %%'
+                        % (100 * c['direct']['frac'])
+                        if c.get('direct') else '')))
     if 'trickle_delay' in res:
         t = res['trickle_delay']['ptrtag']
         lim = 2 * rtt + 10
