@@ -4,6 +4,7 @@
  * duplicate names (decoded), decoding and the PATH lookup.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,6 +80,43 @@ Test(jsonin, nul_byte_refused)
 	cr_expect_neq(jsonin_parse(j, "{\"a\":\"x\0y\"}", 11), JSONIN_OK);
 	cr_expect_neq(jsonin_parse(j, "{\"a\":1}\0", 8), JSONIN_OK);
 	cr_expect_eq(jsonin_parse(j, "{\"a\":1}\0", 7), JSONIN_OK);
+	jsonin_free(j);
+}
+
+/*
+ * check_string() skips 8 plain bytes at a time (jsonin.c): a byte that
+ * needs a look must be found in every lane of the word and in the tail
+ * after the last whole word. Each is put at every offset of a 23-byte
+ * string of 'a': refused alone, or accepted with what makes it whole.
+ */
+Test(jsonin, string_bytes_found_at_every_offset)
+{
+	static const struct {
+		const char	*b;	/* the bytes put in */
+		size_t		 n;
+		int		 ok;
+	} cases[] = {
+		{ "\x01", 1, 0 }, { "\x1f", 1, 0 }, { "\x80", 1, 0 },
+		{ "\xc3", 1, 0 }, { "\xff", 1, 0 }, { "\\q", 2, 0 },
+		{ "\\", 1, 0 }, { "\x7f", 1, 1 }, { " ", 1, 1 },
+		{ "\xc3\xa9", 2, 1 }, { "\xe2\x82\xac", 3, 1 },
+		{ "\\n", 2, 1 }, { "\\u00e9", 6, 1 }, { "\\\"", 2, 1 },
+	};
+	struct jsonin	*j = jsonin_create();
+	char		 buf[64], str[32];
+	size_t		 c, off, len, n;
+
+	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		n = cases[c].n;
+		for (off = 0; off + n <= 23; off++) {
+			memset(str, 'a', 23);
+			memcpy(str + off, cases[c].b, n);
+			len = (size_t)snprintf(buf, sizeof(buf), "{\"k\":\"%.23s\"}",
+			    str);
+			cr_expect_eq(jsonin_parse(j, buf, len) == JSONIN_OK,
+			    cases[c].ok, "case %zu at offset %zu", c, off);
+		}
+	}
 	jsonin_free(j);
 }
 
