@@ -16,7 +16,11 @@
 /* Longest question: a name of 255 bytes, type and class. */
 #define XQUESTION_MAX	(255 + 4)
 
-/* Give each ASCII letter of the C string name a random case. */
+/*
+ * Give each ASCII letter of the C string name a random case. The bits
+ * come from a process-wide pool (xquestion.c): call from one thread only,
+ * the one that sends the queries.
+ */
 void	xquestion_case_0x20(char *name);
 
 /*
