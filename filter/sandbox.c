@@ -309,6 +309,9 @@ landlock(const struct sandbox_plan *sp, char *errbuf, size_t errlen)
 		if (add_rule(rsfd, sp->sp_rdirs[i],
 		    LANDLOCK_ACCESS_FS_READ_FILE) == -1)
 			goto fail;
+	/* c-ares keys each channel made after start from it (DNS TRANSPORT) */
+	if (add_rule(rsfd, "/dev/urandom", LANDLOCK_ACCESS_FS_READ_FILE) == -1)
+		goto fail;
 	if (add_sanitizer_rules(rsfd, read) == -1 ||
 	    syscall(SYS_landlock_restrict_self, rsfd, 0) == -1)
 		goto fail;

@@ -61,8 +61,6 @@ chan_init(struct xport *xp, struct xchan *ch, const struct config *cfg,
 	opts.sock_state_cb_data = xp;
 	mask = ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS |
 	    ARES_OPT_SOCK_STATE_CB;
-	ch->ch_xp = xp;
-	TAILQ_INIT(&ch->ch_queries);
 	if ((rc = ares_init_options(&ch->ch_ares, &opts, mask)) !=
 	    ARES_SUCCESS) {
 		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
@@ -80,22 +78,23 @@ chan_init(struct xport *xp, struct xchan *ch, const struct config *cfg,
 }
 
 /*
- * Channel ch as a copy of model: the same options, flags and servers,
- * with its own query ID key. c-ares reads the resolver's configuration
- * (resolv.conf, nsswitch.conf) for the model alone, so every channel of
- * the pool has the same servers even when resolv.conf is rewritten while
- * the pool starts.
+ * Channel ch, not made yet, as a copy of its kind's model: the same
+ * options, flags and servers, with its own query ID key. c-ares reads
+ * the resolver's configuration (resolv.conf, nsswitch.conf) for the
+ * models alone, so every channel of the pool has the same servers even
+ * when resolv.conf is rewritten while ptrtag runs. The copy reads
+ * /dev/urandom for its key, which the sandbox leaves readable for that
+ * (ptrtag(1), SANDBOX).
  */
-static int
-chan_copy(struct xport *xp, struct xchan *ch, const struct xchan *model,
-    char *err, size_t errlen)
+int
+xport_chan_open(struct xport *xp, struct xchan *ch)
 {
-	int	rc;
+	const struct xchan	*model;
 
-	ch->ch_xp = xp;
-	TAILQ_INIT(&ch->ch_queries);
-	if ((rc = ares_dup(&ch->ch_ares, model->ch_ares)) != ARES_SUCCESS) {
-		snprintf(err, errlen, "c-ares: %s", ares_strerror(rc));
+	if (ch->ch_ares != NULL)
+		return 0;
+	model = &xp->xp_chans[ch->ch_tcp ? xp->xp_nudp : 0];
+	if (ares_dup(&ch->ch_ares, model->ch_ares) != ARES_SUCCESS) {
 		ch->ch_ares = NULL;
 		return -1;
 	}
@@ -187,7 +186,6 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 	struct xport	*xp;
 	struct xchan	*ch;
 	unsigned int	 i;
-	int		 rc;
 
 	xp = xcalloc(1, sizeof(*xp));
 	xp->xp_stats = st;
@@ -203,19 +201,20 @@ xport_create(const struct config *cfg, struct stats *st, int ares_flags,
 	xp->xp_chans = xcalloc(xp->xp_nchans, sizeof(*xp->xp_chans));
 	for (i = 0; i < xp->xp_nchans; i++) {
 		ch = &xp->xp_chans[i];
+		ch->ch_xp = xp;
 		ch->ch_tcp = i >= xp->xp_nudp;
-		/* The first channel of each kind is the model of the others. */
-		if (i != 0 && i != xp->xp_nudp)
-			rc = chan_copy(xp, ch, &xp->xp_chans[ch->ch_tcp ?
-			    xp->xp_nudp : 0], err, errlen);
-		else
-			rc = chan_init(xp, ch, cfg, ares_flags | (ch->ch_tcp ?
-			    ARES_FLAG_USEVC : ARES_FLAG_IGNTC), err, errlen);
-		if (rc == -1) {
-			xp->xp_nchans = ch->ch_ares != NULL ? i + 1 : i;
-			xport_destroy(xp);
-			return NULL;
-		}
+		TAILQ_INIT(&ch->ch_queries);
+	}
+	/*
+	 * The first channel of each kind is made now, as the model of the
+	 * others, which are copied from it when first picked (xpool.c): a
+	 * run that finds every address in its cache never pays for them.
+	 */
+	if (chan_init(xp, &xp->xp_chans[0], cfg, ares_flags | ARES_FLAG_IGNTC,
+	    err, errlen) == -1 || chan_init(xp, &xp->xp_chans[xp->xp_nudp],
+	    cfg, ares_flags | ARES_FLAG_USEVC, err, errlen) == -1) {
+		xport_destroy(xp);
+		return NULL;
 	}
 	raise_fd_limit(xp);
 	sockbuf_test(xp);

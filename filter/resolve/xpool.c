@@ -29,6 +29,8 @@ chan_idle(const struct xchan *ch)
 /*
  * The UDP channel for the next query: an idle one (new socket, new
  * port), else one whose sockets have taken fewer than xp_batch queries.
+ * A channel not made yet is idle, and made here; one that cannot be
+ * made (no memory) is passed over, the model always exists.
  */
 static struct xchan *
 pick_udp(struct xport *xp)
@@ -39,7 +41,7 @@ pick_udp(struct xport *xp)
 	for (i = 0; i < xp->xp_nudp; i++) {
 		k = (xp->xp_next + i) % xp->xp_nudp;
 		ch = &xp->xp_chans[k];
-		if (chan_idle(ch)) {
+		if (chan_idle(ch) && xport_chan_open(xp, ch) == 0) {
 			ch->ch_epoch = 0;
 			xp->xp_next = (k + 1) % xp->xp_nudp;
 			return ch;
@@ -56,7 +58,8 @@ pick_tcp(struct xport *xp)
 	unsigned int	i;
 
 	for (i = xp->xp_nudp; i < xp->xp_nchans; i++)
-		if (chan_idle(&xp->xp_chans[i]))
+		if (chan_idle(&xp->xp_chans[i]) &&
+		    xport_chan_open(xp, &xp->xp_chans[i]) == 0)
 			return &xp->xp_chans[i];
 	return NULL;
 }

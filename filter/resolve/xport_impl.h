@@ -7,6 +7,10 @@
  * - Every c-ares socket is opened and closed through xsock.c
  *   (ares_set_socket_functions), so xp_socks maps each open descriptor
  *   to its channel and ch_nsock counts a channel's sockets.
+ * - Only the first UDP and the first TCP channel are made at start, as
+ *   models; the others (ch_ares NULL) are copied from them when first
+ *   picked (xport_chan_open), so unmade channels have no query and no
+ *   socket and every loop over the pool passes them by (ch_busy 0).
  * - A channel with no query and no socket is idle. c-ares 1.18.1 closes
  *   all of a channel's sockets when its last query ends (no
  *   ARES_FLAG_STAYOPEN), so the next query on it gets a new socket and a
@@ -107,5 +111,11 @@ struct xport {
 	uint64_t		 xp_gen;
 	uint64_t		 xp_pollgen;	/* xp_gen at the last poll */
 };
+
+/*
+ * Make channel ch, if it is not made yet, as a copy of its kind's model
+ * (transport.c). Returns 0, or -1 when c-ares cannot (no memory).
+ */
+int	xport_chan_open(struct xport *xp, struct xchan *ch);
 
 #endif /* XPORT_IMPL_H */

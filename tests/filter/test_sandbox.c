@@ -1,8 +1,9 @@
 /*
  * sandbox: a process that entered the sandbox can still create, write,
  * rename and remove files in the one directory its plan keeps, and is
- * refused everything else tried here: files in another directory or
- * under /etc (Landlock, EACCES), execve(2), fork(2), AF_UNIX sockets and
+ * read /dev/urandom (which c-ares keys a new channel from), and is
+ * refused everything else tried here: files in another directory, under
+ * /etc, or beside /dev/urandom, or writing it (Landlock, EACCES), execve(2), fork(2), AF_UNIX sockets and
  * executable memory (seccomp, EPERM). A thread can still be made (the
  * scan-ahead thread of ptrtag.1, THREADS), and is confined as well.
  * Each check runs in a child that enters the sandbox and reports the
@@ -38,6 +39,9 @@ struct outcome {
 	int	oc_create_other;	/* other/new: O_CREAT */
 	int	oc_read_other;		/* other/existing */
 	int	oc_read_etc;		/* /etc/passwd */
+	int	oc_read_urandom;	/* /dev/urandom */
+	int	oc_write_urandom;
+	int	oc_read_random;		/* /dev/random, beside it */
 	int	oc_exec;		/* execve /bin/sh */
 	int	oc_unix;		/* socket(AF_UNIX) */
 	int	oc_inet;		/* socket(AF_INET, SOCK_DGRAM) */
@@ -154,6 +158,9 @@ attempt_all(struct outcome *oc, int off)
 	oc->oc_create_other = try_open(other, "new", O_WRONLY | O_CREAT);
 	oc->oc_read_other = try_open(other_file, NULL, O_RDONLY);
 	oc->oc_read_etc = try_open("/etc/passwd", NULL, O_RDONLY);
+	oc->oc_read_urandom = try_open("/dev/urandom", NULL, O_RDONLY);
+	oc->oc_write_urandom = try_open("/dev/urandom", NULL, O_WRONLY);
+	oc->oc_read_random = try_open("/dev/random", NULL, O_RDONLY);
 	if (!off)	/* unconfined, it would run: exit 77 fails the test */
 		oc->oc_exec = result(execv("/bin/sh", argv));
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
@@ -218,6 +225,9 @@ Test(sandbox, files_in_the_kept_directory_only)
 	expect_errno(oc.oc_create_other, EACCES, "create elsewhere");
 	expect_errno(oc.oc_read_other, EACCES, "read elsewhere");
 	expect_errno(oc.oc_read_etc, EACCES, "read /etc/passwd");
+	expect_errno(oc.oc_read_urandom, 0, "read /dev/urandom");
+	expect_errno(oc.oc_write_urandom, EACCES, "write /dev/urandom");
+	expect_errno(oc.oc_read_random, EACCES, "read /dev/random");
 }
 
 Test(sandbox, forbidden_calls_fail_with_eperm)
