@@ -34,13 +34,20 @@ all_digits(const char *p, size_t n)
  * anything: not to inet_pton, nor to inet_aton's shorthand ("10.1",
  * "0x7f.1"), and its last label must not be all digits (RFC 1123 section
  * 2.1: top-level names are alphabetic), which also catches "010.0.0.1".
+ *
+ * Once the bytes are those of hostname_byte() and the last label is not
+ * all digits, only inet_aton is left to ask: inet_pton's IPv4 form ends
+ * in digits and its IPv6 form needs a ':', and every part inet_aton
+ * takes is a number, so its last part, not all digits, must be hex
+ * ("0x1f"). The call, which costs most of this function, is made for
+ * such names alone.
  */
 int
 hostname_valid(const char *s, size_t len)
 {
-	struct in6_addr	 a6;
 	struct in_addr	 a4;
 	char		 buf[HOSTNAME_MAX + 1];
+	const char	*last;
 	size_t		 i, label = 0;
 
 	if (s == NULL || len == 0 || len > HOSTNAME_MAX)
@@ -56,12 +63,12 @@ hostname_valid(const char *s, size_t len)
 		    ++label > HOSTNAME_LABEL_MAX)
 			return 0;
 	}
-	if (label == 0 || all_digits(s + len - label, label))
+	last = s + len - label;
+	if (label == 0 || all_digits(last, label))
 		return 0;
+	if (label < 2 || last[0] != '0' || (last[1] != 'x' && last[1] != 'X'))
+		return 1;
 	memcpy(buf, s, len);
 	buf[len] = '\0';
-	if (inet_pton(AF_INET, buf, &a4) == 1 ||
-	    inet_pton(AF_INET6, buf, &a6) == 1 || inet_aton(buf, &a4) != 0)
-		return 0;
-	return 1;
+	return inet_aton(buf, &a4) == 0;
 }

@@ -25,12 +25,18 @@
 struct cachefile_state cachefile = { { -1, NULL, NULL, NULL }, -1, NULL,
     NULL };
 
+/* One entry to save, as rsv_foreach() gave it. */
+struct save_item {
+	const struct dnsent	*si_de;
+	long long		 si_wall;	/* expiry, wall clock seconds */
+};
+
 struct save_ctx {
-	uint64_t	 sc_now_ms;
-	time_t		 sc_wall;
-	size_t		 sc_count;
-	char		**sc_lines;	/* MRU first, written reversed */
-	size_t		 sc_cap;
+	uint64_t		 sc_now_ms;
+	time_t			 sc_wall;
+	size_t			 sc_count;
+	struct save_item	*sc_items;	/* MRU first, written reversed */
+	size_t			 sc_cap;
 };
 
 int
@@ -52,25 +58,57 @@ static void
 save_one(const struct dnsent *de, uint64_t expires_ms, void *arg)
 {
 	struct save_ctx	*sc = arg;
-	char		 ip[IPADDR_STRMAX], *line;
-	long long	 wall;
 
 	if (expires_ms <= sc->sc_now_ms || de->de_verdict >= VERDICT_COUNT ||
 	    verdict_table[de->de_verdict].vi_host == VH_NEVER)
 		return;
-	ipaddr_ntop(&de->de_addr, ip, sizeof(ip));
-	wall = (long long)sc->sc_wall +
-	    (long long)((expires_ms - sc->sc_now_ms) / 1000);
-	if (asprintf(&line, "%s %s %lld %s\n", ip,
-	    verdict_name((enum verdict)de->de_verdict), wall,
-	    de->de_host ? de->de_host : "-") == -1)
-		err(1, NULL);
 	if (sc->sc_count == sc->sc_cap) {
 		sc->sc_cap = sc->sc_cap ? 2 * sc->sc_cap : 1024;
-		sc->sc_lines = xreallocarray(sc->sc_lines, sc->sc_cap,
-		    sizeof(*sc->sc_lines));
+		sc->sc_items = xreallocarray(sc->sc_items, sc->sc_cap,
+		    sizeof(*sc->sc_items));
 	}
-	sc->sc_lines[sc->sc_count++] = line;
+	sc->sc_items[sc->sc_count].si_de = de;
+	sc->sc_items[sc->sc_count++].si_wall = (long long)sc->sc_wall +
+	    (long long)((expires_ms - sc->sc_now_ms) / 1000);
+}
+
+/* Copy s to p, never past end; returns the byte after the copy. */
+static char *
+put(char *p, const char *end, const char *s)
+{
+	while (*s != '\0' && p < end)
+		*p++ = *s++;
+	return p;
+}
+
+/*
+ * The line of si, 'ADDR VERDICT EXPIRES HOST' and a newline, written to
+ * buf (CACHEFILE_LINE_MAX bytes hold the longest, see cachefile_state.h)
+ * without stdio's format parsing, which cost most of a save. Returns
+ * its length.
+ */
+static size_t
+save_line(const struct save_item *si, char *buf, size_t len)
+{
+	const struct dnsent	*de = si->si_de;
+	char			 num[24], *n = num + sizeof(num), *p = buf;
+	const char		*end = buf + len - 1;
+	unsigned long long	 v = si->si_wall < 0 ? 0 :
+				    (unsigned long long)si->si_wall;
+
+	*--n = '\0';
+	do
+		*--n = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	p += ipaddr_ntop(&de->de_addr, p, (size_t)(end - p));
+	p = put(p, end, " ");
+	p = put(p, end, verdict_name((enum verdict)de->de_verdict));
+	p = put(p, end, " ");
+	p = put(p, end, n);
+	p = put(p, end, " ");
+	p = put(p, end, de->de_host ? de->de_host : "-");
+	*p++ = '\n';
+	return (size_t)(p - buf);
 }
 
 /* Write the lines of sc to fd, sync and close it; 0, or -1 with errno. */
@@ -78,7 +116,8 @@ static int
 save_write(int fd, const struct save_ctx *sc)
 {
 	FILE	*fp;
-	size_t	 i;
+	char	 line[CACHEFILE_LINE_MAX];
+	size_t	 i, n;
 	int	 bad, saved;
 
 	if ((fp = fdopen(fd, "w")) == NULL) {
@@ -87,9 +126,12 @@ save_write(int fd, const struct save_ctx *sc)
 		errno = saved;
 		return -1;
 	}
+	(void)setvbuf(fp, NULL, _IOFBF, 64 * 1024);
 	fprintf(fp, "%s\n", CACHEFILE_MAGIC);
-	for (i = sc->sc_count; i > 0; i--)
-		fputs(sc->sc_lines[i - 1], fp);
+	for (i = sc->sc_count; i > 0; i--) {
+		n = save_line(&sc->sc_items[i - 1], line, sizeof(line));
+		(void)fwrite(line, 1, n, fp);
+	}
 	fprintf(fp, "end %zu\n", sc->sc_count);
 	bad = fflush(fp) != 0 || ferror(fp) || fsync(fileno(fp)) != 0;
 	saved = errno;
@@ -106,7 +148,6 @@ cachefile_save(struct rsv *rsv, const char *path)
 {
 	struct save_ctx	 sc;
 	char		 tmp[AFILE_TMPMAX], errbuf[512];
-	size_t		 i;
 	int		 fd, bad = 1;
 
 	if (cachefile.cfs_af.af_dirfd == -1) {
@@ -128,8 +169,6 @@ cachefile_save(struct rsv *rsv, const char *path)
 		warnx("%s", errbuf);
 	else
 		bad = 0;
-	for (i = 0; i < sc.sc_count; i++)
-		free(sc.sc_lines[i]);
-	free(sc.sc_lines);
+	free(sc.sc_items);
 	return bad ? -1 : 0;
 }

@@ -253,6 +253,62 @@ Test(cachefile, save_then_load)
 	expect_entry(2, "192.0.2.1", VERDICT_PASS, "mail.example.com", 500);
 }
 
+/*
+ * Child: save one entry of the longest kind ptrtag writes, an IPv6
+ * address of 39 characters with a host of 253, expiring in 1000 s.
+ */
+static void
+save_longest_child(const char *host)
+{
+	struct ipaddr	 ia;
+	const char	*text = "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff";
+	char		 err[256];
+
+	if (ipaddr_parse(text, strlen(text), &ia) == -1 ||
+	    cachefile_open(&cfg, err, sizeof(err)) == -1 ||
+	    (rsv = rsv_create(&cfg, &st, err, sizeof(err))) == NULL ||
+	    cachefile_load(rsv) != 0 ||
+	    rsv_preload(rsv, &ia, VERDICT_PASS, host, now_ms() + 1000000) == -1)
+		_exit(10);
+	_exit(cachefile_save(rsv, path) == 0 ? 0 : 11);
+}
+
+/*
+ * The line is written byte for byte, however long: fails if the hand
+ * formatting of cachefile.c cuts a field, or runs the fields together.
+ */
+Test(cachefile, longest_line_saved_whole)
+{
+	char		 host[254], want[512], line[512];
+	long long	 wall = (long long)time(NULL) + 1000;
+	FILE		*fp;
+	pid_t		 pid;
+	int		 status, i, hit = 0;
+
+	/* 63 + 1 + 63 + 1 + 63 + 1 + 61 = 253 characters */
+	memset(host, 'a', sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	host[63] = host[127] = host[191] = '.';
+	cr_assert_neq(pid = fork(), -1);
+	if (pid == 0)
+		save_longest_child(host);
+	cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "save failed: status %d", status);
+	cr_assert_not_null(fp = fopen(path, "r"));
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	for (i = -1; i <= 1; i++) {
+		snprintf(want, sizeof(want), "2001:db8:ffff:ffff:ffff:ffff:"
+		    "ffff:ffff pass %lld %s\n", wall + i, host);
+		hit |= strcmp(line, want) == 0;
+	}
+	cr_expect(hit, "line %s", line);
+	cr_assert_not_null(fgets(line, sizeof(line), fp));
+	cr_expect_str_eq(line, "end 1\n");
+	fclose(fp);
+}
+
 Test(cachefile, no_file_loads_nothing)
 {
 	cr_expect_eq(load(), 0);
