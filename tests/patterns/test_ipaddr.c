@@ -10,6 +10,7 @@
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <arpa/inet.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -649,4 +650,162 @@ Test(ipaddr_set, prefix_within)
 	for (i = 0; i < NELEM(rows); i++)
 		cr_expect_eq(ipaddr_prefix_within(&set.is_prefix[rows[i].in],
 		    &set.is_prefix[rows[i].out]), rows[i].want, "row %zu", i);
+}
+
+/*
+ * What inet_pton(3) makes of text, as ipaddr_parse() would give it
+ * (IPv4-mapped as IPv4): 0, or -1 when it takes neither family.
+ */
+static int
+oracle_parse(const char *text, struct ipaddr *ia)
+{
+	memset(ia, 0, sizeof(*ia));
+	if (inet_pton(AF_INET6, text, ia->ia_bytes) == 1)
+		ia->ia_family = AF_INET6;
+	else if (inet_pton(AF_INET, text, ia->ia_bytes) == 1)
+		ia->ia_family = AF_INET;
+	else
+		return -1;
+	ipaddr_unmap(ia);
+	return 0;
+}
+
+/*
+ * 1 when ipaddr_parse() and inet_pton agree on text; logs the first
+ * disagreements, counts the addresses both take in *taken.
+ */
+static int
+agrees(const char *text, size_t *logged, size_t *taken)
+{
+	struct ipaddr	got, want;
+	int		rg, rw;
+
+	rg = parse_exact(text, strlen(text), &got);
+	rw = oracle_parse(text, &want);
+	if (rg == rw && (rg == -1 || memcmp(&got, &want, sizeof(got)) == 0)) {
+		*taken += rg == 0;
+		return 1;
+	}
+	if ((*logged)++ < 5)
+		cr_log_error("\"%s\": ipaddr_parse %d, inet_pton %d", text, rg,
+		    rw);
+	return 0;
+}
+
+/*
+ * IPv6-shaped text from the bits of r: 0 to 9 groups of 1 to 5 hex
+ * digits, "::" in place of one colon or none, and a dotted tail (its
+ * octets now and then 256 or with a leading zero) in place of the last
+ * group or none: about half of them are addresses.
+ */
+static void
+shaped_text(char *s, size_t size, uint32_t r)
+{
+	static const char	 hex[] = "0123456789abcdefABCDEF";
+	unsigned int		 ngroups = r % 10, gap = (r >> 4) % 10, g, d;
+	uint32_t		 x = r * 2654435761u;
+	char			 part[24];
+
+	s[0] = '\0';
+	for (g = 0; g < ngroups; g++) {
+		if (g > 0 || gap == 0)
+			strlcat(s, g == gap || (g == 0 && gap == 0) ? "::" : ":",
+			    size);
+		for (d = 0; d <= (x & 3) + ((x >> 2 & 15) == 0); d++) {
+			part[0] = hex[(x >> 6) % (sizeof(hex) - 1)];
+			part[1] = '\0';
+			strlcat(s, part, size);
+			x = x * 1103515245u + 12345u;
+		}
+		x ^= x >> 11;
+	}
+	if ((r >> 8) % 3 == 0) {
+		/* a leading zero now and then, which inet_pton refuses */
+		snprintf(part, sizeof(part), "%s%s%u.%u.%u.%u",
+		    ngroups > 0 ? ":" : "", (x & 7) == 0 ? "0" : "",
+		    (x >> 3) % 257, (x >> 11) % 256, (x >> 19) % 256,
+		    (x >> 27) % 2 ? 7 : 0);
+		strlcat(s, part, size);
+	} else if (gap == ngroups)
+		strlcat(s, "::", size);
+}
+
+/*
+ * The hand parsers take what inet_pton takes, and give the same bytes:
+ * on every string of up to 7 bytes from "0f:.1" and "aF9:", and on
+ * 300,000 strings of 1 to 12 tokens drawn from the pieces IPv6 text is
+ * made of (groups of 1 to 5 digits, colons, dotted tails right and
+ * wrong), with every byte in six places, and on 200,000 strings shaped
+ * like IPv6 text (shaped_text). Fails if a group of 5 digits, a second "::", a lone leading
+ * or trailing colon, a "::" for no group, or a dotted tail with leading
+ * zeros or in the wrong place were taken, a byte beside a hex digit
+ * taken for one, or a good form refused.
+ */
+Test(ipaddr, hand_parsers_agree_with_inet_pton)
+{
+	static const char *const alpha[] = { "0f:.1", "aF9:" };
+	static const char *const tok[] = {
+		"0", "1", "f", "ff", "FfF", "ffff", "12345", "0000", "10",
+		":", "::", ":::", ".", "1.2.3.4", "255.255.255.255",
+		"256.1.1.1", "01.2.3.4", "1.2.3", "1.2.3.4.5", "g",
+		"0.0.0.0", "1.02.3.4",
+	};
+	static const struct {
+		const char	*pre, *post;
+	} shapes[] = {
+		{ "::", "" }, { "", "::" }, { "1:", "::" },
+		{ "::1.2.3.", "" }, { "::", "1:2" }, { "f", "::1" },
+	};
+	const size_t	 ntok = sizeof(tok) / sizeof(tok[0]);
+	char		 s[128];
+	size_t		 a, len, i, n, k, total = 0, bad = 0, logged = 0;
+	size_t		 taken = 0;
+	uint32_t	 r = 2463534242u;	/* xorshift32, fixed seed */
+
+	for (a = 0; a < 2; a++) {
+		k = strlen(alpha[a]);
+		for (len = 1; len <= 7; len++) {
+			for (i = 0, n = 1; i < len; i++)
+				n *= k;
+			for (i = 0; i < n; i++, total++) {
+				size_t	j, v = i;
+
+				for (j = 0; j < len; j++, v /= k)
+					s[j] = alpha[a][v % k];
+				s[len] = '\0';
+				bad += !agrees(s, &logged, &taken);
+			}
+		}
+	}
+	for (i = 0; i < 300000; i++, total++) {
+		s[0] = '\0';
+		r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+		for (n = 1 + r % 12; n > 0; n--) {
+			r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+			strlcat(s, tok[r % ntok], sizeof(s));
+		}
+		bad += !agrees(s, &logged, &taken);
+	}
+	/*
+	 * every byte in each place but NUL (nul_byte_inside_is_rejected)
+	 * and the decorations '%', '[', ']' (ipaddr_undecorate)
+	 */
+	for (i = 1; i < 256; i++) {
+		if (strchr("%[]", (int)i) != NULL)
+			continue;
+		for (k = 0; k < sizeof(shapes) / sizeof(shapes[0]); k++) {
+			snprintf(s, sizeof(s), "%s%c%s", shapes[k].pre,
+			    (char)i, shapes[k].post);
+			bad += !agrees(s, &logged, &taken);
+			total++;
+		}
+	}
+	for (i = 0; i < 200000; i++, total++) {
+		r ^= r << 13, r ^= r >> 17, r ^= r << 5;
+		shaped_text(s, sizeof(s), r);
+		bad += !agrees(s, &logged, &taken);
+	}
+	cr_expect_eq(bad, 0, "%zu of %zu strings disagree", bad, total);
+	cr_log_info("%zu of %zu strings are addresses", taken, total);
+	cr_expect_gt(taken, total / 100, "too few addresses among them");
 }
