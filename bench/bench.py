@@ -647,6 +647,11 @@ def read_stats(path):
     return None
 
 
+# ptrtag's UDP channels, each a socket of its own: min(-j, 256) (ptrtag(1),
+# DNS TRANSPORT)
+CHANNELS_MAX = 256
+
+
 # The hot path's workloads: the benchmark's own Apache lines, and sshd's.
 HOT_LOGS = (('hot', 'hot.log', 'hot.ndjson', 'Apache combined log lines'),
             ('auth', 'auth.log', None, 'sshd lines of auth.log'))
@@ -995,17 +1000,19 @@ def dnsperf_queries(outfile, qfile):
     return n
 
 
-def phase_dnsperf(j, qfile, naddr, rtt, port=53):
+def phase_dnsperf(j, qfile, naddr, rtt, port=53, clients=1):
     """The peer of the cold phase: dnsperf keeping j queries outstanding
     through the same dnsdist (or, with port NSD_PORT, straight to NSD),
     over the same queries. What it reaches is what this machine's servers
     give any client at that concurrency; an address costs it two queries,
-    as it costs ptrtag."""
+    as it costs ptrtag. With clients > 1 it sends from that many sockets
+    (source ports), as ptrtag does from one socket per channel."""
     c0 = server_ticks()
     p = subprocess.run(['dnsperf', '-s', DNSDIST, '-p', str(port), '-d',
-                        qfile, '-q', str(j), '-n', '1', '-t', '5'],
+                        qfile, '-q', str(j), '-c', str(clients), '-n', '1',
+                        '-t', '5'],
                        capture_output=True, text=True, timeout=300)
-    out = {'j': j}
+    out = {'j': j, 'clients': clients}
     for key, pat in (('completed', r'Queries completed:\s+(\d+)'),
                      ('lost', r'Queries lost:\s+(\d+)'),
                      ('run_s', r'Run time \(s\):\s+([\d.]+)'),
@@ -1019,9 +1026,9 @@ def phase_dnsperf(j, qfile, naddr, rtt, port=53):
         out['servers_cpu'] = server_cpu(c0, server_ticks(), out['run_s'])
         out['addr_rate'] = out['qps'] / 2
         out['frac'] = out['addr_rate'] / (j / (2 * rtt))
-    log('cold -j %d, dnsperf -q %d: %s queries in %s s = %s/s (%s '
+    log('cold -j %d, dnsperf -q %d -c %d: %s queries in %s s = %s/s (%s '
         'addresses/s, %.0f %% of -j/(2×RTT)), mean latency %s ms, %s lost' % (
-            j, j, out['completed'], out['run_s'], out['qps'],
+            j, j, clients, out['completed'], out['run_s'], out['qps'],
             out.get('addr_rate'), 100 * out.get('frac', 0),
             out['latency_ms'], out['lost']))
     return out
@@ -1104,6 +1111,9 @@ def phase_cold(a, work, res):
             qf = os.path.join(work, 'cold-%d.queries' % j)
             if dnsperf_queries(of, qf) > 0:
                 r['dnsperf'] = phase_dnsperf(j, qf, n, rtt)
+                # as many source ports as ptrtag's UDP channels
+                r['dnsperf_ports'] = phase_dnsperf(
+                    j, qf, n, rtt, clients=min(j, CHANNELS_MAX))
         if j == max(a.cold_j):
             r['direct'] = cold_direct(a, work, src, n, j, rtt)
         out.append(r)
@@ -1383,6 +1393,15 @@ def report_cold(res, L):
                          dp['j'], dp['j'], dp['qps'], dp['addr_rate'],
                          100 * dp['frac'], dp['latency_ms'], dp['lost'],
                          100 * c['rate'] / dp['addr_rate']))
+        dc = c.get('dnsperf_ports')
+        if dc and dc.get('frac'):
+            L.append('  - the same peer from as many sockets (source ports) '
+                     'as ptrtag has channels: dnsperf -q %d -c %d %.0f '
+                     'addresses/s, %.0f %% of -j/(2×RTT), mean latency %.1f '
+                     'ms, %d lost; ptrtag at %.0f %% of it' % (
+                         dc['j'], dc['clients'], dc['addr_rate'],
+                         100 * dc['frac'], dc['latency_ms'], dc['lost'],
+                         100 * c['rate'] / dc['addr_rate']))
 
 
 def report_mem(res, L):
@@ -1591,6 +1610,11 @@ def targets(a, res):
                             c['j'], 100 * dp['frac'],
                             100 * c['rate'] / dp['addr_rate'])
                         if dp.get('frac') else '') + (
+                        '; dnsperf -c %d (a socket per channel): %.0f %%' % (
+                            c['dnsperf_ports']['clients'],
+                            100 * c['dnsperf_ports']['frac'])
+                        if (c.get('dnsperf_ports') or {}).get('frac')
+                        else '') + (
                         '; straight to NSD with no delay: ptrtag %.0f %%'
                         % (100 * c['direct']['frac'])
                         if c.get('direct') else '')))
