@@ -84,13 +84,14 @@ ipaddr_pton6(const char *s, size_t len, uint8_t out[16])
 	const unsigned char	*p = (const unsigned char *)s, *end = p + len;
 	const unsigned char	*tok;
 	uint8_t			 b[16];
-	unsigned int		 v, d, n = 0, gap = 16 + 1;	/* none */
+	unsigned int		 v, d;
+	size_t			 n = 0, gap = SIZE_MAX;	/* where "::" is */
 
 	if (p == end || (*p == ':' && (++p == end || *p != ':')))
 		return -1;	/* a leading ':' only as "::" */
 	for (;;) {
 		if (*p == ':') {	/* the second colon of "::" */
-			if (gap <= 16)
+			if (gap != SIZE_MAX)
 				return -1;
 			gap = n;
 			if (++p == end)
@@ -120,7 +121,7 @@ ipaddr_pton6(const char *s, size_t len, uint8_t out[16])
 		if (*p != ':' || ++p == end)
 			return -1;	/* a trailing ':' only as "::" */
 	}
-	if (gap <= 16) {
+	if (gap != SIZE_MAX) {
 		if (n == 16)
 			return -1;	/* "::" must stand for a group at least */
 		memmove(b + 16 - (n - gap), b + gap, n - gap);

@@ -25,7 +25,11 @@
 struct cachefile_state cachefile = { { -1, NULL, NULL, NULL }, -1, NULL,
     NULL };
 
-/* One entry to save, as rsv_foreach() gave it. */
+/*
+ * One entry to save, as rsv_foreach() gave it: it points into the cache,
+ * which nothing changes before the save returns (only the loop's thread
+ * touches the cache, and it is here).
+ */
 struct save_item {
 	const struct dnsent	*si_de;
 	long long		 si_wall;	/* expiry, wall clock seconds */
