@@ -9,6 +9,7 @@
 #include <arpa/nameser.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,19 @@ int
 xport_chan_open(struct xport *xp, struct xchan *ch)
 {
 	const struct xchan	*model;
+	int			 fd;
 
 	if (ch->ch_ares != NULL)
 		return 0;
+	/*
+	 * When c-ares cannot open /dev/urandom (no descriptor left, under
+	 * load with a low limit) it keys the channel from rand(3), the same
+	 * in every run, and says nothing. So the file must open here first;
+	 * only this thread opens descriptors, so the one closed is c-ares'.
+	 */
+	if ((fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC)) == -1)
+		return -1;
+	close(fd);
 	model = &xp->xp_chans[ch->ch_tcp ? xp->xp_nudp : 0];
 	if (ares_dup(&ch->ch_ares, model->ch_ares) != ARES_SUCCESS) {
 		ch->ch_ares = NULL;

@@ -30,7 +30,8 @@ chan_idle(const struct xchan *ch)
  * The UDP channel for the next query: an idle one (new socket, new
  * port), else one whose sockets have taken fewer than xp_batch queries.
  * A channel not made yet is idle, and made here; one that cannot be
- * made (no memory) is passed over, the model always exists.
+ * made (no memory, no descriptor) is passed over, the model always
+ * exists.
  */
 static struct xchan *
 pick_udp(struct xport *xp)

@@ -114,7 +114,9 @@ struct xport {
 
 /*
  * Make channel ch, if it is not made yet, as a copy of its kind's model
- * (transport.c). Returns 0, or -1 when c-ares cannot (no memory).
+ * (transport.c). Returns 0, or -1 when it cannot be made with a key of
+ * its own (no memory, or no descriptor to read /dev/urandom): the caller
+ * passes it over and tries again on a later pick.
  */
 int	xport_chan_open(struct xport *xp, struct xchan *ch);
 

@@ -6,7 +6,9 @@
  * and xport_process as the stream loop does, until the callback runs.
  */
 
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <ares.h>
 #include <errno.h>
@@ -58,6 +60,8 @@ struct result {
 };
 
 static pthread_mutex_t	 mtx = PTHREAD_MUTEX_INITIALIZER;
+static uint16_t		 ids[64];	/* of UDP queries, as received */
+static unsigned int	 nids;
 static struct responder	 rs;
 static struct config	 cfg;
 static struct stats	 st;
@@ -107,6 +111,8 @@ reply(void *arg, const uint8_t *q, size_t n, int tcp, struct pkt *pk)
 		if (strcasecmp(scripts[i].sc_name, name) == 0) {
 			pthread_mutex_lock(&mtx);
 			scripts[i].sc_seen[tcp]++;
+			if (!tcp && nids < sizeof(ids) / sizeof(ids[0]))
+				ids[nids++] = (uint16_t)(q[0] << 8 | q[1]);
 			pthread_mutex_unlock(&mtx);
 			how = tcp ? scripts[i].sc_tcp : scripts[i].sc_udp;
 		}
@@ -499,4 +505,103 @@ Test(transport, channels_made_when_first_needed)
 		expect_answer(&r[i], "answer.example", 1);
 	}
 	cr_expect_eq(seen("answer.example", 0), 8);
+}
+
+/* Child: poll xp until r is called; 0, or -1 after 3 s. */
+static int
+child_drive(struct result *r)
+{
+	struct pollfd	 pfd[64];
+	uint64_t	 deadline = now_ms() + 3000;
+	int		 n;
+
+	while (r->r_calls == 0 && now_ms() < deadline) {
+		n = xport_pollfds(xp, pfd, 64);
+		(void)poll(pfd, (nfds_t)n, 50);
+		xport_process(xp, pfd, n);
+	}
+	return r->r_calls == 1 ? 0 : -1;
+}
+
+/*
+ * Child of channel_made_only_with_a_key_of_its_own: one query answered,
+ * one sent while no descriptor is left (it fails), then 6 answered once
+ * descriptors are free again. Exits 0 when all went so.
+ */
+static void
+key_child(void)
+{
+	static struct result	 r[8];
+	struct rlimit		 rl;
+	char			 err[256];
+	int			 i, fd, held[64], nheld = 0, top = 0;
+
+	/* room for 32 descriptors above those open, whatever opened them */
+	for (fd = 0; fd < 4096; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			top = fd;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)top + 33;
+	cfg.cf_max_inflight = 4;
+	if (setrlimit(RLIMIT_NOFILE, &rl) == -1 ||
+	    (xp = xport_create(&cfg, &st, ARES_FLAG_NOCHECKRESP, err,
+	    sizeof(err))) == NULL)
+		_exit(10);
+	xport_query(xp, "answer.example", DNSMSG_T_A, done, &r[0]);
+	if (child_drive(&r[0]) == -1 || r[0].r_status != ARES_SUCCESS)
+		_exit(11);
+	while (nheld < 64 && (fd = dup(0)) != -1)
+		held[nheld++] = fd;
+	if (nheld == 64)
+		_exit(14);
+	xport_query(xp, "answer.example", DNSMSG_T_A, done, &r[1]);
+	if (child_drive(&r[1]) == -1 || r[1].r_status == ARES_SUCCESS)
+		_exit(12);
+	while (nheld > 0)
+		(void)close(held[--nheld]);
+	for (i = 2; i < 8; i++) {
+		xport_query(xp, "answer.example", DNSMSG_T_A, done, &r[i]);
+		if (child_drive(&r[i]) == -1 || r[i].r_status != ARES_SUCCESS)
+			_exit(13);
+	}
+	_exit(0);
+}
+
+/*
+ * A channel made while no descriptor is left cannot read /dev/urandom,
+ * and c-ares would key it from rand(3): the same key, so the same query
+ * IDs, in every process. xport_chan_open() does not make it then, and
+ * the channels made once descriptors are back have keys of their own.
+ * Two processes run the same queries: the IDs of their last 6 queries
+ * (one on each channel made after the shortage) differ at every place.
+ * Fails without the check of /dev/urandom (one place holds the same
+ * ID, that of the channel keyed from rand()). Two good keys agree at
+ * one of 6 places by chance once in about 11,000 runs.
+ */
+Test(transport, channel_made_only_with_a_key_of_its_own)
+{
+	uint16_t	seen[2][6];
+	unsigned int	k, i, from;
+	pid_t		pid;
+	int		status;
+
+	xport_destroy(xp);
+	xp = NULL;
+	for (k = 0; k < 2; k++) {
+		pthread_mutex_lock(&mtx);
+		from = nids;
+		pthread_mutex_unlock(&mtx);
+		cr_assert_neq(pid = fork(), -1);
+		if (pid == 0)
+			key_child();
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+		cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		    "child %u: status %#x", k, status);
+		pthread_mutex_lock(&mtx);
+		cr_assert_eq(nids - from, 7u, "queries that reached the server");
+		memcpy(seen[k], ids + from + 1, sizeof(seen[k]));
+		pthread_mutex_unlock(&mtx);
+	}
+	for (i = 0; i < 6; i++)
+		cr_expect_neq(seen[0][i], seen[1][i], "query %u: ID %#x in both",
+		    i + 3, seen[0][i]);
 }
