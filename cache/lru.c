@@ -77,9 +77,14 @@ lru_memo_set_of(const struct lru *lru, const uint8_t *key, size_t keylen)
 {
 	uint64_t	w[3] = { 0, 0, 0 }, h;
 
-	if (keylen == 17)		/* IPADDR_KEYLEN: inlined */
-		memcpy(w, key, 17);
-	else
+	if (keylen == 17) {		/* IPADDR_KEYLEN: inlined */
+		/*
+		 * The last byte read alone: a word read back over a byte
+		 * just stored would wait for the store to retire.
+		 */
+		memcpy(w, key, 16);
+		w[2] = key[16];
+	} else
 		memcpy(w, key, keylen);	/* keylen <= LRU_KEYMAX < 24 */
 	h = w[0] * lru->lr_memo_mul[0] + w[1] * lru->lr_memo_mul[1] +
 	    (w[2] ^ keylen) * lru->lr_memo_mul[2];
@@ -272,15 +277,63 @@ lru_lookup(struct lru *lru, const void *key, size_t keylen, uint64_t now_ms)
 }
 
 void
-lru_prefetch(const struct lru *lru, const void *key, size_t keylen)
+lru_prefetch_set(const struct lru *lru, const void *key, size_t keylen)
+{
+	if (keylen <= LRU_KEYMAX)
+		__builtin_prefetch(lru_memo_set_of(lru, key, keylen));
+}
+
+/*
+ * The cache lines of le's first span bytes, as far as 256. Always
+ * inlined: GCC takes a function whose only effects are prefetches for
+ * one without effects, and drops the calls to it.
+ */
+static inline void __attribute__((always_inline))
+lru_prefetch_entry(const struct lru_entry *le, size_t span)
+{
+	const char	*p = (const char *)le;
+
+	if (le == NULL)
+		return;
+	__builtin_prefetch(p);
+	if (span > 64)
+		__builtin_prefetch(p + 64);
+	if (span > 128)
+		__builtin_prefetch(p + 128);
+	if (span > 192)
+		__builtin_prefetch(p + 192);
+	__builtin_prefetch(p + span - 1);
+}
+
+void
+lru_prefetch(const struct lru *lru, const void *key, size_t keylen,
+    size_t span)
 {
 	const struct lru_memo_set	*set;
 
 	if (keylen > LRU_KEYMAX)
 		return;
 	set = lru_memo_set_of(lru, key, keylen);
-	__builtin_prefetch(set->ms_way[0]);
-	__builtin_prefetch(set->ms_way[1]);
+	lru_prefetch_entry(set->ms_way[0], span);
+	lru_prefetch_entry(set->ms_way[1], span);
+}
+
+const struct lru_entry *
+lru_prefetch_peek(const struct lru *lru, const void *key, size_t keylen)
+{
+	const struct lru_memo_set	*set;
+	const struct lru_entry		*le;
+
+	if (keylen > LRU_KEYMAX)
+		return NULL;
+	set = lru_memo_set_of(lru, key, keylen);
+	if ((le = set->ms_way[0]) == NULL || !lru_same_key(le, key, keylen))
+		if ((le = set->ms_way[1]) == NULL ||
+		    !lru_same_key(le, key, keylen))
+			return NULL;
+	__builtin_prefetch(TAILQ_NEXT(le, le_recency));
+	__builtin_prefetch(le->le_recency.tqe_prev);
+	return le;
 }
 
 int

@@ -60,12 +60,22 @@ int		 lru_insert(struct lru *lru, struct lru_entry *le,
 		    const void *key, size_t keylen);
 
 /*
- * A hint that key is about to be looked up: starts loading the entry
- * the memo holds for it into the processor's cache, so that the lookup
- * finds it there. Changes nothing.
+ * Hints that key is about to be looked up, given in this order a few
+ * lookups apart, so that each finds in the processor's cache what the
+ * one before started loading. None changes anything.
+ *   lru_prefetch_set(): the memo set that points to key's entry.
+ *   lru_prefetch(): the first span bytes of the entries that set points
+ *   to (the struct the entry is the first member of).
+ *   lru_prefetch_peek(): key's entry when the memo holds it, else NULL;
+ *   its neighbours in recency order, which the lookup relinks, start
+ *   loading.
  */
-void		 lru_prefetch(const struct lru *lru, const void *key,
+void		 lru_prefetch_set(const struct lru *lru, const void *key,
 		    size_t keylen);
+void		 lru_prefetch(const struct lru *lru, const void *key,
+		    size_t keylen, size_t span);
+const struct lru_entry *lru_prefetch_peek(const struct lru *lru,
+		    const void *key, size_t keylen);
 
 /* Unlink le without calling drop; the caller owns it again. */
 void		 lru_remove(struct lru *lru, struct lru_entry *le);

@@ -161,12 +161,31 @@ rsv_peek(struct rsv *rsv, const struct ipaddr *ia, uint64_t now)
 }
 
 void
-rsv_prefetch(const struct rsv *rsv, const struct ipaddr *ia)
+rsv_prefetch(const struct rsv *rsv, const struct ipaddr *ia, int step)
 {
-	uint8_t	key[IPADDR_KEYLEN];
+	const struct dnsent	*de;
+	uint8_t			 key[IPADDR_KEYLEN];
 
 	ipaddr_key(ia, key);
-	lru_prefetch(rsv->rs_cache, key, IPADDR_KEYLEN);
+	switch (step) {
+	case 0:
+		lru_prefetch_set(rsv->rs_cache, key, IPADDR_KEYLEN);
+		break;
+	case 1:
+		lru_prefetch(rsv->rs_cache, key, IPADDR_KEYLEN,
+		    sizeof(struct dnsent));
+		break;
+	default:
+		de = (const struct dnsent *)lru_prefetch_peek(rsv->rs_cache,
+		    key, IPADDR_KEYLEN);
+		if (de == NULL)
+			break;
+		if (de->de_note != NULL) {
+			__builtin_prefetch(de->de_note);
+			__builtin_prefetch(de->de_note + de->de_notelen - 1);
+		} else if (de->de_host != NULL)
+			__builtin_prefetch(de->de_host);
+	}
 }
 
 void

@@ -19,9 +19,9 @@ linescan_keep(const struct ipaddr *ia, const void *arg)
 }
 
 void
-linescan_soon(void *rsv, const struct ipaddr *ia)
+linescan_soon(void *rsv, const struct ipaddr *ia, int step)
 {
-	rsv_prefetch(rsv, ia);
+	rsv_prefetch(rsv, ia, step);
 }
 
 /*
@@ -35,7 +35,7 @@ wanted(const struct ipaddr *ia, const void *arg)
 
 	if (!linescan_keep(ia, lc->lc_cfg))
 		return 0;
-	rsv_prefetch(lc->lc_rsv, ia);
+	rsv_prefetch(lc->lc_rsv, ia, 1);
 	return 1;
 }
 

@@ -31,8 +31,8 @@ size_t	linescan_take(struct loop_ctx *lc, const char *p, size_t len,
  */
 int	linescan_keep(const struct ipaddr *ia, const void *arg);
 
-/* ia will be looked up soon in rsv: start loading its cache entry. */
-void	linescan_soon(void *rsv, const struct ipaddr *ia);
+/* ia will be looked up soon in rsv: rsv_prefetch() step step. */
+void	linescan_soon(void *rsv, const struct ipaddr *ia, int step);
 
 /* Unpin the entries of slots[0..n). */
 void	linescan_release(struct rsv *rsv, struct lslot *slots, size_t n);

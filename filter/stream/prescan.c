@@ -40,9 +40,8 @@
 #define BATCH_BYTES	(16u * 1024)
 /* Records are published this many at a time, and at a batch's end. */
 #define PUBLISH_LINES	8
-/* How far ahead prescan_take() fetches records, and tells addresses. */
-#define SOON_FETCH	8
-#define SOON_TELL	4
+/* How far ahead prescan_take() fetches records (prescan.h: the telling). */
+#define SOON_FETCH	(PRESCAN_SOON_AHEAD(0) + 4)
 /* An offer wakes the thread when this many bytes wait to be handed out. */
 #define WAKE_BYTES	(32u * 1024)
 /* A fence spins this often, then sleeps while the thread ends its batch. */
@@ -111,14 +110,15 @@ struct prescan {
 /*
  * The lines a few records after tail: bring the records' memory over
  * from the thread's core (SOON_FETCH ahead), and tell the caller the
- * addresses it will look up (SOON_TELL ahead), so that both arrive
- * before they are needed.
+ * addresses it will look up, in steps (prescan.h), so that what each
+ * step needs has arrived before it is needed.
  */
 static void
 look_ahead(struct prescan *ps, uint64_t tail)
 {
 	const struct prescan_rec	*r;
-	uint64_t			 i;
+	uint64_t			 i, ahead;
+	int				 step;
 
 	if (tail + SOON_FETCH < ps->ps_head_seen) {
 		r = &ps->ps_recs[(tail + SOON_FETCH) & (PRESCAN_RECS - 1)];
@@ -126,14 +126,18 @@ look_ahead(struct prescan *ps, uint64_t tail)
 		__builtin_prefetch(&ps->ps_m[r->pr_first &
 		    (PRESCAN_MATCHES - 1)]);
 	}
-	if (ps->ps_conf.pc_soon == NULL ||
-	    tail + SOON_TELL >= ps->ps_head_seen)
+	if (ps->ps_conf.pc_soon == NULL)
 		return;
-	r = &ps->ps_recs[(tail + SOON_TELL) & (PRESCAN_RECS - 1)];
-	for (i = 0; r->pr_n > 0 && i < (uint64_t)r->pr_n; i++)
-		ps->ps_conf.pc_soon(ps->ps_conf.pc_soon_arg,
-		    &ps->ps_m[(r->pr_first + i) &
-		    (PRESCAN_MATCHES - 1)].im_addr);
+	for (step = 0; step < PRESCAN_SOON_STEPS; step++) {
+		ahead = PRESCAN_SOON_AHEAD(step);
+		if (tail + ahead >= ps->ps_head_seen)
+			continue;
+		r = &ps->ps_recs[(tail + ahead) & (PRESCAN_RECS - 1)];
+		for (i = 0; r->pr_n > 0 && i < (uint64_t)r->pr_n; i++)
+			ps->ps_conf.pc_soon(ps->ps_conf.pc_soon_arg,
+			    &ps->ps_m[(r->pr_first + i) &
+			    (PRESCAN_MATCHES - 1)].im_addr, step);
+	}
 }
 
 /* The loop: there may be work; wake the thread if it sleeps. */

@@ -28,8 +28,14 @@ struct prescan;
 /* Address filter, as ipscan_line_keep() takes it; called by the thread. */
 typedef int	(*prescan_keep_fn)(const struct ipaddr *, const void *);
 
-/* An address the loop will look up soon; called by the loop's thread. */
-typedef void	(*prescan_soon_fn)(void *, const struct ipaddr *);
+/*
+ * An address the loop will look up soon; called by the loop's thread.
+ * A line's addresses are told in steps 0 to PRESCAN_SOON_STEPS - 1, step
+ * s while the line PRESCAN_SOON_AHEAD(s) before it is taken.
+ */
+typedef void	(*prescan_soon_fn)(void *, const struct ipaddr *, int step);
+#define PRESCAN_SOON_STEPS	3
+#define PRESCAN_SOON_AHEAD(s)	(3 * (PRESCAN_SOON_STEPS - (s)))
 
 /* What the thread is given. */
 struct prescan_conf {
@@ -48,7 +54,7 @@ struct prescan_conf {
  * keeping at most pc_max_ips addresses that pc_keep(pc_keep_arg)
  * accepts, as ipscan_line_keep() does; pc_keep must be safe to call from
  * the thread. Within prescan_take(), pc_soon(pc_soon_arg) is told the
- * addresses of a line a few ahead, to start loading what it will need.
+ * addresses of lines a few ahead, to start loading what they will need.
  * Returns NULL when no thread can be made (the loop then scans alone,
  * and pc_scan is freed).
  */

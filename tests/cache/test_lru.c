@@ -137,6 +137,45 @@ Test(lru, lookup_refreshes_recency)
 	lru_destroy(lru);
 }
 
+/*
+ * The prefetch hints change nothing, and the peek finds only the entry
+ * of its own key: one the memo holds after a lookup, never another.
+ */
+Test(lru, prefetch_hints_change_nothing)
+{
+	struct lru	*lru = lru_create(256, drop_cb, recs);
+	struct order	 before, after;
+	uint32_t	 key;
+	int		 id, found = 0;
+	const struct lru_entry *le;
+
+	for (id = 0; id < 200; id++)
+		put(lru, id);
+	for (id = 0; id < 200; id += 2)
+		cr_assert_eq(get(lru, id, 0), &recs[id]);
+	before.o_n = 0;
+	lru_foreach(lru, collect, &before);
+	for (id = 0; id < 220; id++) {
+		key = (uint32_t)id;
+		lru_prefetch_set(lru, &key, sizeof(key));
+		lru_prefetch(lru, &key, sizeof(key), sizeof(struct rec));
+		le = lru_prefetch_peek(lru, &key, sizeof(key));
+		cr_assert(le == NULL || le == &recs[id].r_le,
+		    "peek of %d found another entry", id);
+		if (id >= 200)
+			cr_assert_null(le, "peek of %d, never inserted", id);
+		found += le != NULL;
+	}
+	cr_expect_geq(found, 50, "the memo held %d of 100 looked up", found);
+	after.o_n = 0;
+	lru_foreach(lru, collect, &after);
+	cr_assert_eq(after.o_n, before.o_n);
+	cr_expect_eq(memcmp(after.o_ids, before.o_ids,
+	    sizeof(int) * (size_t)before.o_n), 0, "recency order changed");
+	cr_expect_eq(lru_evictions(lru), 0);
+	lru_destroy(lru);
+}
+
 Test(lru, foreach_most_recent_first)
 {
 	struct lru	*lru = lru_create(4, drop_cb, recs);

@@ -309,21 +309,26 @@ Test(prescan, racing_the_thread)
 	ipscan_free(sc);
 }
 
-/* What soon() was told, and the lines taken when it was. */
+/* What soon() was told, in which step, and the lines taken when it was. */
 struct told {
 	struct ipaddr	addr[8192];
+	int		step[8192];
 	size_t		taken[8192];
 	size_t		n;
 	size_t		now;		/* lines taken so far */
+	size_t		steps[PRESCAN_SOON_STEPS];
 };
 
 static void
-soon(void *arg, const struct ipaddr *ia)
+soon(void *arg, const struct ipaddr *ia, int step)
 {
 	struct told	*t = arg;
 
+	cr_assert(step >= 0 && step < PRESCAN_SOON_STEPS, "step %d", step);
+	t->steps[step]++;
 	if (t->n < 8192) {
 		t->addr[t->n] = *ia;
+		t->step[t->n] = step;
 		t->taken[t->n++] = t->now;
 	}
 }
@@ -355,9 +360,14 @@ Test(prescan, soon_tells_lines_ahead)
 		t.now = j + 1;
 	}
 	cr_assert(t.n > i, "told %zu addresses for %zu lines", t.n, i);
+	/* Every step told of nearly every line's two addresses. */
+	for (k = 0; k < PRESCAN_SOON_STEPS; k++)
+		cr_expect_geq(t.steps[k], 2 * (i - PRESCAN_SOON_AHEAD(0)),
+		    "step %d told %zu addresses for %zu lines", k, t.steps[k],
+		    i);
 	for (j = 0; j < t.n; j++) {
 		/* Told while line taken[j] - 1 was taken: of a later line. */
-		size_t	line = t.taken[j] + 4;
+		size_t	line = t.taken[j] + PRESCAN_SOON_AHEAD(t.step[j]);
 
 		snprintf(text, sizeof(text), j % 2 == 0 ? "192.0.2.%zu" :
 		    "198.51.%zu.1", j % 2 == 0 ? line % 200 : line / 200);
