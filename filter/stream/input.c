@@ -241,17 +241,20 @@ offer(struct input *in)
 		    in->in_buf + in->in_start, in->in_end - in->in_start);
 }
 
-/* Move the bytes not yet handed out to the front of the buffer. */
+/* Move the bytes not yet handed out to the front (input.h: iw_moved). */
 static void
 compact(struct input *in)
 {
-	if (in->in_start > 0) {
-		input_fence(in);
-		memmove(in->in_buf, in->in_buf + in->in_start,
-		    in->in_end - in->in_start);
-		in->in_end -= in->in_start;
-		in->in_start = 0;
-	}
+	size_t	by = in->in_start;
+
+	if (by == 0)
+		return;
+	input_fence(in);
+	memmove(in->in_buf, in->in_buf + by, in->in_end - by);
+	in->in_end -= by;
+	in->in_start = 0;
+	if (in->in_watch.iw_arg != NULL)
+		in->in_watch.iw_moved(in->in_watch.iw_arg, in->in_buf, by);
 }
 
 /* One read of the current descriptor through its reader. */
@@ -329,9 +332,10 @@ int
 input_read_ahead(struct input *in)
 {
 	if (in->in_watch.iw_arg == NULL || in->in_last < INPUT_BULK ||
-	    in->in_end - in->in_start >= INPUT_CHUNK / 2 ||
-	    in->in_cap - in->in_end < INPUT_CHUNK)
+	    in->in_end - in->in_start >= INPUT_CHUNK / 2)
 		return INPUT_AGAIN;
+	if (in->in_cap - in->in_end < INPUT_CHUNK)
+		compact(in);	/* input.h: the few bytes left move first */
 	return read_tail(in);
 }
 

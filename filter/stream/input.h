@@ -45,11 +45,15 @@ struct ledger;
  * len) is told the bytes not yet handed out, p[0..len), after a read or
  * a decompression added to them; fence(arg) is called before any byte
  * so told moves or is overwritten, and must return only once arg reads
- * none of them.
+ * none of them. When the fence was for moving the bytes not yet handed
+ * out, whole, down by n bytes to the buffer's front p, moved(arg, p, n)
+ * follows the move (then an offer, as ever): arg may keep what it made
+ * of them, moved with them.
  */
 struct input_watch {
 	void	(*iw_offer)(void *, const char *, size_t);
 	void	(*iw_fence)(void *);
+	void	(*iw_moved)(void *, const char *, size_t);
 	void	 *iw_arg;
 };
 
@@ -193,10 +197,11 @@ int	input_read(struct input *in);
 /*
  * With a watcher (input_set_watch), read before the buffer runs out,
  * while input arrives in bulk (the last read brought 32 KiB or more):
- * when fewer than half a read's worth of bytes wait to be handed out and
- * the space after them holds a whole read, one input_read() into that
- * space without moving the bytes, so the watcher keeps reading them.
- * Returns as input_read(), or INPUT_AGAIN without reading.
+ * when fewer than half a read's worth of bytes wait to be handed out,
+ * one input_read() into the space after them. When that space is short
+ * of a whole read, those few bytes move to the buffer's front first,
+ * and the watcher is told (iw_moved), so that it keeps what it made of
+ * them. Returns as input_read(), or INPUT_AGAIN without reading.
  */
 int	input_read_ahead(struct input *in);
 

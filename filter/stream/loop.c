@@ -37,9 +37,8 @@
 #include "util.h"
 
 #define LOOP_PFD_FIXED		3	/* input, output, confirmations */
-/* At a stop, read for at most this long and this many bytes. */
-#define LOOP_STOP_READ_MS	500
-#define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES
+#define LOOP_STOP_READ_MS	500	/* a stop reads this long at most, */
+#define LOOP_STOP_READ_MAX	CFG_WINDOW_BYTES	/* and this much */
 /* Write output as it reaches this much: a quarter of CFG_OUT_PIPE. */
 #define LOOP_FLUSH_BYTES	(CFG_OUT_PIPE / 4)
 
@@ -451,6 +450,7 @@ start_prescan(struct loop_ctx *lc)
 		return;
 	w.iw_offer = prescan_offer;
 	w.iw_fence = prescan_fence;
+	w.iw_moved = prescan_moved;
 	w.iw_arg = lc->lc_prescan;
 	input_set_watch(lc->lc_in, &w);
 }

@@ -94,6 +94,8 @@ struct prescan {
 	/* Written by the thread, read by the loop when the ring looks empty. */
 	alignas(64) atomic_uint_fast64_t ps_head; /* records published */
 	atomic_int		 ps_busy;	/* reading the buffer */
+	atomic_uintptr_t	 ps_pos;	/* where it goes on; fenced, */
+						/* the loop's (prescan_moved) */
 
 	/* Written by the thread when it sleeps; the loop reads them often. */
 	alignas(64) atomic_int	 ps_sleeping;	/* 1 idle, 2 the rings full */
@@ -285,6 +287,8 @@ run(void *arg)
 			if (from > pos && from <= end)
 				pos = from;
 			did = scan_batch(ps, &pos, end, &full);
+			atomic_store_explicit(&ps->ps_pos, pos,
+			    memory_order_relaxed);
 		}
 		atomic_store(&ps->ps_busy, 0);
 		if (!did && full)
@@ -341,18 +345,33 @@ prescan_stop(struct prescan *ps)
 	free(ps);
 }
 
+/*
+ * Fenced: the thread's next walk starts at start, the loop's next line
+ * at from; the thread's old walk is over (ps_gen).
+ */
+static void
+restart(struct prescan *ps, uintptr_t start, uintptr_t from)
+{
+	atomic_store(&ps->ps_start, start);
+	atomic_store(&ps->ps_pos, start);
+	atomic_store(&ps->ps_from, from);
+	atomic_fetch_add(&ps->ps_gen, 1);
+	ps->ps_fenced = 0;
+}
+
 void
 prescan_offer(void *arg, const char *buf, size_t len)
 {
 	struct prescan	*ps = arg;
+	uint64_t	 head;
 
 	if (ps == NULL)
 		return;
-	if (ps->ps_fenced) {
-		atomic_store(&ps->ps_start, (uintptr_t)buf);
-		atomic_store(&ps->ps_from, (uintptr_t)buf);
-		atomic_fetch_add(&ps->ps_gen, 1);
-		ps->ps_fenced = 0;
+	if (ps->ps_fenced) {	/* not moved (prescan_moved): start over */
+		head = atomic_load(&ps->ps_head);
+		atomic_store(&ps->ps_tail, head);
+		ps->ps_head_seen = head;
+		restart(ps, (uintptr_t)buf, (uintptr_t)buf);
 	}
 	atomic_store(&ps->ps_end, (uintptr_t)buf + len);
 	atomic_store(&ps->ps_fence, 0);
@@ -366,7 +385,6 @@ prescan_fence(void *arg)
 {
 	struct prescan		*ps = arg;
 	const struct timespec	 pause = { 0, 20000 };
-	uint64_t		 head;
 	unsigned		 spins;
 
 	if (ps == NULL || ps->ps_fenced)
@@ -377,11 +395,28 @@ prescan_fence(void *arg)
 			cpu_relax();
 		else	/* the thread is off its processor: let it run */
 			nanosleep(&pause, NULL);
-	/* The thread is out: drop its results. */
-	head = atomic_load(&ps->ps_head);
-	atomic_store(&ps->ps_tail, head);
-	ps->ps_head_seen = head;
+	/* The thread is out; its results wait for prescan_moved(). */
 	ps->ps_fenced = 1;
+}
+
+void
+prescan_moved(void *arg, const char *to, size_t by)
+{
+	struct prescan	*ps = arg;
+	uintptr_t	 at = (uintptr_t)to, pos, from;
+	uint64_t	 t, head;
+
+	if (ps == NULL || !ps->ps_fenced)
+		return;
+	head = atomic_load(&ps->ps_head);
+	for (t = atomic_load(&ps->ps_tail); t < head; t++)
+		ps->ps_recs[t & (PRESCAN_RECS - 1)].pr_p -= by;
+	ps->ps_head_seen = head;
+	/* What lay before the bytes moved is gone: never go back past to. */
+	pos = atomic_load(&ps->ps_pos);
+	from = atomic_load(&ps->ps_from);
+	restart(ps, pos >= at + by ? pos - by : at,
+	    from >= at + by ? from - by : at);
 }
 
 int

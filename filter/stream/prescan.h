@@ -73,10 +73,19 @@ void		 prescan_stop(struct prescan *ps);
 void		 prescan_offer(void *ps, const char *buf, size_t len);
 
 /*
- * Make the thread stop reading the offered bytes, and forget its
- * results; returns once it reads none. No-op on NULL.
+ * Make the thread stop reading the offered bytes; returns once it reads
+ * none. Its results are forgotten at the next offer, unless
+ * prescan_moved() came first. No-op on NULL.
  */
 void		 prescan_fence(void *ps);
+
+/*
+ * After a fence, the bytes not yet handed out moved, whole, down by by
+ * bytes to to: the results for their lines are kept, moved with them,
+ * and the thread goes on where it was in them (input.h, iw_moved). An
+ * offer follows. No-op on NULL or without a fence.
+ */
+void		 prescan_moved(void *ps, const char *to, size_t by);
 
 /*
  * The loop takes the line p[0..len): 1 with the thread's result for it,

@@ -283,6 +283,90 @@ Test(prescan, fence_forgets)
 }
 
 /*
+ * The bytes not yet handed out moved to the buffer's front (input.c's
+ * compaction before a read ahead): every line scanned before the move
+ * keeps its result at its new place, before the thread may read again;
+ * then the thread goes on with the bytes offered after them, and only
+ * those.
+ */
+Test(prescan, moved_keeps_results)
+{
+	struct prescan	*ps = start(NULL, NULL);
+	struct ipscan	*sc = own_scanner();
+	struct ipmatch	 m[LINE_ADDRS_MAX];
+	size_t		 len, n, h, by, i, more, k2;
+	int		 k, limited;
+
+	n = offer_all(ps, 5);
+	len = so[n - 1] + sl[n - 1];
+	h = n / 2;
+	for (i = 0; i < h; i++)
+		(void)prescan_take(ps, buf + so[i], sl[i], m, &k, &limited);
+	by = so[h];
+	prescan_fence(ps);
+	memmove(buf, buf + by, len - by);
+	prescan_moved(ps, buf, by);
+	cr_expect_eq(prescan_waiting(ps), scannable(buf + by, so + h, sl + h,
+	    n - h), "the results of the lines moved are kept");
+	for (i = 0; i < n - h; i++) {
+		so[i] = so[h + i] - by;
+		sl[i] = sl[h + i];
+	}
+	/* The thread is still fenced: every result is from before. */
+	take_all(ps, sc, n - h);
+	/* New lines after the moved ones: the thread scans those alone. */
+	more = fill(buf + (len - by), sizeof(buf) - (len - by), 9);
+	k2 = frame(buf + (len - by), more, so, sl, 4096);
+	for (i = 0; i < k2; i++)
+		so[i] += len - by;
+	prescan_offer(ps, buf, len - by + more);
+	wait_for(ps, scannable(buf, so, sl, k2));
+	cr_expect_eq(prescan_waiting(ps), scannable(buf, so, sl, k2));
+	take_all(ps, sc, k2);
+	prescan_stop(ps);
+	ipscan_free(sc);
+}
+
+/*
+ * A move while the thread is behind the loop: it goes on from the front,
+ * never from before it, and its results are right.
+ */
+Test(prescan, moved_past_the_thread)
+{
+	const struct timespec	 settle = { 0, 50000000 };
+	struct prescan		*ps = start(NULL, NULL);
+	struct ipscan		*sc = own_scanner();
+	struct ipmatch		 m[LINE_ADDRS_MAX];
+	size_t			 len, n, h, by, i;
+	int			 k, limited;
+
+	nanosleep(&settle, NULL);	/* the thread waits for a kick */
+	len = fill(buf, sizeof(buf), 11);
+	n = frame(buf, len, so, sl, 4096);
+	/* Under 32 KiB: no kick, so the thread is still at the start. */
+	prescan_offer(ps, buf, so[200]);
+	h = 100;
+	for (i = 0; i < h; i++)
+		if (prescan_take(ps, buf + so[i], sl[i], m, &k, &limited))
+			expect_same(sc, buf + so[i], sl[i], m, k, limited);
+	by = so[h];
+	prescan_fence(ps);
+	memmove(buf, buf + by, len - by);
+	prescan_moved(ps, buf, by);
+	for (i = 0; i < n - h; i++) {
+		so[i] = so[h + i] - by;
+		sl[i] = sl[h + i];
+	}
+	prescan_offer(ps, buf, len - by);
+	wait_for(ps, scannable(buf, so, sl, n - h));
+	cr_expect_eq(prescan_waiting(ps), scannable(buf, so, sl, n - h),
+	    "the thread framed lines that are not there");
+	take_all(ps, sc, n - h);
+	prescan_stop(ps);
+	ipscan_free(sc);
+}
+
+/*
  * The loop taking lines while the thread scans them: whatever it is
  * handed is right, whichever of the two gets to a line first.
  */
