@@ -64,7 +64,7 @@ int		 lru_insert(struct lru *lru, struct lru_entry *le,
  * lookups apart, so that each finds in the processor's cache what the
  * one before started loading. None changes anything.
  *   lru_prefetch_set(): the memo set that points to key's entry.
- *   lru_prefetch(): the first span bytes of the entries that set points
+ *   lru_prefetch(): the first span (> 0) bytes of the entries the set points
  *   to (the struct the entry is the first member of).
  *   lru_prefetch_peek(): key's entry when the memo holds it, else NULL;
  *   its neighbours in recency order, which the lookup relinks, start

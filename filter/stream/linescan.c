@@ -18,6 +18,9 @@ linescan_keep(const struct ipaddr *ia, const void *arg)
 	    ipaddr_set_match(&cfg->cf_only, ia);
 }
 
+/* prescan tells each line in the steps the resolver hints in. */
+_Static_assert(PRESCAN_SOON_STEPS == RSV_PREFETCH_STEPS, "prefetch steps");
+
 void
 linescan_soon(void *rsv, const struct ipaddr *ia, int step)
 {
